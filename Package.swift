@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies flow one way (see ../shared/STYLE.md):
+// GeoPrimitives ← Projection (CProj), Geometry (CGEOS) ← GeoData ← Accessibility, Study ← ReachCLI.
+let package = Package(
+    name: "reach",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "reach", targets: ["ReachCLI"]),
+        .library(name: "ReachKit", targets: ["Projection", "Geometry", "GeoData", "Accessibility", "Scoring", "Study"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "GeoPrimitives"),
+        .target(name: "Projection", dependencies: ["CProj", "GeoPrimitives"]),
+        .target(name: "Geometry", dependencies: ["CGEOS", "GeoPrimitives"]),
+        .target(name: "GeoData", dependencies: ["GeoPrimitives", "Projection", "Geometry", "CZlib"]),
+        .target(name: "Accessibility", dependencies: ["GeoPrimitives", "Geometry", "GeoData"]),
+        .target(name: "Scoring"),
+        .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring"]),
+        .executableTarget(name: "ReachCLI", dependencies: [
+            "Study", "GeoData", "Projection",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "GeoPrimitivesTests", dependencies: ["GeoPrimitives"]),
+        .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoPrimitives"]),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry", "GeoPrimitives"]),
+        .testTarget(name: "GeoDataTests", dependencies: ["GeoData", "Geometry", "Projection", "GeoPrimitives"],
+                    resources: []),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "GeoData", "GeoPrimitives"]),
+        .testTarget(name: "ReachCLITests", dependencies: ["GeoData"]),
+    ]
+)

@@ -1,0 +1,106 @@
+import GeoPrimitives
+import Projection
+
+/// Which columns of a CSV hold a point's coordinates, and in which CRS.
+public struct PointColumns: Sendable, Equatable {
+    public var x: String
+    public var y: String
+    public var crs: CRS
+
+    public init(x: String, y: String, crs: CRS) {
+        self.x = x
+        self.y = y
+        self.crs = crs
+    }
+
+    static let eastingNames = ["easting", "eastings", "east", "oseast1m", "bng_e", "x"]
+    static let northingNames = ["northing", "northings", "north", "osnrth1m", "bng_n", "y"]
+    static let longitudeNames = ["longitude", "lon", "long", "lng", "x_lon"]
+    static let latitudeNames = ["latitude", "lat", "y_lat"]
+
+    /// Finds coordinate columns by their common names: easting/northing (British National Grid, preferred
+    /// when present because NaPTAN and ONS give them exactly), else longitude/latitude (WGS84).
+    /// `crs` overrides the CRS guessed from the names.
+    public static func detect(in header: [String], crs: CRS? = nil, source: String) throws -> PointColumns {
+        func find(_ names: [String]) -> String? {
+            for name in names {
+                if let match = header.first(where: { normalise($0) == name }) { return match }
+            }
+            return nil
+        }
+        if let x = find(eastingNames), let y = find(northingNames), !(x.lowercased() == "x" && crs?.isGeographicName == true) {
+            return PointColumns(x: x, y: y, crs: crs ?? .britishNationalGrid)
+        }
+        if let x = find(longitudeNames), let y = find(latitudeNames) {
+            return PointColumns(x: x, y: y, crs: crs ?? .wgs84)
+        }
+        throw DataError(file: source, "no coordinate columns found (looked for easting/northing and longitude/latitude among: \(header.joined(separator: ", "))); name them with --x-field and --y-field")
+    }
+
+    static func normalise(_ name: String) -> String {
+        String(name.lowercased().filter { !$0.isWhitespace })
+    }
+}
+
+extension CRS {
+    var isGeographicName: Bool {
+        self == .wgs84 || definition.uppercased() == "EPSG:4326"
+    }
+}
+
+/// One row of a point table: its coordinates (in the table's CRS), its fields and its line.
+public struct PointRecord: Sendable, Equatable {
+    public var xy: XY
+    public var properties: JSONObject
+    public var line: Int
+}
+
+/// Points read from a CSV with coordinate columns.
+public struct PointTable: Sendable {
+    public var records: [PointRecord]
+    public var columns: PointColumns
+    public var source: String
+
+    /// Reads every row. A row whose coordinates are empty or not numbers is an error naming line and field.
+    /// `x`/`y` override detected columns (both or neither); `crs` the CRS.
+    public static func read(path: String, x: String? = nil, y: String? = nil, crs: CRS? = nil) throws -> PointTable {
+        let reader = try CSVReader(path: path)
+        return try read(reader, x: x, y: y, crs: crs)
+    }
+
+    public static func read(_ reader: CSVReader, x: String? = nil, y: String? = nil, crs: CRS? = nil) throws -> PointTable {
+        let source = reader.source
+        let columns: PointColumns
+        if let x, let y {
+            columns = PointColumns(x: x, y: y, crs: crs ?? .wgs84)
+        } else if x != nil || y != nil {
+            throw DataError(file: source, "give both --x-field and --y-field, or neither")
+        } else {
+            columns = try PointColumns.detect(in: reader.header, crs: crs, source: source)
+        }
+        guard let xIndex = reader.column(columns.x) else {
+            throw DataError(file: source, field: columns.x, "no such column (columns: \(reader.header.joined(separator: ", ")))")
+        }
+        guard let yIndex = reader.column(columns.y) else {
+            throw DataError(file: source, field: columns.y, "no such column (columns: \(reader.header.joined(separator: ", ")))")
+        }
+        var records: [PointRecord] = []
+        try reader.forEach { record in
+            func number(_ index: Int) throws -> Double {
+                let text = record.fields[index].trimmingCharacters(in: " \t")
+                guard !text.isEmpty else {
+                    throw DataError(file: source, location: "line \(record.line)", field: reader.header[index], "no coordinate (empty field)")
+                }
+                guard let value = Double(text), value.isFinite else {
+                    throw DataError(file: source, location: "line \(record.line)", field: reader.header[index], "not a number (\"\(text)\")")
+                }
+                return value
+            }
+            let xy = XY(try number(xIndex), try number(yIndex))
+            var properties = JSONObject()
+            for (name, value) in zip(reader.header, record.fields) { properties[name] = .string(value) }
+            records.append(PointRecord(xy: xy, properties: properties, line: record.line))
+        }
+        return PointTable(records: records, columns: columns, source: source)
+    }
+}

@@ -1,0 +1,52 @@
+import Dispatch
+import Foundation
+
+/// Splits work over the machine's cores.
+///
+/// Each chunk runs `body` on a contiguous slice and must build its own non-`Sendable` state (GEOS context,
+/// PROJ transformer) inside it: those never cross chunks. Results come back in input order, so output is
+/// the same whatever the core count.
+public enum ParallelMap {
+    /// Cores to use: all of them, or `REACH_THREADS` when set (1 runs everything on the calling thread).
+    public static var workerCount: Int {
+        if let text = ProcessInfo.processInfo.environment["REACH_THREADS"], let value = Int(text), value > 0 { return value }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Maps `items` in `chunksPerWorker × workers` contiguous chunks, results in input order.
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], chunksPerWorker: Int = 4,
+                                                     _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
+        let workers = workerCount
+        if workers == 1 || items.count < 2 { return try body(items[...]) }
+        let chunkCount = min(items.count, workers * chunksPerWorker)
+        let bounds = (0...chunkCount).map { items.count * $0 / chunkCount }
+        let results = ResultSlots<R>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            results.store(chunk, Result { try body(items[bounds[chunk]..<bounds[chunk + 1]]) })
+        }
+        var output: [R] = []
+        output.reserveCapacity(items.count)
+        for chunk in 0..<chunkCount { output.append(contentsOf: try results.take(chunk).get()) }
+        return output
+    }
+}
+
+/// One slot per chunk, each written by exactly one chunk: no two threads touch the same slot.
+private final class ResultSlots<R: Sendable>: @unchecked Sendable {
+    private var slots: [Result<[R], any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ index: Int, _ result: Result<[R], any Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func take(_ index: Int) -> Result<[R], any Error> {
+        slots[index]!
+    }
+}
