@@ -1,0 +1,41 @@
+import ArgumentParser
+import Projection
+
+/// Flags every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("working-crs"),
+            help: ArgumentHelp("Projected CRS in metres for all metric work.", valueName: "CRS"))
+    var workingCRS: String = "EPSG:27700"
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Exit with status 1 when any zone gets a reach_warning (after writing the output).")
+    var strict = false
+
+    var workingCRSValue: CRS { CRS(workingCRS) }
+
+    /// A progress line on stderr, unless --quiet.
+    func progress(_ message: String) {
+        if !quiet { Terminal.info("reach: \(message)") }
+    }
+}
+
+/// Flags for reading a zone layer (wards by default).
+struct ZoneOptions: ParsableArguments {
+    @Option(name: .customLong("wards"), parsing: .singleValue,
+            help: ArgumentHelp("Zone boundaries: a GeoJSON file, or a folder of them (repeatable).", valueName: "PATH"))
+    var zones: [String] = []
+
+    @Option(name: .customLong("crs"),
+            help: ArgumentHelp("CRS of the input coordinates, overriding the file's crs member (default: RFC 7946 WGS84 lon/lat).", valueName: "CRS"))
+    var crs: String?
+
+    @Option(name: .customLong("code-field"),
+            help: ArgumentHelp("Property holding zone codes (default: detected, e.g. WD13CD, area_code).", valueName: "NAME"))
+    var codeField: String?
+
+    func validate() throws {
+        if zones.isEmpty { throw ValidationError("give the zone boundaries with --wards FILE_OR_FOLDER") }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Messages for people go to stderr; data goes to files or stdout.
+enum Terminal {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("reach: \(message)\n".utf8))
+    }
+
+    static func info(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    /// 7681 → "7,681".
+    static func count(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var result = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return result
+    }
+
+    static func seconds(_ value: Double) -> String {
+        String(format: "%.2f s", value)
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+    }
+}
