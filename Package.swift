@@ -31,9 +31,8 @@ let package = Package(
         .testTarget(name: "GeoPrimitivesTests", dependencies: ["GeoPrimitives"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoPrimitives"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "GeoPrimitives"]),
-        .testTarget(name: "GeoDataTests", dependencies: ["GeoData", "Geometry", "Projection", "GeoPrimitives"],
-                    resources: []),
+        .testTarget(name: "GeoDataTests", dependencies: ["GeoData", "Geometry", "Projection", "GeoPrimitives"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoData", "GeoPrimitives"]),
-        .testTarget(name: "ReachCLITests", dependencies: ["GeoData"]),
+        .testTarget(name: "ReachCLITests", dependencies: ["ReachCLI"]),
     ]
 )

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command (and CI's): install what is missing, run the Swift test suite, then the
+# cross-checks against geopandas (tools/crosscheck), which need ../shared/data and PyPI for their peers.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+tools/install-deps.sh
+swift build --build-tests
+swift test --skip-build 2>&1 | tee /tmp/reach-swift-test.log
+tools/crosscheck/run.sh
