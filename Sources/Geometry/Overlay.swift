@@ -34,6 +34,11 @@ extension Geometry {
 
     /// A GeometryCollection holding copies of `geometries`.
     public static func collection(of geometries: [Geometry], context: GEOSContext) throws -> Geometry {
+        try collection(of: geometries, type: GEOS_GEOMETRYCOLLECTION, context: context)
+    }
+
+    /// A collection of GEOS type `type` (multi-polygon, geometry collection...) holding copies of `geometries`.
+    static func collection(of geometries: [Geometry], type: GEOSGeomTypes, context: GEOSContext) throws -> Geometry {
         var copies: [OpaquePointer?] = []
         copies.reserveCapacity(geometries.count)
         do {
@@ -48,8 +53,7 @@ extension Geometry {
         // GEOSGeom_createCollection_r takes ownership of the copies.
         let handle = try copies.withUnsafeMutableBufferPointer { buffer in
             try context.pointer("GEOSGeom_createCollection_r",
-                                GEOSGeom_createCollection_r(context.handle, Int32(GEOS_GEOMETRYCOLLECTION.rawValue),
-                                                            buffer.baseAddress, UInt32(buffer.count)))
+                                GEOSGeom_createCollection_r(context.handle, Int32(type.rawValue), buffer.baseAddress, UInt32(buffer.count)))
         }
         return Geometry(owning: handle, context: context)
     }

@@ -42,28 +42,9 @@ extension Geometry {
                 return try context.geometry("GEOSGeom_createEmptyPolygon_r", GEOSGeom_createEmptyPolygon_r(context.handle))
             }
             if polygons.count == 1 { return polygons[0] }
-            return try Geometry.multiPolygon(of: polygons, context: context)
+            return try Geometry.collection(of: polygons, type: GEOS_MULTIPOLYGON, context: context)
         default:
             return try context.geometry("GEOSGeom_createEmptyPolygon_r", GEOSGeom_createEmptyPolygon_r(context.handle))
         }
-    }
-
-    /// A MultiPolygon holding copies of `polygons`.
-    static func multiPolygon(of polygons: [Geometry], context: GEOSContext) throws -> Geometry {
-        var copies: [OpaquePointer?] = []
-        do {
-            for polygon in polygons {
-                copies.append(try context.pointer("GEOSGeom_clone_r", GEOSGeom_clone_r(context.handle, polygon.handle)))
-            }
-        } catch {
-            for copy in copies { GEOSGeom_destroy_r(context.handle, copy) }
-            throw error
-        }
-        let handle = try copies.withUnsafeMutableBufferPointer { buffer in
-            try context.pointer("GEOSGeom_createCollection_r",
-                                GEOSGeom_createCollection_r(context.handle, Int32(GEOS_MULTIPOLYGON.rawValue),
-                                                            buffer.baseAddress, UInt32(buffer.count)))
-        }
-        return Geometry(owning: handle, context: context)
     }
 }

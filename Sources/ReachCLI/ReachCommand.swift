@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-import GeoData
-import Geometry
-import Projection
 
 /// The `reach` command: subcommands over the library, one file each under Commands/.
 struct ReachCommand: ParsableCommand {
@@ -36,21 +33,19 @@ enum ReachMain {
             try runnable.run()
         } catch let error as ExitCode {
             exit(error.rawValue)
-        } catch let error as DataError {
-            Terminal.error("error: \(error)")
-            exit(1)
-        } catch let error as ProjectionError {
-            Terminal.error("error: \(error)")
-            exit(1)
-        } catch let error as GeometryError {
-            Terminal.error("error: \(error)")
-            exit(1)
-        } catch let error as ValidationError {
-            Terminal.error("error: \(error.message)")
-            exit(2)
         } catch {
-            Terminal.error("error: \(error)")
-            exit(1)
+            switch ReachCommand.exitCode(for: error) {
+            case .success:
+                // --help and --version reach here as "errors" that print and exit 0.
+                ReachCommand.exit(withError: error)
+            case .validationFailure:
+                Terminal.error(ReachCommand.fullMessage(for: error))
+                exit(2)
+            default:
+                // DataError, ProjectionError and GeometryError describe themselves in one line naming the input.
+                Terminal.error("error: \(error)")
+                exit(1)
+            }
         }
     }
 }

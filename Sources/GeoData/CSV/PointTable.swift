@@ -28,7 +28,8 @@ public struct PointColumns: Sendable, Equatable {
             }
             return nil
         }
-        if let x = find(eastingNames), let y = find(northingNames), !(x.lowercased() == "x" && crs?.isGeographicName == true) {
+        if let x = find(eastingNames), let y = find(northingNames) {
+            // Plain x/y columns with a geographic --crs are longitude/latitude; the CRS decides, not the name.
             return PointColumns(x: x, y: y, crs: crs ?? .britishNationalGrid)
         }
         if let x = find(longitudeNames), let y = find(latitudeNames) {
@@ -39,12 +40,6 @@ public struct PointColumns: Sendable, Equatable {
 
     static func normalise(_ name: String) -> String {
         String(name.lowercased().filter { !$0.isWhitespace })
-    }
-}
-
-extension CRS {
-    var isGeographicName: Bool {
-        self == .wgs84 || definition.uppercased() == "EPSG:4326"
     }
 }
 

@@ -45,27 +45,34 @@ public enum GeoJSONReader {
         var sawFeatures = false
         var crs: CRS?
         var featureError: DataError?
-        try scanner.forEachMember { scanner, key in
-            switch key {
-            case "type":
-                type = try scanner.parseString()
-            case "features":
-                sawFeatures = true
-                try scanner.forEachElement { scanner in
-                    do {
-                        features.append(try parseFeature(&scanner, index: features.count, source: source))
-                    } catch let error as DataError {
-                        featureError = featureError ?? error
-                        throw scanner.error(error.message)
+        do {
+            try scanner.forEachMember { scanner, key in
+                switch key {
+                case "type":
+                    type = try scanner.parseString()
+                case "features":
+                    sawFeatures = true
+                    try scanner.forEachElement { scanner in
+                        do {
+                            features.append(try parseFeature(&scanner, index: features.count, source: source))
+                        } catch var error as DataError {
+                            // Name the line too: a feature index alone is hard to find in a large file.
+                            let line = scanner.lineAndColumn(of: scanner.index).line
+                            error.location = (error.location ?? "feature \(features.count)") + ", line \(line)"
+                            featureError = featureError ?? error
+                            throw scanner.error(error.message)
+                        }
                     }
+                case "crs":
+                    crs = try parseCRS(&scanner, source: source)
+                default:
+                    try scanner.skipValue()
                 }
-            case "crs":
-                crs = try parseCRS(&scanner, source: source)
-            default:
-                try scanner.skipValue()
             }
+        } catch is JSONSyntaxError where featureError != nil {
+            // The syntax error above only stopped the scan; report the feature's own error, which names it.
+            throw featureError!
         }
-        if let featureError { throw featureError }
         switch type {
         case "FeatureCollection":
             guard sawFeatures else { throw DataError(file: source, "a FeatureCollection without a \"features\" array") }

@@ -38,7 +38,12 @@ public enum ZoneLoader {
             }
             if isDirectory.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                    .filter { name in extensions.contains { name.lowercased().hasSuffix($0) } }
+                    .filter { name in
+                        var isFolder: ObjCBool = false
+                        let full = URL(fileURLWithPath: path).appendingPathComponent(name).path
+                        return extensions.contains { name.lowercased().hasSuffix($0) }
+                            && FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) && !isFolder.boolValue
+                    }
                     .sorted()
                 guard !names.isEmpty else {
                     throw DataError(file: path, "the folder holds no GeoJSON files (\(extensions.joined(separator: ", ")))")
