@@ -12,9 +12,8 @@ public enum ZoneExport {
     public static func features(_ layer: ZoneLayer,
                                 extra: @Sendable (Zone) -> [(key: String, value: JSONValue)]) throws -> [Feature] {
         let workingCRS = layer.workingCRS
-        return try ParallelMap.map(layer.zones) { slice in
-            let toWGS84 = try Transformer(from: workingCRS, to: .wgs84)
-            return slice.map { zone in
+        return try ParallelMap.map(layer.zones, worker: { try Transformer(from: workingCRS, to: .wgs84) }) { toWGS84, slice in
+            slice.map { zone in
                 var properties = zone.properties
                 for (key, value) in extra(zone) { properties[key] = value }
                 var warnings = zone.warnings

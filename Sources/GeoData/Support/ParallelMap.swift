@@ -16,13 +16,31 @@ public enum ParallelMap {
     /// Maps `items` in `chunksPerWorker × workers` contiguous chunks, results in input order.
     public static func map<T: Sendable, R: Sendable>(_ items: [T], chunksPerWorker: Int = 4,
                                                      _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
-        let workers = workerCount
-        if workers == 1 || items.count < 2 { return try body(items[...]) }
+        try map(items, chunksPerWorker: chunksPerWorker, worker: { () }, { _, slice in try body(slice) })
+    }
+
+    /// Maps `items` in contiguous chunks on one thread per core. Each thread first makes its own `worker`
+    /// state (a GEOS context, PROJ transformers: costly to make, never shared) and then takes chunks in
+    /// turn until none are left, so the state is built once per core, not once per chunk.
+    public static func map<T: Sendable, R: Sendable, W>(_ items: [T], chunksPerWorker: Int = 4,
+                                                        worker makeWorker: @Sendable () throws -> W,
+                                                        _ body: @Sendable (W, ArraySlice<T>) throws -> [R]) throws -> [R] {
+        let workers = min(workerCount, max(items.count, 1))
+        if workers == 1 { return try body(try makeWorker(), items[...]) }
         let chunkCount = min(items.count, workers * chunksPerWorker)
         let bounds = (0...chunkCount).map { items.count * $0 / chunkCount }
         let results = ResultSlots<R>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            results.store(chunk, Result { try body(items[bounds[chunk]..<bounds[chunk + 1]]) })
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let state: W
+            do {
+                state = try makeWorker()
+            } catch {
+                while let chunk = results.claim() { results.store(chunk, .failure(error)) }
+                return
+            }
+            while let chunk = results.claim() {
+                results.store(chunk, Result { try body(state, items[bounds[chunk]..<bounds[chunk + 1]]) })
+            }
         }
         var output: [R] = []
         output.reserveCapacity(items.count)
@@ -31,10 +49,20 @@ public enum ParallelMap {
     }
 }
 
-/// One slot per chunk, each written by exactly one chunk: no two threads touch the same slot.
+/// One slot per chunk and the next chunk to hand out, both behind one lock.
 private final class ResultSlots<R: Sendable>: @unchecked Sendable {
     private var slots: [Result<[R], any Error>?]
+    private var nextChunk = 0
     private let lock = NSLock()
+
+    /// The next chunk nobody has taken, or nil when all are taken.
+    func claim() -> Int? {
+        lock.withLock {
+            guard nextChunk < slots.count else { return nil }
+            defer { nextChunk += 1 }
+            return nextChunk
+        }
+    }
 
     init(count: Int) {
         slots = Array(repeating: nil, count: count)

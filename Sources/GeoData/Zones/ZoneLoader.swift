@@ -89,9 +89,8 @@ public enum ZoneLoader {
         }
         progress("reprojecting, checking and repairing \(items.count) zones")
         let workingCRS = options.workingCRS
-        let zones = try ParallelMap.map(items) { slice in
-            let builder = try ZoneBuilder(working: working, codeField: codeField)
-            return slice.map { builder.build($0) }
+        let zones = try ParallelMap.map(items, worker: { ZoneBuilder(working: working, codeField: codeField) }) { builder, slice in
+            slice.map { builder.build($0) }
         }
         try checkAreaOfUse(zones: zones, collections: collections, working: working)
         return ZoneLayer(zones: zones, workingCRS: workingCRS, codeField: codeField, files: files)
@@ -167,7 +166,7 @@ final class ZoneBuilder {
     private var toWorking: [CRS: Transformer] = [:]
     private var toLonLat: [CRS: Transformer] = [:]
 
-    init(working: CRSInfo, codeField: String?) throws {
+    init(working: CRSInfo, codeField: String?) {
         self.working = working
         self.codeField = codeField
     }
