@@ -74,7 +74,7 @@ struct WardsJobTests {
         }
     }
 
-    @Test func maldonWardsRepairTollesuntDArcy() throws {
+    @Test func maldonWardsRepairTolleshuntDArcy() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = packageRoot.appendingPathComponent("fixtures/england/E07000074-maldon-wards-2013.json").path
