@@ -30,6 +30,8 @@ public struct Zone: Sendable {
     public var repairedReason: String?
     /// Why this zone's results may be missing or doubtful, for its `reach_warning`.
     public var warnings: [String]
+    /// Set when the boundary lies wholly outside the working CRS's area of use; read by the whole-file check.
+    var areaOfUseMiss: AreaOfUseMiss?
 
     public init(code: String, properties: JSONObject, geometry: Shape?, areaSquareMetres: Double?,
                 source: FeatureSource, repairedReason: String? = nil, warnings: [String] = []) {
@@ -55,4 +57,12 @@ public struct ZoneLayer: Sendable {
 
     public var repairedCount: Int { zones.count { $0.repairedReason != nil } }
     public var unusableCount: Int { zones.count { $0.geometry == nil } }
+}
+
+/// How a boundary missed the working CRS's area of use.
+enum AreaOfUseMiss: Sendable {
+    /// Outside, and still outside with x and y exchanged.
+    case outside
+    /// Outside, but inside once x and y are exchanged: latitude/longitude swapped.
+    case swapped
 }

@@ -129,10 +129,10 @@ public enum ZoneLoader {
         var byFile: [String: (outside: Int, located: Int, swapped: Int, first: Int)] = [:]
         for zone in zones {
             var entry = byFile[zone.source.file] ?? (0, 0, 0, zone.source.index)
-            if zone.geometry != nil || zone.warnings.contains(where: { $0.hasPrefix(ZoneBuilder.outsideAreaPrefix) }) { entry.located += 1 }
-            if zone.warnings.contains(where: { $0.hasPrefix(ZoneBuilder.outsideAreaPrefix) }) {
+            if zone.geometry != nil || zone.areaOfUseMiss != nil { entry.located += 1 }
+            if let miss = zone.areaOfUseMiss {
                 entry.outside += 1
-                if zone.warnings.contains(where: { $0.contains(ZoneBuilder.swappedHint) }) { entry.swapped += 1 }
+                if miss == .swapped { entry.swapped += 1 }
             }
             byFile[zone.source.file] = entry
         }
@@ -157,7 +157,6 @@ struct ZoneWorkItem: Sendable {
 
 /// Turns features into zones on one task: owns a GEOS context and PROJ transformers, never shared.
 final class ZoneBuilder {
-    static let outsideAreaPrefix = "lies outside the area of use"
     static let swappedHint = "latitude/longitude swapped"
 
     let working: CRSInfo
@@ -194,6 +193,7 @@ final class ZoneBuilder {
             }
         } catch let problem as ZoneProblem {
             zone.warnings.append(problem.message)
+            zone.areaOfUseMiss = problem.areaOfUseMiss
         } catch {
             zone.warnings.append("\(error)")
         }
@@ -202,6 +202,7 @@ final class ZoneBuilder {
 
     struct ZoneProblem: Error {
         let message: String
+        var areaOfUseMiss: AreaOfUseMiss?
     }
 
     /// The feature's boundary as a valid polygonal GEOS geometry in the working CRS, and the validity reason
@@ -251,7 +252,8 @@ final class ZoneBuilder {
         guard let lonLat = lonLatEnvelope(envelope, crs: crs), area.intersects(lonLat, marginDegrees: margin) else {
             let swapped = lonLatEnvelope(envelope.swapped, crs: crs).map { area.intersects($0, marginDegrees: margin) } ?? false
             let hint = swapped ? "; the coordinates look like \(ZoneBuilder.swappedHint)" : "; is the input CRS (\(crs.identifier ?? crs.name)) right?"
-            throw ZoneProblem(message: "\(ZoneBuilder.outsideAreaPrefix) of \(working.identifier ?? working.name) (\(area))\(hint)")
+            throw ZoneProblem(message: "lies outside the area of use of \(working.identifier ?? working.name) (\(area))\(hint)",
+                              areaOfUseMiss: swapped ? .swapped : .outside)
         }
     }
 
