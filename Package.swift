@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Scoring"),
         .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring"]),
         .executableTarget(name: "ReachCLI", dependencies: [
-            "Study", "GeoData", "Projection",
+            "Study", "GeoData", "Projection", "Accessibility",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "GeoPrimitivesTests", dependencies: ["GeoPrimitives"]),

@@ -25,6 +25,11 @@ enum Terminal {
         String(format: "%.2f s", value)
     }
 
+    /// 500.0 → "500", 0.25 → "0.25".
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
     static func megabytes(_ bytes: Int) -> String {
         String(format: "%.1f MB", Double(bytes) / 1_000_000)
     }

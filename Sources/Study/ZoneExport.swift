@@ -11,11 +11,19 @@ public enum ZoneExport {
     /// order), then `reach_warning`. Geometries go back from the working CRS to WGS84 lon/lat, on all cores.
     public static func features(_ layer: ZoneLayer,
                                 extra: @Sendable (Zone) -> [(key: String, value: JSONValue)]) throws -> [Feature] {
+        try features(layer) { _, zone in extra(zone) }
+    }
+
+    /// As `features(_:extra:)`, with the zone's index in the layer handed to `extra`.
+    public static func features(_ layer: ZoneLayer,
+                                extra: @Sendable (Int, Zone) -> [(key: String, value: JSONValue)]) throws -> [Feature] {
         let workingCRS = layer.workingCRS
-        return try ParallelMap.map(layer.zones, worker: { try Transformer(from: workingCRS, to: .wgs84) }) { toWGS84, slice in
-            slice.map { zone in
+        let zones = layer.zones
+        return try ParallelMap.map(Array(zones.indices), worker: { try Transformer(from: workingCRS, to: .wgs84) }) { toWGS84, slice in
+            slice.map { index in
+                let zone = zones[index]
                 var properties = zone.properties
-                for (key, value) in extra(zone) { properties[key] = value }
+                for (key, value) in extra(index, zone) { properties[key] = value }
                 var warnings = zone.warnings
                 var geometry: Shape?
                 if let shape = zone.geometry {

@@ -1,0 +1,190 @@
+import Accessibility
+import ArgumentParser
+import Foundation
+import GeoData
+import Projection
+import Study
+
+/// `reach distance`: travel from where people live to the nearest service of each kind, per ward.
+struct Distance: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Distance and travel time from where people live to the nearest service of each kind, per ward.",
+        discussion: """
+        Straight line (metres, in the working CRS) and, with --osm, over the road network on foot, by bicycle \
+        and by car (minutes), following docs/road-network.md. Each origin (where people live) belongs to the ward \
+        containing it; ward figures are weighted over its origins, as the DfT Journey Time Statistics do.
+        Per category c and mode m the output adds:
+          {c}_{m}_mean, {c}_{m}_max           weighted mean and maximum (metres or minutes)
+          {c}_{m}_within_{t}_pct             weighted % of origins within t (metres or minutes)
+          {c}_{m}_count_within_{t}           services within t of the ward's typical origin (up to 10)
+          {c}_{m}_unreachable                origins that reach no {c} by m (network modes)
+          origins_count, origins_weight, origins_unreachable, reach_warning
+
+        Examples:
+          reach distance --wards fixtures/trafford/wards_2017.geojson \\
+              --services ../shared/data/trafford/gp_practices.geojson \\
+              --origins fixtures/trafford/output_areas_2021.geojson --weight-field population --out out/gp.geojson
+          reach distance --wards wards.geojson --services services.csv --category-field category \\
+              --osm rutland.osm.pbf --modes walk,car --minutes 10,20 --out out/access.geojson
+        """
+    )
+
+    @OptionGroup var zone: ZoneOptions
+
+    @Option(name: .customLong("services"), parsing: .singleValue,
+            help: ArgumentHelp("Services: CSV (easting/northing or lon/lat columns) or GeoJSON points (repeatable).", valueName: "FILE"))
+    var services: [String] = []
+
+    @Option(name: .customLong("category-field"),
+            help: ArgumentHelp("Field naming each service's category (default: each file is one category named after it).", valueName: "NAME"))
+    var categoryField: String?
+
+    @Option(name: .customLong("category"), parsing: .singleValue,
+            help: ArgumentHelp("Keep only this category (repeatable; it must have services).", valueName: "NAME"))
+    var categories: [String] = []
+
+    @Option(help: ArgumentHelp("Where people live: points (CSV/GeoJSON) or polygons such as output areas (their point-on-surface). Default: each ward's point-on-surface.", valueName: "FILE"))
+    var origins: String?
+
+    @Option(name: .customLong("weight-field"),
+            help: ArgumentHelp("Origin weight, e.g. population (default: 1 each).", valueName: "NAME"))
+    var weightField: String?
+
+    @Option(name: .customLong("services-crs"), help: ArgumentHelp("CRS of the service coordinates (default: from the columns or file).", valueName: "CRS"))
+    var servicesCRS: String?
+
+    @Option(name: .customLong("origins-crs"), help: ArgumentHelp("CRS of the origin coordinates (default: from the columns or file).", valueName: "CRS"))
+    var originsCRS: String?
+
+    @Option(name: .customLong("x-field"), help: ArgumentHelp("CSV column of x (easting or longitude) for services and origins.", valueName: "NAME"))
+    var xField: String?
+
+    @Option(name: .customLong("y-field"), help: ArgumentHelp("CSV column of y (northing or latitude) for services and origins.", valueName: "NAME"))
+    var yField: String?
+
+    @Option(help: ArgumentHelp("OpenStreetMap extract (.osm.pbf) for network travel times.", valueName: "FILE"))
+    var osm: String?
+
+    @Option(help: ArgumentHelp("Comma-separated: straight, walk, cycle, car (default: straight; all four with --osm).", valueName: "LIST"))
+    var modes: String?
+
+    @Option(help: ArgumentHelp("Thresholds for walk/cycle/car, minutes, comma-separated.", valueName: "LIST"))
+    var minutes: String = "15,30"
+
+    @Option(help: ArgumentHelp("Thresholds for straight line, metres, comma-separated.", valueName: "LIST"))
+    var metres: String = "800,2000"
+
+    @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
+    var walkKmh: Double = 4.8
+
+    @Option(name: .customLong("cycle-kmh"), help: ArgumentHelp("Cycling speed, km/h.", valueName: "KMH"))
+    var cycleKmh: Double = 16
+
+    @Option(name: .customLong("car-kmh"), parsing: .singleValue,
+            help: ArgumentHelp("Car speed of a highway class where maxspeed is absent, e.g. residential=24 (repeatable).", valueName: "CLASS=KMH"))
+    var carKmh: [String] = []
+
+    @Option(name: .customLong("max-snap-metres"), help: ArgumentHelp("Points further than this from a usable road are unsnapped.", valueName: "METRES"))
+    var maxSnapMetres: Double = 500
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Output GeoJSON of wards with the figures.", valueName: "FILE"))
+    var output: String
+
+    @Option(name: .customLong("origins-out"), help: ArgumentHelp("Also write every origin's distances and times as CSV.", valueName: "FILE"))
+    var originsOutput: String?
+
+    @Option(help: ArgumentHelp("Decimal places of output coordinates.", valueName: "N"))
+    var precision: Int = 6
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if services.isEmpty { throw ValidationError("give the services with --services FILE") }
+        _ = try parsedModes()
+        _ = try Self.numbers(minutes, flag: "--minutes")
+        _ = try Self.numbers(metres, flag: "--metres")
+        _ = try parsedProfile()
+        guard maxSnapMetres > 0, maxSnapMetres.isFinite else { throw ValidationError("--max-snap-metres must be a positive number") }
+        guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
+        if (xField == nil) != (yField == nil) { throw ValidationError("give both --x-field and --y-field, or neither") }
+    }
+
+    func parsedModes() throws -> [DistanceMode]? {
+        guard let modes else { return nil }
+        let names = modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parsed = try names.map { name -> DistanceMode in
+            guard let mode = DistanceMode(name) else { throw ValidationError("--modes: unknown mode '\(name)' (straight, walk, cycle, car)") }
+            return mode
+        }
+        guard !parsed.isEmpty else { throw ValidationError("--modes: give at least one mode") }
+        if parsed.contains(where: { $0 != .straight }), osm == nil {
+            throw ValidationError("--modes \(modes): walk, cycle and car need a road network; give --osm FILE.osm.pbf")
+        }
+        return Array(Set(parsed)).sorted()
+    }
+
+    static func numbers(_ text: String, flag: String) throws -> [Double] {
+        let values = try text.split(separator: ",").map { part -> Double in
+            guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value > 0, value.isFinite else {
+                throw ValidationError("\(flag): '\(part)' is not a positive number")
+            }
+            return value
+        }
+        guard !values.isEmpty else { throw ValidationError("\(flag): give at least one threshold") }
+        return Array(Set(values)).sorted()
+    }
+
+    func parsedProfile() throws -> RoadProfile {
+        guard walkKmh > 0, cycleKmh > 0 else { throw ValidationError("--walk-kmh and --cycle-kmh must be positive") }
+        var profile = RoadProfile(walkKmh: walkKmh, cycleKmh: cycleKmh)
+        for entry in carKmh {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let speed = Double(parts[1]), speed > 0 else {
+                throw ValidationError("--car-kmh \(entry): expected CLASS=KMH, e.g. residential=24")
+            }
+            guard RoadProfile.defaultCarKmh[parts[0]] != nil else {
+                throw ValidationError("--car-kmh \(entry): '\(parts[0])' is not a class cars use (\(RoadProfile.defaultCarKmh.keys.sorted().joined(separator: ", ")))")
+            }
+            profile.carKmhByClass[parts[0]] = speed
+        }
+        return profile
+    }
+
+    func run() throws {
+        let working = common.workingCRSValue
+        let job = DistanceJob(
+            zones: zone.zones,
+            zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
+            services: services, categoryField: categoryField, categories: categories,
+            serviceOptions: PointLoadOptions(sourceCRS: servicesCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
+            origins: origins,
+            originOptions: PointLoadOptions(sourceCRS: originsCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
+            weightField: weightField, osm: osm, modes: try parsedModes(),
+            minutes: try Self.numbers(minutes, flag: "--minutes"), metres: try Self.numbers(metres, flag: "--metres"),
+            profile: try parsedProfile(), maxSnapMetres: maxSnapMetres, output: output, originsOutput: originsOutput,
+            precision: precision)
+        let common = self.common
+        let report = try job.run { common.progress($0) }
+        if !report.originsOutsideZones.isEmpty {
+            let first = report.originsOutsideZones.prefix(3).joined(separator: "; ")
+            Terminal.error("warning: \(report.originsOutsideZones.count) origin(s) lie in no ward and are not counted (\(first)\(report.originsOutsideZones.count > 3 ? "; ..." : ""))")
+        }
+        for miss in report.unsnappedServices {
+            Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(maxSnapMetres)) m from any \(miss.mode.rawValue) road and are left out of \(miss.mode.rawValue) times (first: \(miss.firstSource))")
+        }
+        if !common.quiet {
+            let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
+            Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins; services: \(categories)")
+            if let network = report.network {
+                let graphs = report.networkEdges.map { "\($0.mode.rawValue) \(Terminal.count($0.segments)) segments" }.joined(separator: ", ")
+                Terminal.info("reach: road network: \(Terminal.count(network.waysKept)) ways kept (\(Terminal.count(network.waysWithoutNodes)) without nodes in the extract, \(Terminal.count(network.waysSplitAtMissingNodes)) split at missing nodes); \(graphs)")
+            }
+            Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)\(originsOutput.map { " and \($0)" } ?? "")")
+            Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
+        }
+        if common.strict, report.zonesWithWarnings > 0 || !report.originsOutsideZones.isEmpty {
+            Terminal.error("--strict: \(report.zonesWithWarnings) ward(s) have warnings")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,377 @@
+import Accessibility
+import Foundation
+import GeoData
+import GeoPrimitives
+import Geometry
+import Projection
+
+/// `reach distance`: from where people live in each zone to the nearest service of each category, by straight
+/// line and over the road network, averaged over the zone's origins as the DfT Journey Time Statistics do.
+public struct DistanceJob: Sendable {
+    public var zones: [String]
+    public var zoneOptions: ZoneLoadOptions
+    public var services: [String]
+    public var categoryField: String?
+    /// Keep only these categories (all when empty).
+    public var categories: [String]
+    public var serviceOptions: PointLoadOptions
+    /// Where people live: points or polygons; nil uses each zone's point-on-surface.
+    public var origins: String?
+    public var originOptions: PointLoadOptions
+    public var weightField: String?
+    public var osm: String?
+    public var modes: [DistanceMode]
+    /// Thresholds for network modes, minutes; for straight line, metres.
+    public var minutes: [Double]
+    public var metres: [Double]
+    public var profile: RoadProfile
+    public var maxSnapMetres: Double
+    public var output: String
+    public var originsOutput: String?
+    public var precision: Int
+
+    /// Services counted within a threshold of a zone's typical origin stop at this many (the JTS origin indicator).
+    public static let countCap = 10
+
+    public init(zones: [String], zoneOptions: ZoneLoadOptions = ZoneLoadOptions(), services: [String],
+                categoryField: String? = nil, categories: [String] = [], serviceOptions: PointLoadOptions = PointLoadOptions(),
+                origins: String? = nil, originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil,
+                osm: String? = nil, modes: [DistanceMode]? = nil, minutes: [Double] = [15, 30], metres: [Double] = [800, 2000],
+                profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, output: String,
+                originsOutput: String? = nil, precision: Int = 6) {
+        self.zones = zones
+        self.zoneOptions = zoneOptions
+        self.services = services
+        self.categoryField = categoryField
+        self.categories = categories
+        self.serviceOptions = serviceOptions
+        self.origins = origins
+        self.originOptions = originOptions
+        self.weightField = weightField
+        self.osm = osm
+        self.modes = (modes ?? (osm == nil ? [.straight] : DistanceMode.all)).sorted()
+        self.minutes = minutes
+        self.metres = metres
+        self.profile = profile
+        self.maxSnapMetres = maxSnapMetres
+        self.output = output
+        self.originsOutput = originsOutput
+        self.precision = precision
+    }
+
+    public struct Report: Sendable {
+        public var zoneCount = 0
+        public var originCount = 0
+        /// Origins that fall in no zone: listed in the summary, not attributed to any zone.
+        public var originsOutsideZones: [String] = []
+        public var categories: [(name: String, services: Int)] = []
+        /// Per network mode: services further than the maximum snap distance from a road the mode may use.
+        public var unsnappedServices: [(mode: TravelMode, category: String, count: Int, firstSource: String)] = []
+        public var network: RoadNetwork.Summary?
+        public var networkEdges: [(mode: TravelMode, segments: Int, nodes: Int)] = []
+        public var zonesWithWarnings = 0
+        public var timings: [(step: String, seconds: Double)] = []
+    }
+
+    /// Every origin's values, for `--origins-out` and the aggregation: `values[c][m][o]` is the distance (metres,
+    /// straight) or time (minutes, network) from origin `o` to the nearest service of category `c` by mode `m`.
+    struct OriginValues {
+        var values: [[[Double?]]]
+        var snapMetres: [TravelMode: [Double?]]
+    }
+
+    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        try AtomicFile.checkWritable(output)
+        if let originsOutput { try AtomicFile.checkWritable(originsOutput) }
+        var report = Report()
+        var clock = StepClock()
+
+        let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
+        report.zoneCount = layer.zones.count
+        clock.lap("read zones", into: &report)
+
+        progress("reading services")
+        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions)
+        let names = catalogue.names
+        guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
+        report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
+        clock.lap("read services", into: &report)
+
+        let originSet = try loadOrigins(layer: layer, progress: progress)
+        report.originCount = originSet.points.count
+        report.originsOutsideZones = originSet.outside
+        clock.lap("read and place origins", into: &report)
+
+        // Straight line: one k-d tree per category.
+        var values = [[[Double?]]](repeating: [[Double?]](repeating: [], count: modes.count), count: names.count)
+        var straightIndexes: [PointIndex] = []
+        if let m = modes.firstIndex(of: .straight) {
+            progress("straight-line nearest service for \(names.count) categor\(names.count == 1 ? "y" : "ies")")
+            for (c, name) in names.enumerated() {
+                let index = PointIndex(catalogue.categories[name]!.map(\.xy))
+                straightIndexes.append(index)
+                values[c][m] = try NearestService.nearest(from: originSet.points, in: index).map { $0?.distanceMetres }
+            }
+            clock.lap("straight nearest", into: &report)
+        }
+
+        // Network: one graph per mode, one multi-source search per category and mode.
+        var snapMetres: [TravelMode: [Double?]] = [:]
+        var networkContext: NetworkContext?
+        let travelModes = modes.compactMap(\.travelMode)
+        if !travelModes.isEmpty {
+            guard let osm else { throw DataError(file: "--modes", "network modes (\(travelModes.map(\.rawValue).joined(separator: ", "))) need a road network: give --osm FILE.osm.pbf") }
+            progress("reading the road network \(osm)")
+            let network = try RoadNetwork.read(path: osm, profile: profile, modes: travelModes, workingCRS: zoneOptions.workingCRS)
+            report.network = network.summary
+            clock.lap("read network", into: &report)
+            let context = try NetworkContext(network: network, modes: travelModes, catalogue: catalogue, names: names,
+                                             origins: originSet.points, maxSnapMetres: maxSnapMetres)
+            for mode in travelModes {
+                let graph = network.graphs[mode]!
+                report.networkEdges.append((mode, graph.segmentCount, graph.nodeCount))
+                snapMetres[mode] = context.originSnaps[mode]!.map { $0?.distanceMetres }
+                for (c, name) in names.enumerated() {
+                    let unsnapped = context.unsnappedServices[mode]![c]
+                    if !unsnapped.isEmpty {
+                        report.unsnappedServices.append((mode, name, unsnapped.count, catalogue.categories[name]![unsnapped[0]].source))
+                    }
+                }
+            }
+            clock.lap("snap", into: &report)
+            progress("network travel times: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(travelModes.count) mode\(travelModes.count == 1 ? "" : "s")")
+            let times = try context.timesToNearest()
+            for (m, mode) in modes.enumerated() {
+                guard let travel = mode.travelMode else { continue }
+                for c in names.indices { values[c][m] = times[travel]![c] }
+            }
+            networkContext = context
+            clock.lap("network search", into: &report)
+        }
+
+        // Per zone: aggregates, and counts from the typical origin.
+        let originValues = OriginValues(values: values, snapMetres: snapMetres)
+        let zoneResults = try aggregate(layer: layer, origins: originSet, values: originValues, names: names,
+                                        straightIndexes: straightIndexes, network: networkContext)
+        report.zonesWithWarnings = zoneResults.filter { !$0.warnings.isEmpty }.count + layer.zones.filter { !$0.warnings.isEmpty }.count
+        clock.lap("aggregate", into: &report)
+
+        progress("writing \(layer.zones.count) zones to \(output)")
+        var withResults = layer
+        for i in withResults.zones.indices { withResults.zones[i].warnings += zoneResults[i].warnings }
+        let results = zoneResults
+        let features = try ZoneExport.features(withResults) { index, _ in results[index].properties }
+        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
+        if let originsOutput {
+            try AtomicFile.write(originsTable(origins: originSet, layer: layer, values: originValues, names: names), to: originsOutput)
+        }
+        clock.lap("write", into: &report)
+        return report
+    }
+
+    // MARK: Origins
+
+    struct OriginSet: Sendable {
+        var points: [XY]
+        var weights: [Double]
+        var labels: [String]
+        var zone: [Int]
+        /// Origins in no zone, by source, for the report.
+        var outside: [String]
+        /// Zones given their point-on-surface because no origin fell inside them.
+        var fallbackZones: Set<Int>
+    }
+
+    func loadOrigins(layer: ZoneLayer, progress: @Sendable (String) -> Void) throws -> OriginSet {
+        var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
+        if let origins {
+            progress("reading origins \(origins)")
+            let points = try PointLoader.load(path: origins, options: originOptions)
+            guard !points.isEmpty else { throw DataError(file: origins, "holds no origins") }
+            var weights: [Double] = []
+            for point in points {
+                guard let weightField else { weights.append(1); continue }
+                guard let value = point.properties[weightField] else {
+                    throw DataError(file: point.source, field: weightField, "no such field (fields: \(point.properties.keys.joined(separator: ", "))); name the weight with --weight-field")
+                }
+                guard let weight = value.doubleValue, weight.isFinite, weight >= 0 else {
+                    throw DataError(file: point.source, field: weightField, "the weight is not a number ≥ 0 (\(value.stringValue ?? "null"))")
+                }
+                weights.append(weight)
+            }
+            progress("placing \(points.count) origins in \(layer.zones.count) zones")
+            let zoneOf = try ZoneAssignment.assign(points.map(\.xy), to: layer)
+            for (i, point) in points.enumerated() {
+                guard let zone = zoneOf[i] else { set.outside.append(point.source); continue }
+                set.points.append(point.xy)
+                set.weights.append(weights[i])
+                set.labels.append(String(i))
+                set.zone.append(zone)
+            }
+        }
+        // A zone no origin falls in (or every zone, without --origins) is represented by its point-on-surface.
+        let covered = Set(set.zone)
+        let context = GEOSContext()
+        for (z, zone) in layer.zones.enumerated() where !covered.contains(z) {
+            guard let shape = zone.geometry else { continue }
+            let point = try Geometry(shape, context: context).pointOnSurface().pointCoordinates()
+            set.points.append(point)
+            set.weights.append(1)
+            set.labels.append(zone.code)
+            set.zone.append(z)
+            if origins != nil { set.fallbackZones.insert(z) }
+        }
+        return set
+    }
+
+    // MARK: Aggregation
+
+    struct ZoneResult: Sendable {
+        var properties: [(key: String, value: JSONValue)] = []
+        var warnings: [String] = []
+    }
+
+    func thresholds(_ mode: DistanceMode) -> [Double] { mode == .straight ? metres : minutes }
+
+    static func label(_ value: Double) -> String { JSONWriter.format(value) }
+
+    func aggregate(layer: ZoneLayer, origins: OriginSet, values: OriginValues, names: [String],
+                   straightIndexes: [PointIndex], network: NetworkContext?) throws -> [ZoneResult] {
+        var members = [[Int]](repeating: [], count: layer.zones.count)
+        for (o, z) in origins.zone.enumerated() { members[z].append(o) }
+        let zoneOrigins = members
+        let modes = self.modes
+        let job = self
+        return try ParallelMap.map(Array(layer.zones.indices), worker: { network?.makeSearches() }) { searches, slice in
+            slice.map { z in
+                var result = ZoneResult()
+                let zone = layer.zones[z]
+                let own = zoneOrigins[z]
+                let totalWeight = own.reduce(0) { $0 + origins.weights[$1] }
+                if zone.geometry == nil {
+                    // Already warned by the loader; every figure is null.
+                } else if origins.fallbackZones.contains(z) {
+                    result.warnings.append("no origin lies in this zone; its point-on-surface stands for it")
+                }
+                // The typical origin: the weighted mean position of the zone's origins.
+                var typical: XY?
+                if !own.isEmpty {
+                    let weightSum = totalWeight > 0 ? totalWeight : Double(own.count)
+                    var x = 0.0, y = 0.0
+                    for o in own {
+                        let w = totalWeight > 0 ? origins.weights[o] : 1
+                        x += w * origins.points[o].x
+                        y += w * origins.points[o].y
+                    }
+                    typical = XY(x / weightSum, y / weightSum)
+                }
+                var unreachableMax = 0
+                var typicalTimes: [TravelMode: [[Double?]]] = [:]
+                if let typical, let network, var searches {
+                    typicalTimes = network.timesFrom(typical, limitMinutes: job.minutes.max() ?? 0, searches: &searches)
+                }
+                for (c, name) in names.enumerated() {
+                    for (m, mode) in modes.enumerated() {
+                        let prefix = "\(name)_\(mode)"
+                        let decimals = mode == .straight ? 1.0 : 100.0
+                        var sum = 0.0, weight = 0.0, maximum = -Double.infinity
+                        var unreachable = 0
+                        for o in own {
+                            guard let value = values.values[c][m][o] else { unreachable += 1; continue }
+                            sum += origins.weights[o] * value
+                            weight += origins.weights[o]
+                            maximum = max(maximum, value)
+                        }
+                        let reached = own.count - unreachable
+                        func rounded(_ value: Double) -> JSONValue { .number((value * decimals).rounded() / decimals) }
+                        let mean: JSONValue = reached == 0 ? .null : weight > 0 ? rounded(sum / weight) : rounded(own.compactMap { values.values[c][m][$0] }.reduce(0, +) / Double(reached))
+                        result.properties.append(("\(prefix)_mean", zone.geometry == nil ? .null : mean))
+                        result.properties.append(("\(prefix)_max", reached == 0 || zone.geometry == nil ? .null : rounded(maximum)))
+                        for t in job.thresholds(mode) {
+                            // Over the origins that reach a service (unreachable ones are counted separately).
+                            var within = 0.0, count = 0
+                            for o in own { if let value = values.values[c][m][o], value <= t { within += origins.weights[o]; count += 1 } }
+                            let pct: JSONValue = reached == 0 || zone.geometry == nil ? .null
+                                : weight > 0 ? .number((within / weight * 10000).rounded() / 100)
+                                : .number((Double(count) / Double(reached) * 10000).rounded() / 100)
+                            result.properties.append(("\(prefix)_within_\(DistanceJob.label(t))_pct", pct))
+                        }
+                        for t in job.thresholds(mode) {
+                            var count: JSONValue = .null
+                            if let typical {
+                                switch mode {
+                                case .straight:
+                                    count = .number(Double(straightIndexes[c].count(within: t, of: typical, limit: DistanceJob.countCap)))
+                                case .network(let travel):
+                                    if let times = typicalTimes[travel] {
+                                        count = .number(Double(min(times[c].count { ($0 ?? .infinity) <= t }, DistanceJob.countCap)))
+                                    }
+                                }
+                            }
+                            result.properties.append(("\(prefix)_count_within_\(DistanceJob.label(t))", zone.geometry == nil ? .null : count))
+                        }
+                        if mode != .straight {
+                            result.properties.append(("\(prefix)_unreachable", zone.geometry == nil ? .null : .number(Double(unreachable))))
+                            unreachableMax = max(unreachableMax, unreachable)
+                            if unreachable > 0 {
+                                let unsnapped = own.count { values.snapMetres[mode.travelMode!]![$0] == nil }
+                                let reason = unsnapped == unreachable
+                                    ? "no \(mode) road within \(DistanceJob.label(job.maxSnapMetres)) m"
+                                    : unsnapped > 0 ? "\(unsnapped) with no \(mode) road within \(DistanceJob.label(job.maxSnapMetres)) m, the rest on roads that reach no \(name)"
+                                    : "on roads from which no \(name) can be reached by \(mode)"
+                                result.warnings.append("\(unreachable) of \(own.count) origins cannot reach a \(name) by \(mode) (\(reason)); left out of \(prefix) figures")
+                            }
+                        }
+                    }
+                }
+                if modes.contains(where: { $0 != .straight }), let typical, network?.snapTypical(typical).isEmpty ?? false {
+                    result.warnings.append("the zone's typical origin is not within \(DistanceJob.label(job.maxSnapMetres)) m of any road; network counts are null")
+                }
+                result.properties.append(("origins_count", .number(Double(own.count))))
+                result.properties.append(("origins_weight", .number(totalWeight)))
+                result.properties.append(("origins_unreachable", .number(Double(unreachableMax))))
+                return result
+            }
+        }
+    }
+
+    // MARK: Origins table
+
+    func originsTable(origins: OriginSet, layer: ZoneLayer, values: OriginValues, names: [String]) -> [UInt8] {
+        var text = "origin,zone,x,y,weight"
+        for name in names { for mode in modes { text += ",\(name)_\(mode)" } }
+        let travelModes = modes.compactMap(\.travelMode)
+        for mode in travelModes { text += ",snap_\(mode.rawValue)_metres" }
+        text += "\n"
+        func csv(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
+        }
+        for o in origins.points.indices {
+            var row = "\(csv(origins.labels[o])),\(csv(layer.zones[origins.zone[o]].code)),\(String(format: "%.3f", origins.points[o].x)),\(String(format: "%.3f", origins.points[o].y)),\(JSONWriter.format(origins.weights[o]))"
+            for c in names.indices {
+                for (m, mode) in modes.enumerated() {
+                    row += ","
+                    if let value = values.values[c][m][o] { row += String(format: mode == .straight ? "%.3f" : "%.4f", value) }
+                }
+            }
+            for mode in travelModes {
+                row += ","
+                if let snap = values.snapMetres[mode]?[o] { row += String(format: "%.3f", snap) }
+            }
+            text += row + "\n"
+        }
+        return Array(text.utf8)
+    }
+}
+
+/// Wall-clock laps for the report's timings.
+struct StepClock {
+    var last = ContinuousClock.now
+
+    mutating func lap(_ step: String, into report: inout DistanceJob.Report) {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        report.timings.append((step, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+        last = now
+    }
+}

@@ -1,0 +1,96 @@
+import Accessibility
+import GeoData
+import GeoPrimitives
+
+/// The road network of a distance run with everything snapped onto it: per mode, a snapper, the origins' snap
+/// points, and each category's services (those within the maximum snap distance).
+struct NetworkContext: Sendable {
+    let network: RoadNetwork
+    let modes: [TravelMode]
+    let maxSnapMetres: Double
+    let snappers: [TravelMode: EdgeSnapper]
+    /// Per mode, each origin's snap point (nil: no road of the mode within the maximum snap distance).
+    let originSnaps: [TravelMode: [SnapPoint?]]
+    /// Per mode and category: the travel-time helper over its snapped services.
+    let categoryTimes: [TravelMode: [NetworkTravelTime]]
+    /// Per mode and category: indices (in the category's services) of services left unsnapped.
+    let unsnappedServices: [TravelMode: [[Int]]]
+
+    init(network: RoadNetwork, modes: [TravelMode], catalogue: ServiceCatalogue, names: [String], origins: [XY],
+         maxSnapMetres: Double) throws {
+        self.network = network
+        self.modes = modes
+        self.maxSnapMetres = maxSnapMetres
+        var snappers: [TravelMode: EdgeSnapper] = [:]
+        var originSnaps: [TravelMode: [SnapPoint?]] = [:]
+        var categoryTimes: [TravelMode: [NetworkTravelTime]] = [:]
+        var unsnapped: [TravelMode: [[Int]]] = [:]
+        for mode in modes {
+            let graph = network.graphs[mode]!
+            let snapper = EdgeSnapper(graph: graph, nodes: network.nodes)
+            snappers[mode] = snapper
+            originSnaps[mode] = try ParallelMap.map(origins, chunksPerWorker: 8) { slice in
+                slice.map { snapper.snap($0, maxMetres: maxSnapMetres) }
+            }
+            var helpers: [NetworkTravelTime] = []
+            var missing: [[Int]] = []
+            for name in names {
+                let services = catalogue.categories[name]!
+                let snaps = services.map { snapper.snap($0.xy, maxMetres: maxSnapMetres) }
+                missing.append(snaps.indices.filter { snaps[$0] == nil })
+                helpers.append(NetworkTravelTime(graph: graph, services: snaps.compactMap { $0 }))
+            }
+            categoryTimes[mode] = helpers
+            unsnapped[mode] = missing
+        }
+        self.snappers = snappers
+        self.originSnaps = originSnaps
+        self.categoryTimes = categoryTimes
+        self.unsnappedServices = unsnapped
+    }
+
+    /// Minutes from each origin to the nearest service, per mode and category: one multi-source search per
+    /// category and mode, the pairs spread over the cores.
+    func timesToNearest() throws -> [TravelMode: [[Double?]]] {
+        let pairs = modes.flatMap { mode in categoryTimes[mode]!.indices.map { (mode, $0) } }
+        let results = try ParallelMap.map(pairs, chunksPerWorker: 1) { slice in
+            slice.map { mode, c -> [Double?] in
+                let helper = categoryTimes[mode]![c]
+                var search = TravelTimeSearch(graph: helper.graph)
+                return helper.timesToNearest(originSnaps[mode]!, search: &search).map { $0.map { $0 / 60 } }
+            }
+        }
+        var byMode: [TravelMode: [[Double?]]] = [:]
+        for (pair, times) in zip(pairs, results) { byMode[pair.0, default: []].append(times) }
+        return byMode
+    }
+
+    /// One reusable search per mode, for one core.
+    func makeSearches() -> [TravelMode: TravelTimeSearch] {
+        var searches: [TravelMode: TravelTimeSearch] = [:]
+        for mode in modes { searches[mode] = TravelTimeSearch(graph: network.graphs[mode]!) }
+        return searches
+    }
+
+    /// The point's snap per mode (modes whose roads are too far are missing).
+    func snapTypical(_ point: XY) -> [TravelMode: SnapPoint] {
+        var snaps: [TravelMode: SnapPoint] = [:]
+        for mode in modes { if let snap = snappers[mode]!.snap(point, maxMetres: maxSnapMetres) { snaps[mode] = snap } }
+        return snaps
+    }
+
+    /// Minutes from `point` to every snapped service of every category, per mode, by a forward search bounded
+    /// by `limitMinutes` (services beyond it are nil). Modes with no road near the point are missing.
+    func timesFrom(_ point: XY, limitMinutes: Double, searches: inout [TravelMode: TravelTimeSearch]) -> [TravelMode: [[Double?]]] {
+        var result: [TravelMode: [[Double?]]] = [:]
+        for (mode, snap) in snapTypical(point) {
+            let graph = network.graphs[mode]!
+            searches[mode]!.run(from: NetworkTravelTime.seedsFrom(snap, graph: graph), direction: .fromSources,
+                                limitSeconds: limitMinutes * 60)
+            result[mode] = categoryTimes[mode]!.map { helper in
+                helper.timesFrom(snap, search: searches[mode]!).map { $0.map { $0 / 60 } }
+            }
+        }
+        return result
+    }
+}

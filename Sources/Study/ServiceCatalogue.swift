@@ -1,0 +1,76 @@
+import Foundation
+import GeoData
+import GeoPrimitives
+
+/// Services by category, read from CSV or GeoJSON point files.
+public struct ServiceCatalogue: Sendable {
+    /// One service: where it is (working CRS) and where it was read from.
+    public struct Service: Sendable {
+        public var xy: XY
+        public var source: String
+    }
+
+    /// Category name (sanitised for property keys) to its services, in read order.
+    public var categories: [String: [Service]]
+    /// Category names, sorted.
+    public var names: [String] { categories.keys.sorted() }
+
+    /// `gp practices` → `gp_practices`: lower case, runs of anything but letters and digits become `_`.
+    public static func sanitise(_ name: String) -> String {
+        var result = ""
+        var pendingUnderscore = false
+        for character in name.lowercased() {
+            if character.isLetter && character.isASCII || character.isNumber && character.isASCII {
+                if pendingUnderscore && !result.isEmpty { result.append("_") }
+                pendingUnderscore = false
+                result.append(character)
+            } else {
+                pendingUnderscore = true
+            }
+        }
+        return result
+    }
+
+    /// Reads every file. With `categoryField` each service's category is that property (an unknown field or an
+    /// empty value is an error naming the file and record); without it each file is one category named after
+    /// its file name (`gp_practices.geojson` → `gp_practices`). `only` keeps just the named categories, and
+    /// each of them must have at least one service.
+    public static func load(paths: [String], categoryField: String?, only: [String] = [],
+                            options: PointLoadOptions) throws -> ServiceCatalogue {
+        var categories: [String: [Service]] = [:]
+        for path in paths {
+            let points = try PointLoader.load(path: path, options: options)
+            guard !points.isEmpty else { throw DataError(file: path, "holds no services") }
+            for point in points {
+                let category: String
+                if let categoryField {
+                    guard let value = point.properties[categoryField] else {
+                        let fields = point.properties.keys.joined(separator: ", ")
+                        throw DataError(file: path, field: categoryField, "no such field (fields: \(fields)); name the category field with --category-field")
+                    }
+                    guard let text = value.stringValue, !sanitise(text).isEmpty else {
+                        throw DataError(file: point.source, field: categoryField, "the service has no category (\(value.stringValue.map { "\"\($0)\"" } ?? "null"))")
+                    }
+                    category = sanitise(text)
+                } else {
+                    var stem = URL(fileURLWithPath: path).lastPathComponent
+                    for suffix in [".gz", ".geojson", ".json", ".csv", ".txt"] where stem.lowercased().hasSuffix(suffix) {
+                        stem = String(stem.dropLast(suffix.count))
+                    }
+                    category = sanitise(stem)
+                    guard !category.isEmpty else { throw DataError(file: path, "cannot name a category after this file; give --category-field") }
+                }
+                categories[category, default: []].append(Service(xy: point.xy, source: point.source))
+            }
+        }
+        if !only.isEmpty {
+            let wanted = Set(only.map(sanitise))
+            for name in wanted.sorted() where categories[name] == nil {
+                throw DataError(file: paths.joined(separator: ", "), field: categoryField,
+                                "category \"\(name)\" has no services (categories found: \(categories.keys.sorted().joined(separator: ", ")))")
+            }
+            categories = categories.filter { wanted.contains($0.key) }
+        }
+        return ServiceCatalogue(categories: categories)
+    }
+}
