@@ -2,7 +2,8 @@
 # Cross-checks `reach wards` against geopandas (tools/crosscheck/wards.py) on Trafford's 21 wards of 2017 and,
 # when ../shared/data is present, all-England wards (326 files, 7,681): count, order, pass-through properties,
 # area_km2 in EPSG:27700, validity, written-geometry area, RFC 7946 winding and precision, reach_warning.
-# Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN). Last line: 'N passed, M failed'.
+# Then `reach distance` and `reach nearest` against geopandas and networkx (tools/crosscheck/distance.py).
+# Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN). Last line: 'N passed, M failed' over both.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck
 set -euo pipefail
@@ -57,4 +58,98 @@ else
     skipped+=(--skipped england-2013)
 fi
 
-exec "$PY" tools/crosscheck/wards.py "${cases[@]}" "${skipped[@]}"
+set +e
+"$PY" tools/crosscheck/wards.py "${cases[@]}" "${skipped[@]}" | tee "$OUT/wards.log"
+wards_status=${PIPESTATUS[0]}
+set -e
+
+# `reach distance` and `reach nearest` against geopandas / networkx (tools/crosscheck/distance.py): Trafford
+# straight line (5 service files, 738 output areas weighted by population), Trafford schools by phase
+# (--category-field), `reach nearest` on the output-area points, and road-network times on Rutland and Newport
+# (services from the OSM extracts, origins = Rutland's 2011 output areas and a 250 m grid over Newport).
+DOUT="$OUT/distance"
+mkdir -p "$DOUT"
+dcases=()
+dskipped=()
+run_distance() { # run_distance NAME SUBCOMMAND ARGS...: reach writes into $DOUT/NAME; status and stderr kept
+    local name=$1 sub=$2 dir="$DOUT/$1"
+    shift 2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    local outs=(--out "$dir/wards.geojson" --origins-out "$dir/origins.csv")
+    [[ $sub == nearest ]] && outs=(--out "$dir/nearest.csv")
+    echo "crosscheck: $REACH $sub $* ${outs[*]}" >&2
+    local t0=$SECONDS
+    set +e
+    "$REACH" "$sub" "$@" "${outs[@]}" 2>"$dir/stderr"
+    echo $? >"$dir/status"
+    set -e
+    if [[ $(cat "$dir/status") != 0 ]]; then
+        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
+        tail -n 20 "$dir/stderr" >&2
+    fi
+    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
+    dcases+=(--case "$name" "$dir")
+}
+
+"$PY" tools/crosscheck/distance.py prepare --data "$DATA" --tmp "$DOUT" >&2
+T="$DATA/trafford"
+if [[ -f fixtures/trafford/wards_2017.geojson && -f "$T/gp_practices.geojson" ]]; then
+    run_distance distance-trafford distance --wards fixtures/trafford/wards_2017.geojson \
+        --services "$T/gp_practices.geojson" --services "$T/schools.geojson" --services "$T/town_centres.geojson" \
+        --services "$T/jobcentre_plus.geojson" --services "$T/pharmacies.geojson" \
+        --origins fixtures/trafford/output_areas_2021.geojson --weight-field population --metres 800,2000
+    run_distance distance-trafford-school-phase distance --wards fixtures/trafford/wards_2017.geojson \
+        --services "$T/schools.geojson" --category-field phase_derived \
+        --origins fixtures/trafford/output_areas_2021.geojson --weight-field population --metres 800,2000
+    run_distance nearest-trafford nearest --points "$DOUT/trafford_oa_points.csv" \
+        --services "$T/gp_practices.geojson" --services "$T/schools.geojson" --services "$T/town_centres.geojson" \
+        --services "$T/jobcentre_plus.geojson" --services "$T/pharmacies.geojson"
+else
+    echo "crosscheck: SKIP distance-trafford, distance-trafford-school-phase, nearest-trafford:" \
+        "$T/gp_practices.geojson not found (shared data absent)" >&2
+    dskipped+=(--skipped distance-trafford --skipped distance-trafford-school-phase --skipped nearest-trafford)
+fi
+RUT_WARDS="$DATA/wards_extra/E06000017_rutland_wards_dec2023.geojson"
+RUT_PBF="$DATA/osm/rutland-2022-07-20.osm.pbf"
+RUT_OA="$DATA/uk-geojson/oa_by_lad/E06000017.json.gz"
+if [[ -f "$RUT_PBF" && -f "$RUT_WARDS" && -f "$RUT_OA" ]]; then
+    run_distance distance-rutland distance --wards "$RUT_WARDS" \
+        --services "$DOUT/rutland_services.csv" --category-field category \
+        --origins "$RUT_OA" --osm "$RUT_PBF" --minutes 15,30 --metres 800,2000
+else
+    echo "crosscheck: SKIP distance-rutland: $RUT_PBF, $RUT_WARDS or $RUT_OA not found (shared data absent)" >&2
+    dskipped+=(--skipped distance-rutland)
+fi
+NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
+NEW_PBF="$DATA/osm/newport-2023-06-13.osm.pbf"
+if [[ -f "$NEW_PBF" && -f "$NEW_WARDS" ]]; then
+    run_distance distance-newport distance --wards "$NEW_WARDS" \
+        --services "$DOUT/newport_services.csv" --category-field category \
+        --origins "$DOUT/newport_grid_origins.csv" --osm "$NEW_PBF" --minutes 15,30 --metres 800,2000
+else
+    echo "crosscheck: SKIP distance-newport: $NEW_PBF or $NEW_WARDS not found (shared data absent)" >&2
+    dskipped+=(--skipped distance-newport)
+fi
+
+set +e
+"$PY" tools/crosscheck/distance.py check --data "$DATA" --tmp "$DOUT" "${dcases[@]}" "${dskipped[@]}" |
+    tee "$OUT/distance.log"
+distance_status=${PIPESTATUS[0]}
+set -e
+
+# One total over both checkers, as the last line.
+"$PY" - "$OUT/wards.log" "$OUT/distance.log" <<'PYEOF'
+import re, sys
+p = f = s = 0
+for path in sys.argv[1:]:
+    last = [l for l in open(path) if re.match(r"^\d+ passed, \d+ failed", l)]
+    if not last:
+        print(f"crosscheck: {path} has no 'N passed, M failed' line", file=sys.stderr)
+        f += 1
+        continue
+    m = re.match(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", last[-1])
+    p, f, s = p + int(m[1]), f + int(m[2]), s + int(m[3] or 0)
+print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "") + " (crosscheck total: wards.py + distance.py)")
+PYEOF
+[[ $wards_status == 0 && $distance_status == 0 ]]
