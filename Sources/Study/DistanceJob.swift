@@ -88,19 +88,19 @@ public struct DistanceJob: Sendable {
 
         let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
         report.zoneCount = layer.zones.count
-        clock.lap("read zones", into: &report)
+        clock.lap("read zones", into: &report.timings)
 
         progress("reading services")
         let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions)
         let names = catalogue.names
         guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
         report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
-        clock.lap("read services", into: &report)
+        clock.lap("read services", into: &report.timings)
 
         let originSet = try loadOrigins(layer: layer, progress: progress)
         report.originCount = originSet.points.count
         report.originsOutsideZones = originSet.outside
-        clock.lap("read and place origins", into: &report)
+        clock.lap("read and place origins", into: &report.timings)
 
         // Straight line: one k-d tree per category.
         var values = [[[Double?]]](repeating: [[Double?]](repeating: [], count: modes.count), count: names.count)
@@ -112,7 +112,7 @@ public struct DistanceJob: Sendable {
                 straightIndexes.append(index)
                 values[c][m] = try NearestService.nearest(from: originSet.points, in: index).map { $0?.distanceMetres }
             }
-            clock.lap("straight nearest", into: &report)
+            clock.lap("straight nearest", into: &report.timings)
         }
 
         // Network: one graph per mode, one multi-source search per category and mode.
@@ -124,7 +124,7 @@ public struct DistanceJob: Sendable {
             progress("reading the road network \(osm)")
             let network = try RoadNetwork.read(path: osm, profile: profile, modes: travelModes, workingCRS: zoneOptions.workingCRS)
             report.network = network.summary
-            clock.lap("read network", into: &report)
+            clock.lap("read network", into: &report.timings)
             let context = try NetworkContext(network: network, modes: travelModes, catalogue: catalogue, names: names,
                                              origins: originSet.points, maxSnapMetres: maxSnapMetres)
             for mode in travelModes {
@@ -138,7 +138,7 @@ public struct DistanceJob: Sendable {
                     }
                 }
             }
-            clock.lap("snap", into: &report)
+            clock.lap("snap", into: &report.timings)
             progress("network travel times: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(travelModes.count) mode\(travelModes.count == 1 ? "" : "s")")
             let times = try context.timesToNearest()
             for (m, mode) in modes.enumerated() {
@@ -146,7 +146,7 @@ public struct DistanceJob: Sendable {
                 for c in names.indices { values[c][m] = times[travel]![c] }
             }
             networkContext = context
-            clock.lap("network search", into: &report)
+            clock.lap("network search", into: &report.timings)
         }
 
         // Per zone: aggregates, and counts from the typical origin.
@@ -154,7 +154,7 @@ public struct DistanceJob: Sendable {
         let zoneResults = try aggregate(layer: layer, origins: originSet, values: originValues, names: names,
                                         straightIndexes: straightIndexes, network: networkContext)
         report.zonesWithWarnings = zoneResults.filter { !$0.warnings.isEmpty }.count + layer.zones.filter { !$0.warnings.isEmpty }.count
-        clock.lap("aggregate", into: &report)
+        clock.lap("aggregate", into: &report.timings)
 
         progress("writing \(layer.zones.count) zones to \(output)")
         var withResults = layer
@@ -165,7 +165,7 @@ public struct DistanceJob: Sendable {
         if let originsOutput {
             try AtomicFile.write(originsTable(origins: originSet, layer: layer, values: originValues, names: names), to: originsOutput)
         }
-        clock.lap("write", into: &report)
+        clock.lap("write", into: &report.timings)
         return report
     }
 
@@ -361,17 +361,5 @@ public struct DistanceJob: Sendable {
             text += row + "\n"
         }
         return Array(text.utf8)
-    }
-}
-
-/// Wall-clock laps for the report's timings.
-struct StepClock {
-    var last = ContinuousClock.now
-
-    mutating func lap(_ step: String, into report: inout DistanceJob.Report) {
-        let now = ContinuousClock.now
-        let elapsed = now - last
-        report.timings.append((step, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
-        last = now
     }
 }

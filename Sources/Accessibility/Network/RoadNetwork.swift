@@ -24,6 +24,8 @@ public struct RoadNetwork: Sendable {
         public var waysSplitAtMissingNodes = 0
         /// Node references of kept ways that the extract does not hold.
         public var missingNodeRefs = 0
+
+        public init() {}
     }
 
     public func graph(_ mode: TravelMode) -> RoadGraph? { graphs[mode] }

@@ -18,6 +18,11 @@ public struct JSONWriter {
         bytes.append(byte)
     }
 
+    /// Text as it is, unquoted (CSV headers, already-formatted fields).
+    public mutating func text(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
     /// A JSON string literal with the escapes RFC 8259 requires.
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -1,0 +1,38 @@
+/// Weakly connected components of a graph's segments (direction ignored), for spotting islands: a car park
+/// drawn without its access road, or a part of the network an extract cut off.
+public struct NetworkComponents: Sendable {
+    /// Component id of each node (`UInt32.max` for nodes no segment of this graph touches).
+    public let component: [UInt32]
+    /// Nodes in each component, largest first.
+    public let sizes: [Int]
+
+    public init(_ graph: RoadGraph) {
+        var parent = Array(UInt32(0)..<UInt32(graph.nodeCount))
+        func find(_ node: UInt32) -> UInt32 {
+            var root = node
+            while parent[Int(root)] != root { root = parent[Int(root)] }
+            var current = node
+            while parent[Int(current)] != root {
+                let next = parent[Int(current)]
+                parent[Int(current)] = root
+                current = next
+            }
+            return root
+        }
+        var touched = [Bool](repeating: false, count: graph.nodeCount)
+        for s in 0..<graph.segmentCount {
+            let a = find(graph.segmentFrom[s]), b = find(graph.segmentTo[s])
+            touched[Int(graph.segmentFrom[s])] = true
+            touched[Int(graph.segmentTo[s])] = true
+            if a != b { parent[Int(max(a, b))] = min(a, b) }
+        }
+        var rootSize: [UInt32: Int] = [:]
+        for node in 0..<graph.nodeCount where touched[node] { rootSize[find(UInt32(node)), default: 0] += 1 }
+        // Number components largest first (ties by lowest root), so ids are stable across runs.
+        let order = rootSize.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var idOfRoot: [UInt32: UInt32] = [:]
+        for (i, entry) in order.enumerated() { idOfRoot[entry.key] = UInt32(i) }
+        component = (0..<graph.nodeCount).map { touched[$0] ? idOfRoot[find(UInt32($0))]! : .max }
+        sizes = order.map(\.value)
+    }
+}
