@@ -193,6 +193,14 @@ def prepare(args):
                 path, index=False, float_format="%.3f"
             )
             wrote.append((path, f"{len(xy)} origins on a {GRID_M:g} m grid inside the wards"))
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "osm_pbf.py")):
+        import rules_network
+
+        paths, n = rules_network.write(tmp)
+        wrote.append((paths["pbf"], f"hand-made rules network, {n} probes (+ rules_zones.geojson, "
+                                    "rules_origins.csv, rules_services.csv, rules_expect.json)"))
+    else:
+        print("distance.py prepare: SKIP rules network: tools/fixtures/osm_pbf.py not found")
     for path, what in wrote:
         print(f"distance.py prepare: {path}: {what}")
     return 0
@@ -740,7 +748,28 @@ def case_network(name, reach_dir, data, tmp, place):
     return case
 
 
+def case_rules(name, reach_dir, data, tmp):
+    import rules_network
+
+    case = Case(name)
+    check_status(case, reach_dir)
+    svc = pd.read_csv(os.path.join(tmp, "rules_services.csv"))
+    og = pd.read_csv(os.path.join(tmp, "rules_origins.csv"))
+    services = {"svc": svc[["easting", "northing"]].to_numpy(dtype=float)}
+    origins = {"xy": og[["easting", "northing"]].to_numpy(dtype=float), "weight": np.ones(len(og))}
+    orc = build_oracle(os.path.join(tmp, "rules_zones.geojson"), origins, services, ["walk", "cycle", "car"],
+                       os.path.join(tmp, "rules.osm.pbf"))
+    path = os.path.join(reach_dir, "origins.csv")
+    rdf = pd.read_csv(path, dtype=str, keep_default_na=False) if os.path.exists(path) else None
+    if rdf is not None and not all(c in rdf.columns for c in ("svc_walk", "snap_walk_metres", "svc_car")):
+        rdf = None
+    rules_network.compare_expected(case, orc, rdf, os.path.join(tmp, "rules_expect.json"))
+    compare(case, orc, reach_dir)
+    return case
+
+
 CASES = {
+    "distance-rules": case_rules,
     "distance-trafford": lambda n, d, data, tmp: case_trafford_straight(n, d, data, tmp),
     "distance-trafford-school-phase": lambda n, d, data, tmp: case_trafford_straight(
         n, d, data, tmp, category_field="phase_derived", files=["schools"]),

@@ -372,6 +372,11 @@ class ModeGraph:
                 out.append((b, (1.0 - f) * c))  # point -> b
             if self.bwd[s]:
                 out.append((a, f * c))  # point -> a
+        # A snap exactly on a node (clamped to a segment end) is at that node, whatever the segment's direction.
+        if f == 0.0:
+            out.append((a, 0.0))
+        elif f == 1.0:
+            out.append((b, 0.0))
         return out
 
     def _direct(self, o, s):

@@ -92,7 +92,16 @@ run_distance() { # run_distance NAME SUBCOMMAND ARGS...: reach writes into $DOUT
     dcases+=(--case "$name" "$dir")
 }
 
+rm -f "$DOUT"/rules*
 "$PY" tools/crosscheck/distance.py prepare --data "$DATA" --tmp "$DOUT" >&2
+if [[ -f "$DOUT/rules.osm.pbf" ]]; then # hand-made, one probe per rule of docs/road-network.md
+    run_distance distance-rules distance --wards "$DOUT/rules_zones.geojson" --code-field code \
+        --services "$DOUT/rules_services.csv" --category-field category --origins "$DOUT/rules_origins.csv" \
+        --osm "$DOUT/rules.osm.pbf" --modes walk,cycle,car --minutes 15,30
+else
+    echo "crosscheck: SKIP distance-rules: tools/fixtures/osm_pbf.py (the PBF writer) not found" >&2
+    dskipped+=(--skipped distance-rules)
+fi
 T="$DATA/trafford"
 if [[ -f fixtures/trafford/wards_2017.geojson && -f "$T/gp_practices.geojson" ]]; then
     run_distance distance-trafford distance --wards fixtures/trafford/wards_2017.geojson \
