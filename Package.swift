@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoPrimitives"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "GeoPrimitives"]),
         .testTarget(name: "GeoDataTests", dependencies: ["GeoData", "Geometry", "Projection", "GeoPrimitives"]),
-        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility", "GeoData", "GeoPrimitives"]),
+        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility", "GeoData", "GeoPrimitives", "Projection"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoData", "GeoPrimitives"]),
         .testTarget(name: "ReachCLITests", dependencies: ["ReachCLI"]),
     ]
