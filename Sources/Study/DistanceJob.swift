@@ -273,7 +273,7 @@ public struct DistanceJob: Sendable {
                 for (c, name) in names.enumerated() {
                     for (m, mode) in modes.enumerated() {
                         let prefix = "\(name)_\(mode)"
-                        let decimals = mode == .straight ? 1.0 : 100.0
+                        let decimals = mode == .straight ? 10.0 : 100.0 // metres to 0.1, minutes to 0.01
                         var sum = 0.0, weight = 0.0, maximum = -Double.infinity
                         var unreachable = 0
                         for o in own {

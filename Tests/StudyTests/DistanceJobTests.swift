@@ -1,0 +1,152 @@
+import Foundation
+import GeoData
+import Testing
+@testable import Study
+
+/// `reach distance` on inputs small enough to work out by hand (numbers in the comments).
+struct DistanceJobTests {
+    static let bngCRS = #"{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}}"#
+
+    /// A GeoJSON FeatureCollection in EPSG:27700 of axis-aligned squares: (code, minX, minY, maxX, maxY).
+    static func squares(_ boxes: [(String, Double, Double, Double, Double)]) -> String {
+        let features = boxes.map { code, x0, y0, x1, y1 in
+            #"{"type":"Feature","properties":{"code":"\#(code)"},"geometry":{"type":"Polygon","coordinates":[[[\#(x0),\#(y0)],[\#(x1),\#(y0)],[\#(x1),\#(y1)],[\#(x0),\#(y1)],[\#(x0),\#(y0)]]]}}"#
+        }
+        return #"{"type":"FeatureCollection","crs":\#(bngCRS),"features":[\#(features.joined(separator: ","))]}"#
+    }
+
+    func properties(_ path: String) throws -> [String: [String: Any]] {
+        var byCode: [String: [String: Any]] = [:]
+        for feature in try readBack(path) {
+            let properties = try #require(feature["properties"] as? [String: Any])
+            byCode[try #require(properties["code"] as? String)] = properties
+        }
+        return byCode
+    }
+
+    func number(_ properties: [String: Any]?, _ key: String) -> Double? {
+        (properties?[key] as? NSNumber)?.doubleValue
+    }
+
+    @Test func straightLineByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Zone A is x 400000–401000, zone B x 401000–402000, both y 300000–301000 (EPSG:27700).
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "name,kind,easting,northing\ngp west,GP,400100,300500\ngp east,GP,401900,300500\nschool,School,400500,300500\n"
+            .write(to: folder.appendingPathComponent("services.csv"), atomically: true, encoding: .utf8)
+        // o0 (400100, 300100) weight 10 in A: gp 400, school √(400² + 400²) = 565.685
+        // o1 (400900, 300500) weight 30 in A: gp min(800, 1000) = 800, school 400
+        // o2 (401500, 300500) weight 5 in B: gp min(1400, 400) = 400, school 1000
+        // o3 (405000, 305000) lies in no zone: reported, not counted.
+        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\no3,405000,305000,7\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        let job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("services.csv").path], categoryField: "kind",
+                              origins: folder.appendingPathComponent("origins.csv").path, weightField: "population",
+                              metres: [500, 800], output: output, originsOutput: folder.appendingPathComponent("origins-out.csv").path)
+        let report = try job.run()
+        #expect(report.originsOutsideZones.count == 1)
+        #expect(report.originsOutsideZones[0].hasSuffix("origins.csv: line 5"))
+        let zones = try properties(output)
+        let a = zones["A"], b = zones["B"]
+        // A: gp mean (10·400 + 30·800) / 40 = 700, max 800; within 500: 10/40 = 25 %; within 800: 100 %.
+        #expect(number(a, "gp_straight_mean") == 700)
+        #expect(number(a, "gp_straight_max") == 800)
+        #expect(number(a, "gp_straight_within_500_pct") == 25)
+        #expect(number(a, "gp_straight_within_800_pct") == 100)
+        // A: school mean (10·565.685 + 30·400) / 40 = 441.421 → 441.4 (1 decimal).
+        #expect(number(a, "school_straight_mean") == 441.4)
+        #expect(number(a, "school_straight_max") == 565.7)
+        // A's typical origin is the weighted mean (400700, 300400): gp west is √(600² + 100²) = 608.3 m away
+        // (within 800, not 500); the school √(200² + 100²) = 223.6 m.
+        #expect(number(a, "gp_straight_count_within_500") == 0)
+        #expect(number(a, "gp_straight_count_within_800") == 1)
+        #expect(number(a, "school_straight_count_within_500") == 1)
+        #expect(number(a, "origins_count") == 2)
+        #expect(number(a, "origins_weight") == 40)
+        #expect(a?["reach_warning"] is NSNull)
+        // B: one origin, gp 400, school 1000.
+        #expect(number(b, "gp_straight_mean") == 400)
+        #expect(number(b, "school_straight_mean") == 1000)
+        #expect(number(b, "school_straight_within_800_pct") == 0)
+        #expect(number(b, "gp_straight_count_within_500") == 1)
+        #expect(number(b, "origins_weight") == 5)
+        let table = try String(contentsOfFile: folder.appendingPathComponent("origins-out.csv").path, encoding: .utf8)
+        #expect(table.split(separator: "\n").first == "origin,zone,x,y,weight,gp_straight,school_straight")
+        #expect(table.contains("\n0,A,400100.000,300100.000,10,400.000,565.685\n"))
+        #expect(table.contains("\n2,B,401500.000,300500.000,5,400.000,1000.000\n"))
+    }
+
+    @Test func networkOnTheGridFixture() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.squares([("ALL", 377_900, 394_800, 381_600, 396_100)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        // The pharmacy of fixtures/osm/grid.osm.pbf (node 701, at 378260, 395170 in BNG).
+        try "easting,northing\n378260,395170\n".write(to: folder.appendingPathComponent("pharmacy.csv"), atomically: true, encoding: .utf8)
+        // Origins: at the supermarket (node 702): 271.066 s = 4.5178 min on foot to the pharmacy
+        // (fixtures/osm/README.md, "Snapping example"); on the island: unreachable; 600 m from any road: unsnapped.
+        try "easting,northing\n378040,395020\n380350,395010\n381500,396000\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        let job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("pharmacy.csv").path],
+                              origins: folder.appendingPathComponent("origins.csv").path,
+                              osm: packageRoot.appendingPathComponent("fixtures/osm/grid.osm.pbf").path,
+                              modes: [.network(.walk)], minutes: [5], output: output,
+                              originsOutput: folder.appendingPathComponent("origins-out.csv").path)
+        _ = try job.run()
+        let zone = try properties(output)["ALL"]
+        #expect(number(zone, "pharmacy_walk_mean") == 4.52)
+        #expect(number(zone, "pharmacy_walk_unreachable") == 2)
+        #expect(number(zone, "pharmacy_walk_within_5_pct") == 100)
+        #expect(number(zone, "origins_count") == 3)
+        #expect(number(zone, "origins_unreachable") == 2)
+        let warning = try #require(zone?["reach_warning"] as? String)
+        #expect(warning.contains("2 of 3 origins cannot reach a pharmacy by walk (1 with no walk road within 500 m, the rest on roads that reach no pharmacy)"))
+        let rows = try String(contentsOfFile: folder.appendingPathComponent("origins-out.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(rows[0] == "origin,zone,x,y,weight,pharmacy_walk,snap_walk_metres")
+        let first = rows[1].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(abs(Double(first[5])! - 271.066 / 60) < 0.001)
+        #expect(abs(Double(first[6])! - 20) < 0.02)
+        #expect(rows[2].hasSuffix(",,10.000") || rows[2].split(separator: ",", omittingEmptySubsequences: false)[5].isEmpty)
+        #expect(rows[3].hasSuffix(",,"))
+    }
+
+    @Test func badInputNamesFileAndRecord() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let zones = folder.appendingPathComponent("zones.geojson").path
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000)]).write(toFile: zones, atomically: true, encoding: .utf8)
+        let services = folder.appendingPathComponent("services.csv").path
+        try "kind,easting,northing\nGP,400100,300500\n,400200,300500\n".write(toFile: services, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        // Unknown category field.
+        let unknown = try #require(throws: DataError.self) {
+            try DistanceJob(zones: [zones], services: [services], categoryField: "type", output: output).run()
+        }
+        #expect(unknown.field == "type")
+        #expect(unknown.message.contains("kind"))
+        // A service with an empty category names its line.
+        let empty = try #require(throws: DataError.self) {
+            try DistanceJob(zones: [zones], services: [services], categoryField: "kind", output: output).run()
+        }
+        #expect(empty.file.hasSuffix("services.csv: line 3"))
+        // A category asked for that has no services.
+        try "kind,easting,northing\nGP,400100,300500\n".write(toFile: services, atomically: true, encoding: .utf8)
+        let missing = try #require(throws: DataError.self) {
+            try DistanceJob(zones: [zones], services: [services], categoryField: "kind", categories: ["hospital"], output: output).run()
+        }
+        #expect(missing.message.contains("\"hospital\" has no services"))
+        // Services with no coordinates.
+        try "kind,easting,northing\nGP,,300500\n".write(toFile: services, atomically: true, encoding: .utf8)
+        let noCoordinates = try #require(throws: DataError.self) {
+            try DistanceJob(zones: [zones], services: [services], categoryField: "kind", output: output).run()
+        }
+        #expect(noCoordinates.location == "line 2")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
