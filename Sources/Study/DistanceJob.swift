@@ -186,7 +186,9 @@ public struct DistanceJob: Sendable {
         var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
         if let origins {
             progress("reading origins \(origins)")
-            let points = try PointLoader.load(path: origins, options: originOptions)
+            var options = originOptions
+            options.fields = Set([weightField].compactMap { $0 })
+            let points = try PointLoader.load(path: origins, options: options)
             guard !points.isEmpty else { throw DataError(file: origins, "holds no origins") }
             var weights: [Double] = []
             for point in points {

@@ -32,7 +32,9 @@ public struct NearestJob: Sendable {
         try AtomicFile.checkWritable(output)
         var report = Report()
         var clock = StepClock()
-        let origins = try PointLoader.load(path: points, options: pointOptions).map(\.xy)
+        var options = pointOptions
+        options.fields = []
+        let origins = try PointLoader.load(path: points, options: options).map(\.xy)
         report.pointCount = origins.count
         clock.lap("read points", into: &report.timings)
         let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, options: serviceOptions)

@@ -39,6 +39,8 @@ public struct ServiceCatalogue: Sendable {
                             options: PointLoadOptions) throws -> ServiceCatalogue {
         var categories: [String: [Service]] = [:]
         for path in paths {
+            var options = options
+            options.fields = Set([categoryField].compactMap { $0 })
             let points = try PointLoader.load(path: path, options: options)
             guard !points.isEmpty else { throw DataError(file: path, "holds no services") }
             for point in points {

@@ -58,12 +58,14 @@ public struct PointTable: Sendable {
 
     /// Reads every row. A row whose coordinates are empty or not numbers is an error naming line and field.
     /// `x`/`y` override detected columns (both or neither); `crs` the CRS.
-    public static func read(path: String, x: String? = nil, y: String? = nil, crs: CRS? = nil) throws -> PointTable {
+    /// `fields` limits the properties kept per record (all when nil): a 200,000-row table of origins needs only
+    /// its weight column, and building a dictionary per row for the rest costs more than parsing the file.
+    public static func read(path: String, x: String? = nil, y: String? = nil, crs: CRS? = nil, fields: Set<String>? = nil) throws -> PointTable {
         let reader = try CSVReader(path: path)
-        return try read(reader, x: x, y: y, crs: crs)
+        return try read(reader, x: x, y: y, crs: crs, fields: fields)
     }
 
-    public static func read(_ reader: CSVReader, x: String? = nil, y: String? = nil, crs: CRS? = nil) throws -> PointTable {
+    public static func read(_ reader: CSVReader, x: String? = nil, y: String? = nil, crs: CRS? = nil, fields: Set<String>? = nil) throws -> PointTable {
         let source = reader.source
         let columns: PointColumns
         if let x, let y {
@@ -79,6 +81,10 @@ public struct PointTable: Sendable {
         guard let yIndex = reader.column(columns.y) else {
             throw DataError(file: source, field: columns.y, "no such column (columns: \(reader.header.joined(separator: ", ")))")
         }
+        if let missing = fields?.sorted().first(where: { reader.column($0) == nil }) {
+            throw DataError(file: source, field: missing, "no such column (columns: \(reader.header.joined(separator: ", ")))")
+        }
+        let kept = reader.header.indices.filter { fields?.contains(reader.header[$0]) ?? true }
         var records: [PointRecord] = []
         try reader.forEach { record in
             func number(_ index: Int) throws -> Double {
@@ -93,7 +99,7 @@ public struct PointTable: Sendable {
             }
             let xy = XY(try number(xIndex), try number(yIndex))
             var properties = JSONObject()
-            for (name, value) in zip(reader.header, record.fields) { properties[name] = .string(value) }
+            for index in kept { properties[reader.header[index]] = .string(record.fields[index]) }
             records.append(PointRecord(xy: xy, properties: properties, line: record.line))
         }
         return PointTable(records: records, columns: columns, source: source)

@@ -21,8 +21,12 @@ public struct PointLoadOptions: Sendable {
     /// CSV coordinate columns (both or neither); detected when nil.
     public var xField: String?
     public var yField: String?
+    /// Properties to keep for each CSV point (all when nil); GeoJSON points always keep theirs.
+    public var fields: Set<String>?
 
-    public init(sourceCRS: CRS? = nil, workingCRS: CRS = .britishNationalGrid, xField: String? = nil, yField: String? = nil) {
+    public init(sourceCRS: CRS? = nil, workingCRS: CRS = .britishNationalGrid, xField: String? = nil, yField: String? = nil,
+                fields: Set<String>? = nil) {
+        self.fields = fields
         self.sourceCRS = sourceCRS
         self.workingCRS = workingCRS
         self.xField = xField
@@ -45,7 +49,7 @@ public enum PointLoader {
     }
 
     static func loadCSV(path: String, options: PointLoadOptions) throws -> [LocatedPoint] {
-        let table = try PointTable.read(path: path, x: options.xField, y: options.yField, crs: options.sourceCRS)
+        let table = try PointTable.read(path: path, x: options.xField, y: options.yField, crs: options.sourceCRS, fields: options.fields)
         var points = table.records.map(\.xy)
         let sources = table.records.map { "\(path): line \($0.line)" }
         try project(&points, from: table.columns.crs, to: options.workingCRS, sources: sources, path: path)
@@ -108,6 +112,7 @@ public enum PointLoader {
             let hint = abs(points[bad].x) <= 90 && abs(points[bad].y) <= 180 ? " (latitude/longitude swapped?)" : " (are these eastings/northings? name the CRS with --crs)"
             throw DataError(file: sources[bad], "\(points[bad]) is not a valid longitude/latitude\(hint)")
         }
+        if source == target { return }
         let transformer: Transformer
         do { transformer = try Transformer(from: source, to: target) } catch let error as ProjectionError {
             throw DataError(file: path, error.description)
