@@ -18,8 +18,11 @@ import Testing
         #expect(allows(["highway": "footway"], .walk)! == (true, true))
         #expect(allows(["highway": "footway"], .cycle) == nil)
         #expect(allows(["highway": "footway", "bicycle": "yes"], .cycle)! == (true, true))
-        #expect(allows(["highway": "footway", "motor_vehicle": "yes"], .car) == nil) // no car speed: never for cars
         #expect(allows(["highway": "track"], .car) == nil)
+        #expect(allows(["highway": "path", "motorcar": "yes"], .car)! == (true, true))
+        // A byway open to all traffic (Rutland way 156263469): open to cars at 16 km/h without a maxspeed.
+        #expect(profile.permission(["highway": "track", "vehicle": "designated"], mode: .car)?.speedKmh == 16)
+        #expect(profile.permission(["highway": "path", "motorcar": "yes", "maxspeed": "10"], mode: .car)?.speedKmh == 10)
         #expect(allows(["highway": "steps"], .cycle) == nil)
         #expect(allows(["highway": "proposed"], .walk) == nil)
         #expect(allows(["highway": "pedestrian", "area": "yes"], .walk) == nil)

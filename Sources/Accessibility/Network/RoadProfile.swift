@@ -38,6 +38,10 @@ public struct RoadProfile: Sendable, Equatable {
         "residential": 32, "living_street": 16, "service": 16, "road": 32,
     ]
 
+    /// Car speed on a class that has no car default but that a tag opens (a byway open to all traffic), when it
+    /// has no `maxspeed`: as slow as the slowest car classes (service, living_street).
+    public static let openedClassCarKmh = 16.0
+
     /// Highway classes open to walkers by default.
     static let walkClasses: Set<String> = [
         "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
@@ -75,15 +79,16 @@ public struct RoadProfile: Sendable, Equatable {
             if isMotorway { return nil }
             open = access(tags, keys: ["bicycle", "vehicle", "access"], default: Self.cycleClasses.contains(highway), extraClosing: ["dismount"])
         case .car:
-            open = carKmhByClass[highway] != nil
-                && access(tags, keys: ["motorcar", "motor_vehicle", "vehicle", "access"], default: true, extraClosing: [])
+            // Classes without a car speed (track, path, footway...) are closed unless a tag opens them, as a
+            // byway open to all traffic (`vehicle=designated`) is.
+            open = access(tags, keys: ["motorcar", "motor_vehicle", "vehicle", "access"], default: carKmhByClass[highway] != nil, extraClosing: [])
         }
         guard open else { return nil }
         let speed: Double
         switch mode {
         case .walk: speed = walkKmh
         case .cycle: speed = cycleKmh
-        case .car: speed = Self.parseMaxspeed(tags["maxspeed"]) ?? carKmhByClass[highway]!
+        case .car: speed = Self.parseMaxspeed(tags["maxspeed"]) ?? carKmhByClass[highway] ?? Self.openedClassCarKmh
         }
         guard mode.honoursOneway else { return WayPermission(forward: true, backward: true, speedKmh: speed) }
         var forward = true, backward = true
