@@ -26,6 +26,8 @@ public struct DistanceJob: Sendable {
     public var metres: [Double]
     public var profile: RoadProfile
     public var maxSnapMetres: Double
+    /// Road islands (connected pieces of a mode's graph) with fewer nodes than this are not snapped to.
+    public var minIslandNodes: Int
     public var output: String
     public var originsOutput: String?
     public var precision: Int
@@ -37,7 +39,7 @@ public struct DistanceJob: Sendable {
                 categoryField: String? = nil, categories: [String] = [], serviceOptions: PointLoadOptions = PointLoadOptions(),
                 origins: String? = nil, originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil,
                 osm: String? = nil, modes: [DistanceMode]? = nil, minutes: [Double] = [15, 30], metres: [Double] = [800, 2000],
-                profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, output: String,
+                profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, minIslandNodes: Int = 40, output: String,
                 originsOutput: String? = nil, precision: Int = 6) {
         self.zones = zones
         self.zoneOptions = zoneOptions
@@ -54,6 +56,7 @@ public struct DistanceJob: Sendable {
         self.metres = metres
         self.profile = profile
         self.maxSnapMetres = maxSnapMetres
+        self.minIslandNodes = minIslandNodes
         self.output = output
         self.originsOutput = originsOutput
         self.precision = precision
@@ -68,7 +71,7 @@ public struct DistanceJob: Sendable {
         /// Per network mode: services further than the maximum snap distance from a road the mode may use.
         public var unsnappedServices: [(mode: TravelMode, category: String, count: Int, firstSource: String)] = []
         public var network: RoadNetwork.Summary?
-        public var networkEdges: [(mode: TravelMode, segments: Int, nodes: Int)] = []
+        public var networkEdges: [(mode: TravelMode, segments: Int, nodes: Int, islandSegments: Int)] = []
         public var zonesWithWarnings = 0
         public var timings: [(step: String, seconds: Double)] = []
     }
@@ -126,10 +129,10 @@ public struct DistanceJob: Sendable {
             report.network = network.summary
             clock.lap("read network", into: &report.timings)
             let context = try NetworkContext(network: network, modes: travelModes, catalogue: catalogue, names: names,
-                                             origins: originSet.points, maxSnapMetres: maxSnapMetres)
+                                             origins: originSet.points, maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes)
             for mode in travelModes {
                 let graph = network.graphs[mode]!
-                report.networkEdges.append((mode, graph.segmentCount, graph.nodeCount))
+                report.networkEdges.append((mode, graph.segmentCount, graph.nodeCount, context.islandSegments[mode] ?? 0))
                 snapMetres[mode] = context.originSnaps[mode]!.map { $0?.distanceMetres }
                 for (c, name) in names.enumerated() {
                     let unsnapped = context.unsnappedServices[mode]![c]

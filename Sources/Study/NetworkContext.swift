@@ -16,8 +16,11 @@ struct NetworkContext: Sendable {
     /// Per mode and category: indices (in the category's services) of services left unsnapped.
     let unsnappedServices: [TravelMode: [[Int]]]
 
+    /// Per mode: segments left out of snapping because they lie on an island of fewer than the minimum nodes.
+    let islandSegments: [TravelMode: Int]
+
     init(network: RoadNetwork, modes: [TravelMode], catalogue: ServiceCatalogue, names: [String], origins: [XY],
-         maxSnapMetres: Double) throws {
+         maxSnapMetres: Double, minIslandNodes: Int) throws {
         self.network = network
         self.modes = modes
         self.maxSnapMetres = maxSnapMetres
@@ -25,9 +28,15 @@ struct NetworkContext: Sendable {
         var originSnaps: [TravelMode: [SnapPoint?]] = [:]
         var categoryTimes: [TravelMode: [NetworkTravelTime]] = [:]
         var unsnapped: [TravelMode: [[Int]]] = [:]
+        var islands: [TravelMode: Int] = [:]
         for mode in modes {
             let graph = network.graphs[mode]!
-            let snapper = EdgeSnapper(graph: graph, nodes: network.nodes)
+            // Points are not snapped onto small islands (a car park drawn without its access road, a footway
+            // cut off by the extract): they would be "reached" by nothing. OpenTripPlanner and R5 prune such
+            // islands too.
+            let eligible = NetworkComponents(graph).segmentsInComponents(of: graph, minimumNodes: minIslandNodes)
+            islands[mode] = eligible.count { !$0 }
+            let snapper = EdgeSnapper(graph: graph, nodes: network.nodes, eligible: eligible)
             snappers[mode] = snapper
             originSnaps[mode] = try ParallelMap.map(origins, chunksPerWorker: 8) { slice in
                 slice.map { snapper.snap($0, maxMetres: maxSnapMetres) }
@@ -47,6 +56,7 @@ struct NetworkContext: Sendable {
         self.originSnaps = originSnaps
         self.categoryTimes = categoryTimes
         self.unsnappedServices = unsnapped
+        self.islandSegments = islands
     }
 
     /// Minutes from each origin to the nearest service, per mode and category: one multi-source search per

@@ -80,7 +80,10 @@ struct DistanceJobTests {
         #expect(table.contains("\n2,B,401500.000,300500.000,5,400.000,1000.000\n"))
     }
 
-    @Test func networkOnTheGridFixture() throws {
+    /// With island pruning off (0), the island origin snaps to the island and reaches nothing; with it at 3 nodes
+    /// (the grid has 20 walk nodes, the island 2) the island is not snapped to and the origin, 2 km from the grid,
+    /// is unsnapped.
+    @Test(arguments: [0, 3]) func networkOnTheGridFixture(minIslandNodes: Int) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.squares([("ALL", 377_900, 394_800, 381_600, 396_100)])
@@ -96,7 +99,7 @@ struct DistanceJobTests {
                               services: [folder.appendingPathComponent("pharmacy.csv").path],
                               origins: folder.appendingPathComponent("origins.csv").path,
                               osm: packageRoot.appendingPathComponent("fixtures/osm/grid.osm.pbf").path,
-                              modes: [.network(.walk)], minutes: [5], output: output,
+                              modes: [.network(.walk)], minutes: [5], minIslandNodes: minIslandNodes, output: output,
                               originsOutput: folder.appendingPathComponent("origins-out.csv").path)
         _ = try job.run()
         let zone = try properties(output)["ALL"]
@@ -106,13 +109,18 @@ struct DistanceJobTests {
         #expect(number(zone, "origins_count") == 3)
         #expect(number(zone, "origins_unreachable") == 2)
         let warning = try #require(zone?["reach_warning"] as? String)
-        #expect(warning.contains("2 of 3 origins cannot reach a pharmacy by walk (1 with no walk road within 500 m, the rest on roads that reach no pharmacy)"))
+        #expect(warning.contains(minIslandNodes == 0
+            ? "2 of 3 origins cannot reach a pharmacy by walk (1 with no walk road within 500 m, the rest on roads that reach no pharmacy)"
+            : "2 of 3 origins cannot reach a pharmacy by walk (no walk road within 500 m)"))
         let rows = try String(contentsOfFile: folder.appendingPathComponent("origins-out.csv").path, encoding: .utf8).split(separator: "\n")
         #expect(rows[0] == "origin,zone,x,y,weight,pharmacy_walk,snap_walk_metres")
         let first = rows[1].split(separator: ",", omittingEmptySubsequences: false)
         #expect(abs(Double(first[5])! - 271.066 / 60) < 0.001)
         #expect(abs(Double(first[6])! - 20) < 0.02)
-        #expect(rows[2].hasSuffix(",,10.000") || rows[2].split(separator: ",", omittingEmptySubsequences: false)[5].isEmpty)
+        // The island origin (380350, 395010) is 10 m from the island's street, or unsnapped once islands are pruned.
+        let island = rows[2].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(island[5].isEmpty)
+        if minIslandNodes == 0 { #expect(abs(Double(island[6])! - 10) < 0.02) } else { #expect(island[6].isEmpty) }
         #expect(rows[3].hasSuffix(",,"))
     }
 

@@ -24,7 +24,8 @@ public struct EdgeSnapper: Sendable {
     let cellStart: [Int32]
     let cellItems: [UInt32]
 
-    public init(graph: RoadGraph, nodes: [XY]) {
+    /// `eligible` limits snapping to some segments (all when nil), e.g. those not on a small island.
+    public init(graph: RoadGraph, nodes: [XY], eligible: [Bool]? = nil) {
         self.graph = graph
         self.nodes = nodes
         let bounds = Envelope(covering: nodes) ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
@@ -45,11 +46,12 @@ public struct EdgeSnapper: Sendable {
             let y0 = Int((min(a.y, b.y) - originY) / cell), y1 = Int((max(a.y, b.y) - originY) / cell)
             for y in y0...y1 { for x in x0...x1 { body(y * cols + x) } }
         }
-        for s in 0..<graph.segmentCount { forEachCell(s) { start[$0 + 1] += 1 } }
+        let included = (0..<graph.segmentCount).filter { eligible?[$0] ?? true }
+        for s in included { forEachCell(s) { start[$0 + 1] += 1 } }
         for c in 0..<(columns * rows) { start[c + 1] += start[c] }
         var next = start
         var items = [UInt32](repeating: 0, count: Int(start[columns * rows]))
-        for s in 0..<graph.segmentCount {
+        for s in included {
             forEachCell(s) { c in
                 items[Int(next[c])] = UInt32(s)
                 next[c] += 1
@@ -62,7 +64,7 @@ public struct EdgeSnapper: Sendable {
     /// The nearest point on the graph's segments within `maxMetres`, or nil (unsnapped). Ties go to the lower
     /// segment index.
     public func snap(_ point: XY, maxMetres: Double) -> SnapPoint? {
-        guard graph.segmentCount > 0 else { return nil }
+        guard !cellItems.isEmpty else { return nil }
         let cx = Int(((point.x - origin.x) / cellMetres).rounded(.down))
         let cy = Int(((point.y - origin.y) / cellMetres).rounded(.down))
         var best: SnapPoint?

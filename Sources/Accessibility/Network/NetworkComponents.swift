@@ -6,6 +6,14 @@ public struct NetworkComponents: Sendable {
     /// Nodes in each component, largest first.
     public let sizes: [Int]
 
+    /// For each segment of `graph`, whether its component has at least `minimumNodes` nodes.
+    public func segmentsInComponents(of graph: RoadGraph, minimumNodes: Int) -> [Bool] {
+        (0..<graph.segmentCount).map { s in
+            let id = component[Int(graph.segmentFrom[s])]
+            return id != .max && sizes[Int(id)] >= minimumNodes
+        }
+    }
+
     public init(_ graph: RoadGraph) {
         var parent = Array(UInt32(0)..<UInt32(graph.nodeCount))
         func find(_ node: UInt32) -> UInt32 {

@@ -87,6 +87,9 @@ struct Distance: ParsableCommand {
     @Option(name: .customLong("max-snap-metres"), help: ArgumentHelp("Points further than this from a usable road are unsnapped.", valueName: "METRES"))
     var maxSnapMetres: Double = 500
 
+    @Option(name: .customLong("min-island-nodes"), help: ArgumentHelp("Do not snap onto road islands (pieces of a mode's network not joined to the rest) of fewer nodes than this; 0 snaps to any road.", valueName: "N"))
+    var minIslandNodes: Int = 40
+
     @Option(name: .customLong("out"), help: ArgumentHelp("Output GeoJSON of wards with the figures.", valueName: "FILE"))
     var output: String
 
@@ -104,6 +107,7 @@ struct Distance: ParsableCommand {
         _ = try Self.numbers(minutes, flag: "--minutes")
         _ = try Self.numbers(metres, flag: "--metres")
         _ = try parsedProfile()
+        guard minIslandNodes >= 0 else { throw ValidationError("--min-island-nodes must be 0 or more") }
         guard maxSnapMetres > 0, maxSnapMetres.isFinite else { throw ValidationError("--max-snap-metres must be a positive number") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
         if (xField == nil) != (yField == nil) { throw ValidationError("give both --x-field and --y-field, or neither") }
@@ -161,7 +165,7 @@ struct Distance: ParsableCommand {
             originOptions: PointLoadOptions(sourceCRS: originsCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
             weightField: weightField, osm: osm, modes: try parsedModes(),
             minutes: try Self.numbers(minutes, flag: "--minutes"), metres: try Self.numbers(metres, flag: "--metres"),
-            profile: try parsedProfile(), maxSnapMetres: maxSnapMetres, output: output, originsOutput: originsOutput,
+            profile: try parsedProfile(), maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes, output: output, originsOutput: originsOutput,
             precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }
@@ -176,7 +180,7 @@ struct Distance: ParsableCommand {
             let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
             Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins; services: \(categories)")
             if let network = report.network {
-                let graphs = report.networkEdges.map { "\($0.mode.rawValue) \(Terminal.count($0.segments)) segments" }.joined(separator: ", ")
+                let graphs = report.networkEdges.map { "\($0.mode.rawValue) \(Terminal.count($0.segments)) segments (\(Terminal.count($0.islandSegments)) on islands under \(minIslandNodes) nodes, not snapped to)" }.joined(separator: ", ")
                 Terminal.info("reach: road network: \(Terminal.count(network.waysKept)) ways kept (\(Terminal.count(network.waysWithoutNodes)) without nodes in the extract, \(Terminal.count(network.waysSplitAtMissingNodes)) split at missing nodes); \(graphs)")
             }
             Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)\(originsOutput.map { " and \($0)" } ?? "")")
