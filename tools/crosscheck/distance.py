@@ -276,7 +276,7 @@ def straight_oracle(orc, services):
             orc.typical_cost[(wi, c, "straight")] = np.hypot(sxy[:, 0] - tx, sxy[:, 1] - ty)
 
 
-def network_oracle(orc, pbf, services, modes):
+def network_oracle(orc, pbf, services, modes, min_island_nodes=roadnet.MIN_ISLAND_NODES):
     t0 = time.perf_counter()
     net = roadnet.RoadNetwork.read(pbf)
     print(f"     oracle: {pbf}: {net.stats} ({time.perf_counter() - t0:.1f}s)")
@@ -285,7 +285,7 @@ def network_oracle(orc, pbf, services, modes):
     txy = np.array([orc.typical[w] for w in ward_ids]) if ward_ids else np.zeros((0, 2))
     for m in modes:
         t1 = time.perf_counter()
-        g = net.mode_graph(m)
+        g = net.mode_graph(m, min_island_nodes=min_island_nodes)
         osnap = g.snap(oxy, MAX_SNAP_M)
         orc.snap[m] = np.array([s.dist if s else np.nan for s in osnap])
         orc.snap_way[m] = [int(net.way_ids[net.seg_way[g.net_seg[s.seg]]]) if s else None for s in osnap]
@@ -327,7 +327,7 @@ def network_oracle(orc, pbf, services, modes):
         )
 
 
-def build_oracle(wards_path, origins, services, modes, pbf=None):
+def build_oracle(wards_path, origins, services, modes, pbf=None, min_island_nodes=None):
     """origins: dict(xy=(n,2), weight=(n,)); services: {category: (n,2)}."""
     orc = Oracle()
     orc.categories = list(services)
@@ -354,7 +354,8 @@ def build_oracle(wards_path, origins, services, modes, pbf=None):
         straight_oracle(orc, services)
     net_modes = [m for m in modes if m != "straight"]
     if net_modes:
-        network_oracle(orc, pbf, services, net_modes)
+        network_oracle(orc, pbf, services, net_modes,
+                       roadnet.MIN_ISLAND_NODES if min_island_nodes is None else min_island_nodes)
     return orc
 
 
@@ -776,8 +777,9 @@ def case_rules(name, reach_dir, data, tmp):
     og = pd.read_csv(os.path.join(tmp, "rules_origins.csv"))
     services = {"svc": svc[["easting", "northing"]].to_numpy(dtype=float)}
     origins = {"xy": og[["easting", "northing"]].to_numpy(dtype=float), "weight": np.ones(len(og))}
+    # The probes are tiny networks: island pruning off here (reach runs with --min-island-nodes 0 too).
     orc = build_oracle(os.path.join(tmp, "rules_zones.geojson"), origins, services, ["walk", "cycle", "car"],
-                       os.path.join(tmp, "rules.osm.pbf"))
+                       os.path.join(tmp, "rules.osm.pbf"), min_island_nodes=0)
     path = os.path.join(reach_dir, "origins.csv")
     rdf = pd.read_csv(path, dtype=str, keep_default_na=False) if os.path.exists(path) else None
     if rdf is not None and not all(c in rdf.columns for c in ("svc_walk", "snap_walk_metres", "svc_car")):

@@ -260,8 +260,9 @@ class RoadNetwork:
         }
         return net
 
-    def mode_graph(self, mode, walk_kmh=4.8, cycle_kmh=16.0):
-        return ModeGraph(self, mode, walk_kmh, cycle_kmh)
+    def mode_graph(self, mode, walk_kmh=4.8, cycle_kmh=16.0, min_island_nodes=None):
+        return ModeGraph(self, mode, walk_kmh, cycle_kmh,
+                         MIN_ISLAND_NODES if min_island_nodes is None else min_island_nodes)
 
 
 _TAG_KEYS = (
@@ -281,6 +282,11 @@ _TAG_KEYS = (
 )
 
 
+# docs/road-network.md, Snapping: segments on a weakly connected piece of the mode's graph with fewer nodes than
+# this are not snapped to (reach's --min-island-nodes default).
+MIN_ISLAND_NODES = 40
+
+
 class Snap:
     """Where a point meets a mode's network: segment (index into ModeGraph.segs), fraction f along u->v, distance."""
 
@@ -294,7 +300,7 @@ class ModeGraph:
     """One mode's segments (those open to it in at least one direction), their costs in seconds each way, a
     networkx DiGraph of them and its reverse, and a shapely STRtree over the segments for snapping."""
 
-    def __init__(self, net, mode, walk_kmh, cycle_kmh):
+    def __init__(self, net, mode, walk_kmh, cycle_kmh, min_island_nodes=MIN_ISLAND_NODES):
         self.mode = mode
         fwd_all, bwd_all = net.allowed[mode]
         keep = np.flatnonzero(fwd_all | bwd_all)
@@ -326,7 +332,16 @@ class ModeGraph:
         self.n_edges = len(best)
         # Snapping index: zero-length segments are skipped (their only point is a node, which the neighbouring
         # segments reach at the same distance).
-        nz = np.flatnonzero(self.length > 0)
+        # Islands: weakly connected components (networkx, direction ignored) under min_island_nodes nodes.
+        undirected = nx.Graph()
+        undirected.add_edges_from((int(a), int(b)) for a, b in zip(self.u, self.v) if a != b)
+        size = {}
+        for comp in nx.connected_components(undirected):
+            for node in comp:
+                size[node] = len(comp)
+        on_island = np.array([size.get(int(a), 1) < min_island_nodes for a in self.u], dtype=bool)
+        self.island_segments = int(on_island.sum())
+        nz = np.flatnonzero((self.length > 0) & ~on_island)
         self.snap_index = nz
         lines = shapely.linestrings(
             np.stack([self.xy[self.u[nz]], self.xy[self.v[nz]]], axis=1)

@@ -97,7 +97,7 @@ rm -f "$DOUT"/rules*
 if [[ -f "$DOUT/rules.osm.pbf" ]]; then # hand-made, one probe per rule of docs/road-network.md
     run_distance distance-rules distance --wards "$DOUT/rules_zones.geojson" --code-field code \
         --services "$DOUT/rules_services.csv" --category-field category --origins "$DOUT/rules_origins.csv" \
-        --osm "$DOUT/rules.osm.pbf" --modes walk,cycle,car --minutes 15,30
+        --osm "$DOUT/rules.osm.pbf" --modes walk,cycle,car --minutes 15,30 --min-island-nodes 0
 else
     echo "crosscheck: SKIP distance-rules: tools/fixtures/osm_pbf.py (the PBF writer) not found" >&2
     dskipped+=(--skipped distance-rules)
