@@ -86,20 +86,43 @@ public struct PointIndex: Sendable {
         guard !xs.isEmpty else { return nil }
         var bestSquared = Double.infinity
         var bestIndex = Int32.max
+        visit(query, within: { bestSquared }) { i, squared in
+            if squared < bestSquared || squared == bestSquared && originalIndex[i] < bestIndex {
+                bestSquared = squared
+                bestIndex = originalIndex[i]
+            }
+            return true
+        }
+        return (Int(bestIndex), bestSquared.squareRoot())
+    }
+
+    /// How many points lie within `radiusMetres` of `query` (distance ≤ radius), counting at most `limit`.
+    public func count(within radiusMetres: Double, of query: XY, limit: Int = .max) -> Int {
+        let radiusSquared = radiusMetres * radiusMetres
+        var found = 0
+        visit(query, within: { radiusSquared }) { _, squared in
+            if squared <= radiusSquared { found += 1 }
+            return found < limit
+        }
+        return found
+    }
+
+    /// Depth-first over the leaves that may hold a point within `bound()` (squared metres, re-read as it
+    /// shrinks) of `query`, near side first; `body` gets each leaf point's tree position and squared distance,
+    /// and returns false to stop.
+    @inline(__always)
+    private func visit(_ query: XY, within bound: () -> Double, _ body: (Int, Double) -> Bool) {
+        guard !xs.isEmpty else { return }
         // Explicit stack of (node, squared distance from the query to the node's side of its parent's split).
         var stack: [(Int, Double)] = [(0, 0)]
         stack.reserveCapacity(64)
-        while let (node, bound) = stack.popLast() {
-            guard bound <= bestSquared else { continue }
+        while let (node, distance) = stack.popLast() {
+            guard distance <= bound() else { continue }
             let dimension = axis[node]
             if dimension < 0 {
                 for i in Int(lower[node])..<Int(upper[node]) {
                     let dx = xs[i] - query.x, dy = ys[i] - query.y
-                    let squared = dx * dx + dy * dy
-                    if squared < bestSquared || squared == bestSquared && originalIndex[i] < bestIndex {
-                        bestSquared = squared
-                        bestIndex = originalIndex[i]
-                    }
+                    if !body(i, dx * dx + dy * dy) { return }
                 }
                 continue
             }
@@ -107,37 +130,8 @@ public struct PointIndex: Sendable {
             let near = difference < 0 ? 2 * node + 1 : 2 * node + 2
             let far = difference < 0 ? 2 * node + 2 : 2 * node + 1
             // Far side first on the stack, so the near side is searched first.
-            stack.append((far, max(bound, difference * difference)))
-            stack.append((near, bound))
+            stack.append((far, max(distance, difference * difference)))
+            stack.append((near, distance))
         }
-        return (Int(bestIndex), bestSquared.squareRoot())
-    }
-
-    /// How many points lie within `radiusMetres` of `query` (distance ≤ radius), counting at most `limit`.
-    public func count(within radiusMetres: Double, of query: XY, limit: Int = .max) -> Int {
-        guard !xs.isEmpty else { return 0 }
-        let radiusSquared = radiusMetres * radiusMetres
-        var found = 0
-        var stack: [(Int, Double)] = [(0, 0)]
-        while let (node, bound) = stack.popLast() {
-            guard bound <= radiusSquared else { continue }
-            let dimension = axis[node]
-            if dimension < 0 {
-                for i in Int(lower[node])..<Int(upper[node]) {
-                    let dx = xs[i] - query.x, dy = ys[i] - query.y
-                    if dx * dx + dy * dy <= radiusSquared {
-                        found += 1
-                        if found >= limit { return found }
-                    }
-                }
-                continue
-            }
-            let difference = (dimension == 0 ? query.x : query.y) - split[node]
-            let near = difference < 0 ? 2 * node + 1 : 2 * node + 2
-            let far = difference < 0 ? 2 * node + 2 : 2 * node + 1
-            stack.append((far, max(bound, difference * difference)))
-            stack.append((near, bound))
-        }
-        return found
     }
 }

@@ -12,15 +12,7 @@ public enum PBFReader {
     static let supportedFeatures: Set<String> = ["OsmSchema-V0.6", "DenseNodes"]
 
     public static func read(path: String, filter: OSMFilter) throws -> OSMExtract {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataError(file: path, "no such file")
-        }
-        guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, expected an .osm.pbf file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, "cannot be read (permission denied?)")
-        }
-        return try parse(bytes: [UInt8](data), source: path, filter: filter)
+        try parse(bytes: try FileBytes.read(path: path, inflateGzip: false), source: path, filter: filter)
     }
 
     public static func parse(bytes: [UInt8], source: String, filter: OSMFilter) throws -> OSMExtract {

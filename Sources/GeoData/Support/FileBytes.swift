@@ -3,7 +3,9 @@ import Foundation
 
 /// Whole-file reads with clear errors, transparently inflating gzip (`1f 8b`) content.
 public enum FileBytes {
-    public static func read(path: String) throws -> [UInt8] {
+    /// The file's bytes; gzip content is inflated unless `inflateGzip` is false (formats with their own
+    /// compression, such as OSM PBF).
+    public static func read(path: String, inflateGzip: Bool = true) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError(file: path, "no such file")
@@ -13,7 +15,7 @@ public enum FileBytes {
             throw DataError(file: path, "cannot be read (permission denied?)")
         }
         let bytes = [UInt8](data)
-        if bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B {
+        if inflateGzip, bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B {
             return try inflate(bytes, source: path)
         }
         return bytes

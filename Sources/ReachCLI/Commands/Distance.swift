@@ -31,13 +31,7 @@ struct Distance: ParsableCommand {
 
     @OptionGroup var zone: ZoneOptions
 
-    @Option(name: .customLong("services"), parsing: .singleValue,
-            help: ArgumentHelp("Services: CSV (easting/northing or lon/lat columns) or GeoJSON points (repeatable).", valueName: "FILE"))
-    var services: [String] = []
-
-    @Option(name: .customLong("category-field"),
-            help: ArgumentHelp("Field naming each service's category (default: each file is one category named after it).", valueName: "NAME"))
-    var categoryField: String?
+    @OptionGroup var service: ServiceOptions
 
     @Option(name: .customLong("category"), parsing: .singleValue,
             help: ArgumentHelp("Keep only this category (repeatable; it must have services).", valueName: "NAME"))
@@ -49,9 +43,6 @@ struct Distance: ParsableCommand {
     @Option(name: .customLong("weight-field"),
             help: ArgumentHelp("Origin weight, e.g. population (default: 1 each).", valueName: "NAME"))
     var weightField: String?
-
-    @Option(name: .customLong("services-crs"), help: ArgumentHelp("CRS of the service coordinates (default: from the columns or file).", valueName: "CRS"))
-    var servicesCRS: String?
 
     @Option(name: .customLong("origins-crs"), help: ArgumentHelp("CRS of the origin coordinates (default: from the columns or file).", valueName: "CRS"))
     var originsCRS: String?
@@ -102,7 +93,6 @@ struct Distance: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if services.isEmpty { throw ValidationError("give the services with --services FILE") }
         _ = try parsedModes()
         _ = try Self.numbers(minutes, flag: "--minutes")
         _ = try Self.numbers(metres, flag: "--metres")
@@ -159,8 +149,8 @@ struct Distance: ParsableCommand {
         let job = DistanceJob(
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
-            services: services, categoryField: categoryField, categories: categories,
-            serviceOptions: PointLoadOptions(sourceCRS: servicesCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
+            services: service.services, categoryField: service.categoryField, categories: categories,
+            serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
             origins: origins,
             originOptions: PointLoadOptions(sourceCRS: originsCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
             weightField: weightField, osm: osm, modes: try parsedModes(),

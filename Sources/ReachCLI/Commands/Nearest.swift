@@ -21,19 +21,10 @@ struct Nearest: ParsableCommand {
     @Option(help: ArgumentHelp("Points: CSV (easting/northing or lon/lat columns) or GeoJSON.", valueName: "FILE"))
     var points: String
 
-    @Option(name: .customLong("services"), parsing: .singleValue,
-            help: ArgumentHelp("Services: CSV or GeoJSON points (repeatable).", valueName: "FILE"))
-    var services: [String] = []
-
-    @Option(name: .customLong("category-field"),
-            help: ArgumentHelp("Field naming each service's category (default: one category per file).", valueName: "NAME"))
-    var categoryField: String?
+    @OptionGroup var service: ServiceOptions
 
     @Option(name: .customLong("points-crs"), help: ArgumentHelp("CRS of the point coordinates.", valueName: "CRS"))
     var pointsCRS: String?
-
-    @Option(name: .customLong("services-crs"), help: ArgumentHelp("CRS of the service coordinates.", valueName: "CRS"))
-    var servicesCRS: String?
 
     @Option(name: .customLong("out"), help: ArgumentHelp("Output CSV.", valueName: "FILE"))
     var output: String
@@ -41,14 +32,13 @@ struct Nearest: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if services.isEmpty { throw ValidationError("give the services with --services FILE") }
     }
 
     func run() throws {
         let working = common.workingCRSValue
         let job = NearestJob(points: points, pointOptions: PointLoadOptions(sourceCRS: pointsCRS.map { CRS($0) }, workingCRS: working),
-                             services: services, categoryField: categoryField,
-                             serviceOptions: PointLoadOptions(sourceCRS: servicesCRS.map { CRS($0) }, workingCRS: working),
+                             services: service.services, categoryField: service.categoryField,
+                             serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working),
                              output: output)
         let common = self.common
         let report = try job.run { common.progress($0) }

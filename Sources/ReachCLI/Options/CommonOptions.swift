@@ -39,3 +39,21 @@ struct ZoneOptions: ParsableArguments {
         if zones.isEmpty { throw ValidationError("give the zone boundaries with --wards FILE_OR_FOLDER") }
     }
 }
+
+/// Flags for reading services (points with a category).
+struct ServiceOptions: ParsableArguments {
+    @Option(name: .customLong("services"), parsing: .singleValue,
+            help: ArgumentHelp("Services: CSV (easting/northing or lon/lat columns) or GeoJSON points (repeatable).", valueName: "FILE"))
+    var services: [String] = []
+
+    @Option(name: .customLong("category-field"),
+            help: ArgumentHelp("Field naming each service's category (default: each file is one category named after it).", valueName: "NAME"))
+    var categoryField: String?
+
+    @Option(name: .customLong("services-crs"), help: ArgumentHelp("CRS of the service coordinates (default: from the columns or file).", valueName: "CRS"))
+    var servicesCRS: String?
+
+    func validate() throws {
+        if services.isEmpty { throw ValidationError("give the services with --services FILE") }
+    }
+}
