@@ -343,28 +343,39 @@ public struct DistanceJob: Sendable {
     // MARK: Origins table
 
     func originsTable(origins: OriginSet, layer: ZoneLayer, values: OriginValues, names: [String]) -> [UInt8] {
-        var text = "origin,zone,x,y,weight"
-        for name in names { for mode in modes { text += ",\(name)_\(mode)" } }
+        var writer = JSONWriter(capacity: origins.points.count * (40 + 12 * names.count * modes.count))
+        writer.text("origin,zone,x,y,weight")
+        for name in names { for mode in modes { writer.text(",\(name)_\(mode)") } }
         let travelModes = modes.compactMap(\.travelMode)
-        for mode in travelModes { text += ",snap_\(mode.rawValue)_metres" }
-        text += "\n"
+        for mode in travelModes { writer.text(",snap_\(mode.rawValue)_metres") }
+        writer.byte(0x0A)
         func csv(_ field: String) -> String {
             field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
         }
+        // Metres to 3 decimals (1 mm), minutes to 4 (6 ms), trailing zeros dropped.
+        func fixed(_ value: Double, _ decimals: Int) { writer.fixed(value, decimals: decimals) }
         for o in origins.points.indices {
-            var row = "\(csv(origins.labels[o])),\(csv(layer.zones[origins.zone[o]].code)),\(String(format: "%.3f", origins.points[o].x)),\(String(format: "%.3f", origins.points[o].y)),\(JSONWriter.format(origins.weights[o]))"
+            writer.text(csv(origins.labels[o]))
+            writer.byte(UInt8(ascii: ","))
+            writer.text(csv(layer.zones[origins.zone[o]].code))
+            writer.byte(UInt8(ascii: ","))
+            fixed(origins.points[o].x, 3)
+            writer.byte(UInt8(ascii: ","))
+            fixed(origins.points[o].y, 3)
+            writer.byte(UInt8(ascii: ","))
+            writer.number(origins.weights[o])
             for c in names.indices {
                 for (m, mode) in modes.enumerated() {
-                    row += ","
-                    if let value = values.values[c][m][o] { row += String(format: mode == .straight ? "%.3f" : "%.4f", value) }
+                    writer.byte(UInt8(ascii: ","))
+                    if let value = values.values[c][m][o] { fixed(value, mode == .straight ? 3 : 4) }
                 }
             }
             for mode in travelModes {
-                row += ","
-                if let snap = values.snapMetres[mode]?[o] { row += String(format: "%.3f", snap) }
+                writer.byte(UInt8(ascii: ","))
+                if let snap = values.snapMetres[mode]?[o] { fixed(snap, 3) }
             }
-            text += row + "\n"
+            writer.byte(0x0A)
         }
-        return Array(text.utf8)
+        return writer.bytes
     }
 }
