@@ -52,7 +52,7 @@ echo '{}' >"$SECTIONS_JSON"
 run() { # run NAME CMD...: RUNS timed runs; "seconds maxrss_kib" appended to $TMP/NAME.time, output in NAME.run<i>.log
     local name=$1 n=$RUNS
     shift
-    [[ $name == *pandana-synthetic* ]] && n=$SLOW_RUNS
+    [[ $name == *synthetic-pandana* ]] && n=$SLOW_RUNS
     rm -f "$TMP/$name.time" "$TMP/$name".run*.log
     for i in $(seq 1 "$n"); do
         echo "bench/distance: $name run $i/$n" >&2

@@ -789,7 +789,76 @@ def case_rules(name, reach_dir, data, tmp):
     return case
 
 
+def case_network_edges(name, reach_dir, data, tmp, place):
+    """`reach network --out-edges`: every segment of every mode against roadnet.py's reading of the same extract
+    (OSM node pair, length, seconds each way or closed), and the stderr summary's segment and edge counts."""
+    case = Case(name)
+    check_status(case, reach_dir)
+    pbf = os.path.join(data, NETWORK_PLACES[place]["pbf"])
+    net = roadnet.RoadNetwork.read(pbf)
+    path = os.path.join(reach_dir, "edges.geojson")
+    if not os.path.exists(path):
+        case.check("reach wrote edges.geojson", [f"{path} missing"])
+        return case
+    with open(path) as fh:
+        feats = json.load(fh)["features"]
+    stderr = open(os.path.join(reach_dir, "stderr")).read() if os.path.exists(os.path.join(reach_dir, "stderr")) else ""
+    speeds = {"walk": np.full(len(net.seg_u), 4.8), "cycle": np.full(len(net.seg_u), 16.0), "car": net.car_kmh}
+    osm_u, osm_v = net.node_ids[net.seg_u], net.node_ids[net.seg_v]
+    for m in roadnet.MODES:
+        fwd, bwd = net.allowed[m]
+        keep = np.flatnonzero(fwd | bwd)
+        secs = net.seg_len / (speeds[m] / 3.6)
+        oracle = {}
+        for i in keep:
+            oracle.setdefault((int(osm_u[i]), int(osm_v[i])), []).append(
+                (float(net.seg_len[i]), float(secs[i]) if fwd[i] else None, float(secs[i]) if bwd[i] else None,
+                 int(net.way_ids[net.seg_way[i]])))
+        got = {}
+        for f in feats:
+            q = f["properties"]
+            if q.get("mode") == m:
+                got.setdefault((int(q["from_osm_node"]), int(q["to_osm_node"])), []).append(
+                    (q["length_m"], q["forward_s"], q["backward_s"]))
+        n_or = sum(len(v) for v in oracle.values())
+        n_got = sum(len(v) for v in got.values())
+        bad = [] if n_or == n_got else [f"reach {n_got} segments, oracle {n_or}"]
+        edges_or = int(fwd[keep].sum() + bwd[keep].sum())
+        mm = re.search(rf"{m}: ([0-9,]+) nodes, ([0-9,]+) segments \(([0-9,]+) directed edges\)", stderr)
+        if mm:
+            seg_r, edg_r = int(mm.group(2).replace(",", "")), int(mm.group(3).replace(",", ""))
+            if seg_r != n_or:
+                bad.append(f"summary: {seg_r} segments, oracle {n_or}")
+            if edg_r != edges_or:
+                bad.append(f"summary: {edg_r} directed edges, oracle {edges_or} (one per open direction)")
+        else:
+            bad.append(f"no '{m}: N nodes, N segments (N directed edges)' line on stderr")
+        case.check(f"{m}: segment and directed-edge counts", bad, f"{n_or} segments, {edges_or} directed edges")
+
+        def close(a, b, tol):
+            return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tol)
+
+        bad = []
+        for key, rows in oracle.items():
+            theirs = list(got.get(key, []))
+            for length, fs, bs, way in rows:
+                hit = next((t for t in theirs if close(t[0], length, 0.006) and close(t[1], fs, 0.006)
+                            and close(t[2], bs, 0.006)), None)
+                if hit is None:
+                    bad.append(f"way {way} nodes {key[0]}->{key[1]}: oracle length {length:.2f} m, "
+                               f"forward {fs if fs is None else round(fs, 2)} s, backward "
+                               f"{bs if bs is None else round(bs, 2)} s; reach {theirs or 'no such segment'}")
+                else:
+                    theirs.remove(hit)
+        extra = [f"nodes {k[0]}->{k[1]}: reach {v}, oracle none" for k, v in got.items() if k not in oracle]
+        case.check(f"{m}: every segment's length and seconds each way (0.01 m / 0.01 s; null = closed)",
+                   bad + extra, f"{len(oracle)} node pairs")
+    return case
+
+
 CASES = {
+    "network-rutland": lambda n, d, data, tmp: case_network_edges(n, d, data, tmp, "rutland"),
+    "network-newport": lambda n, d, data, tmp: case_network_edges(n, d, data, tmp, "newport"),
     "distance-rules": case_rules,
     "distance-trafford": lambda n, d, data, tmp: case_trafford_straight(n, d, data, tmp),
     "distance-trafford-school-phase": lambda n, d, data, tmp: case_trafford_straight(

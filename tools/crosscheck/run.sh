@@ -66,7 +66,8 @@ set -e
 # `reach distance` and `reach nearest` against geopandas / networkx (tools/crosscheck/distance.py): Trafford
 # straight line (5 service files, 738 output areas weighted by population), Trafford schools by phase
 # (--category-field), `reach nearest` on the output-area points, and road-network times on Rutland and Newport
-# (services from the OSM extracts, origins = Rutland's 2011 output areas and a 250 m grid over Newport).
+# (services from the OSM extracts, origins = Rutland's 2011 output areas and a 250 m grid over Newport), every
+# segment of `reach network --out-edges` on both extracts, and a hand-made network with one probe per rule.
 DOUT="$OUT/distance"
 mkdir -p "$DOUT"
 dcases=()
@@ -78,6 +79,7 @@ run_distance() { # run_distance NAME SUBCOMMAND ARGS...: reach writes into $DOUT
     mkdir -p "$dir"
     local outs=(--out "$dir/wards.geojson" --origins-out "$dir/origins.csv")
     [[ $sub == nearest ]] && outs=(--out "$dir/nearest.csv")
+    [[ $sub == network ]] && outs=(--out-edges "$dir/edges.geojson")
     echo "crosscheck: $REACH $sub $* ${outs[*]}" >&2
     local t0=$SECONDS
     set +e
@@ -132,6 +134,16 @@ else
 fi
 NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
 NEW_PBF="$DATA/osm/newport-2023-06-13.osm.pbf"
+for place in rutland newport; do # every segment of `reach network --out-edges` against the oracle's reading
+    pbf=$RUT_PBF
+    [[ $place == newport ]] && pbf=$NEW_PBF
+    if [[ -f "$pbf" ]]; then
+        run_distance "network-$place" network --osm "$pbf"
+    else
+        echo "crosscheck: SKIP network-$place: $pbf not found (shared data absent)" >&2
+        dskipped+=(--skipped "network-$place")
+    fi
+done
 if [[ -f "$NEW_PBF" && -f "$NEW_WARDS" ]]; then
     run_distance distance-newport distance --wards "$NEW_WARDS" \
         --services "$DOUT/newport_services.csv" --category-field category \
