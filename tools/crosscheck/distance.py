@@ -171,6 +171,19 @@ def prepare(args):
             path, index=False, float_format="%.3f"
         )
         wrote.append((path, f"{len(xy)} output-area points (point on surface, EPSG:27700)"))
+        # The same points and the GP practices as WGS84 CSV (lat before lon), for the lon/lat CSV path.
+        tr = pyproj.Transformer.from_crs(WORKING_CRS, "EPSG:4326", always_xy=True)
+        lon, lat = tr.transform(xy[:, 0], xy[:, 1])
+        path = os.path.join(tmp, "trafford_oa_points_lonlat.csv")
+        pd.DataFrame({"id": np.arange(len(xy)), "lat": lat, "lon": lon}).to_csv(path, index=False, float_format="%.7f")
+        wrote.append((path, f"{len(xy)} output-area points as lat,lon"))
+        gp = os.path.join(data, "trafford", "gp_practices.geojson")
+        if os.path.exists(gp):
+            g = gpd.read_file(gp)
+            path = os.path.join(tmp, "gp_lonlat.csv")
+            pd.DataFrame({"id": np.arange(len(g)), "latitude": g.geometry.y, "longitude": g.geometry.x}).to_csv(
+                path, index=False, float_format="%.7f")
+            wrote.append((path, f"{len(g)} GP practices as latitude,longitude"))
     for place, spec in NETWORK_PLACES.items():
         pbf = os.path.join(data, spec["pbf"])
         if not os.path.exists(pbf):
@@ -376,7 +389,7 @@ def decimals_ok(s, d):
     return len(s.split(".")[1]) <= d
 
 
-def compare(case, orc, reach_dir, label_extra=None):
+def compare(case, orc, reach_dir, origin_ids=None):
     """The comparisons shared by every `reach distance` case."""
     cats, modes = orc.categories, orc.modes
     net_modes = [m for m in modes if m != "straight"]
@@ -411,10 +424,12 @@ def compare(case, orc, reach_dir, label_extra=None):
     case.check("origins.csv columns", bad, f"{len(got)} columns, categories in {which}")
     if any(c not in got for c in expect_cols):
         return
+    ids = [str(i) for i in range(n)] if origin_ids is None else [str(i) for i in origin_ids]
     case.check(
-        "origins.csv one row per origin in input order",
-        [] if len(rdf) == n and list(rdf.origin) == [str(i) for i in range(n)] else [
-            f"{len(rdf)} rows, expected {n}; first ids {list(rdf.origin[:5])}"
+        "origins.csv one row per origin in input order"
+        + (" (origin = 0-based index)" if origin_ids is None else " (origin = ward code)"),
+        [] if len(rdf) == n and list(rdf.origin) == ids else [
+            f"{len(rdf)} rows, expected {n}; first ids {list(rdf.origin[:5])}, expected {ids[:5]}"
         ],
         f"{n} origins",
     )
@@ -700,12 +715,32 @@ def case_trafford_straight(name, reach_dir, data, tmp, category_field=None, file
     return case
 
 
-def case_trafford_nearest(name, reach_dir, data, tmp):
+def case_trafford_wardpos(name, reach_dir, data, tmp):
+    """No --origins: each ward's point on surface is its one origin, named by the ward code."""
     case = Case(name)
     check_status(case, reach_dir)
-    pts = pd.read_csv(os.path.join(tmp, "trafford_oa_points.csv"))
-    og = gpd.GeoDataFrame(geometry=gpd.points_from_xy(pts.easting, pts.northing), crs=WORKING_CRS)
-    services = trafford_services(data)
+    wards = read_geojson_any("fixtures/trafford/wards_2017.geojson")
+    origins = {"xy": points_of(wards), "weight": np.ones(len(wards))}
+    services = trafford_services(data, files=["gp_practices", "pharmacies"])
+    orc = build_oracle("fixtures/trafford/wards_2017.geojson", origins, services, ["straight"])
+    compare(case, orc, reach_dir, origin_ids=wards[orc.code_field].astype(str).tolist())
+    return case
+
+
+def case_trafford_nearest(name, reach_dir, data, tmp, lonlat=False):
+    case = Case(name)
+    check_status(case, reach_dir)
+    if lonlat:  # WGS84 CSVs: geopandas reprojects them (pyproj), reach must too
+        ll = pd.read_csv(os.path.join(tmp, "trafford_oa_points_lonlat.csv"))
+        og = gpd.GeoDataFrame(geometry=gpd.points_from_xy(ll.lon, ll.lat), crs="EPSG:4326").to_crs(WORKING_CRS)
+        pts = pd.DataFrame({"easting": og.geometry.x, "northing": og.geometry.y})
+        sv = pd.read_csv(os.path.join(tmp, "gp_lonlat.csv"))
+        sg = gpd.GeoSeries(gpd.points_from_xy(sv.longitude, sv.latitude), crs="EPSG:4326").to_crs(WORKING_CRS)
+        services = {"gp_lonlat": shapely.get_coordinates(sg.values)}
+    else:
+        pts = pd.read_csv(os.path.join(tmp, "trafford_oa_points.csv"))
+        og = gpd.GeoDataFrame(geometry=gpd.points_from_xy(pts.easting, pts.northing), crs=WORKING_CRS)
+        services = trafford_services(data)
     path = os.path.join(reach_dir, "nearest.csv")
     if not os.path.exists(path):
         case.check("reach wrote nearest.csv", [f"{path} missing"])
@@ -863,7 +898,9 @@ CASES = {
     "distance-trafford": lambda n, d, data, tmp: case_trafford_straight(n, d, data, tmp),
     "distance-trafford-school-phase": lambda n, d, data, tmp: case_trafford_straight(
         n, d, data, tmp, category_field="phase_derived", files=["schools"]),
+    "distance-trafford-wardpos": case_trafford_wardpos,
     "nearest-trafford": case_trafford_nearest,
+    "nearest-trafford-lonlat": lambda n, d, data, tmp: case_trafford_nearest(n, d, data, tmp, lonlat=True),
     "distance-rutland": lambda n, d, data, tmp: case_network(n, d, data, tmp, "rutland"),
     "distance-newport": lambda n, d, data, tmp: case_network(n, d, data, tmp, "newport"),
 }

@@ -113,13 +113,18 @@ if [[ -f fixtures/trafford/wards_2017.geojson && -f "$T/gp_practices.geojson" ]]
     run_distance distance-trafford-school-phase distance --wards fixtures/trafford/wards_2017.geojson \
         --services "$T/schools.geojson" --category-field phase_derived \
         --origins fixtures/trafford/output_areas_2021.geojson --weight-field population --metres 800,2000
+    run_distance distance-trafford-wardpos distance --wards fixtures/trafford/wards_2017.geojson \
+        --services "$T/gp_practices.geojson" --services "$T/pharmacies.geojson"
     run_distance nearest-trafford nearest --points "$DOUT/trafford_oa_points.csv" \
         --services "$T/gp_practices.geojson" --services "$T/schools.geojson" --services "$T/town_centres.geojson" \
         --services "$T/jobcentre_plus.geojson" --services "$T/pharmacies.geojson"
+    run_distance nearest-trafford-lonlat nearest --points "$DOUT/trafford_oa_points_lonlat.csv" \
+        --services "$DOUT/gp_lonlat.csv"
 else
-    echo "crosscheck: SKIP distance-trafford, distance-trafford-school-phase, nearest-trafford:" \
+    echo "crosscheck: SKIP distance-trafford(-school-phase, -wardpos), nearest-trafford(-lonlat):" \
         "$T/gp_practices.geojson not found (shared data absent)" >&2
-    dskipped+=(--skipped distance-trafford --skipped distance-trafford-school-phase --skipped nearest-trafford)
+    dskipped+=(--skipped distance-trafford --skipped distance-trafford-school-phase --skipped nearest-trafford
+        --skipped nearest-trafford-lonlat --skipped distance-trafford-wardpos)
 fi
 RUT_WARDS="$DATA/wards_extra/E06000017_rutland_wards_dec2023.geojson"
 RUT_PBF="$DATA/osm/rutland-2022-07-20.osm.pbf"
