@@ -34,13 +34,15 @@ public struct NetworkComponents: Sendable {
             touched[Int(graph.segmentTo[s])] = true
             if a != b { parent[Int(max(a, b))] = min(a, b) }
         }
-        var rootSize: [UInt32: Int] = [:]
-        for node in 0..<graph.nodeCount where touched[node] { rootSize[find(UInt32(node)), default: 0] += 1 }
+        // Sizes per root in a flat array (a dictionary over a million nodes costs more than the union-find).
+        var rootSize = [Int](repeating: 0, count: graph.nodeCount)
+        for node in 0..<graph.nodeCount where touched[node] { rootSize[Int(find(UInt32(node)))] += 1 }
         // Number components largest first (ties by lowest root), so ids are stable across runs.
-        let order = rootSize.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        var idOfRoot: [UInt32: UInt32] = [:]
-        for (i, entry) in order.enumerated() { idOfRoot[entry.key] = UInt32(i) }
-        component = (0..<graph.nodeCount).map { touched[$0] ? idOfRoot[find(UInt32($0))]! : .max }
-        sizes = order.map(\.value)
+        let roots = (0..<graph.nodeCount).filter { rootSize[$0] > 0 }
+            .sorted { rootSize[$0] != rootSize[$1] ? rootSize[$0] > rootSize[$1] : $0 < $1 }
+        var idOfRoot = [UInt32](repeating: .max, count: graph.nodeCount)
+        for (i, root) in roots.enumerated() { idOfRoot[root] = UInt32(i) }
+        component = (0..<graph.nodeCount).map { touched[$0] ? idOfRoot[Int(find(UInt32($0)))] : .max }
+        sizes = roots.map { rootSize[$0] }
     }
 }

@@ -37,74 +37,109 @@ public struct TravelTimeSearch {
         touched.removeAll(keepingCapacity: true)
         heapKeys.removeAll(keepingCapacity: true)
         heapNodes.removeAll(keepingCapacity: true)
-        settledCount = 0
+        var sourceKeys: [Double] = [], sourceNodes: [UInt32] = []
         for source in sources where source.seconds <= limitSeconds && source.seconds < seconds[Int(source.node)] {
             if seconds[Int(source.node)] == Self.unreachable { touched.append(source.node) }
             seconds[Int(source.node)] = source.seconds
-            push(source.seconds, source.node)
+            sourceKeys.append(source.seconds)
+            sourceNodes.append(source.node)
         }
         let first: [UInt32], other: [UInt32], cost: [Double]
         switch direction {
         case .fromSources: (first, other, cost) = (graph.firstOut, graph.head, graph.outSeconds)
         case .toSources: (first, other, cost) = (graph.firstIn, graph.tail, graph.inSeconds)
         }
-        first.withUnsafeBufferPointer { first in
-            other.withUnsafeBufferPointer { other in
-                cost.withUnsafeBufferPointer { cost in
-                    while let (key, node) = pop() {
-                        // Stale entry: the node was settled earlier with a smaller time (lazy deletion).
-                        guard key <= seconds[Int(node)] else { continue }
-                        settledCount += 1
-                        for edge in Int(first[Int(node)])..<Int(first[Int(node) + 1]) {
-                            let next = Int(other[edge])
-                            let candidate = key + cost[edge]
-                            if candidate < seconds[next], candidate <= limitSeconds {
-                                if seconds[next] == Self.unreachable { touched.append(UInt32(next)) }
-                                seconds[next] = candidate
-                                push(candidate, UInt32(next))
+        // The hot loop works on raw buffers: no bounds or exclusivity checks per edge.
+        var settledCount = 0
+        var seconds = self.seconds
+        self.seconds = []
+        var heap = Heap(keys: heapKeys, nodes: heapNodes)
+        heapKeys = []
+        heapNodes = []
+        for (key, node) in zip(sourceKeys, sourceNodes) { heap.push(key, node) }
+        seconds.withUnsafeMutableBufferPointer { seconds in
+            first.withUnsafeBufferPointer { first in
+                other.withUnsafeBufferPointer { other in
+                    cost.withUnsafeBufferPointer { cost in
+                        while let (key, node) = heap.pop() {
+                            // Stale entry: the node was settled earlier with a smaller time (lazy deletion).
+                            guard key <= seconds[Int(node)] else { continue }
+                            settledCount += 1
+                            for edge in Int(first[Int(node)])..<Int(first[Int(node) + 1]) {
+                                let next = Int(other[edge])
+                                let candidate = key + cost[edge]
+                                if candidate < seconds[next], candidate <= limitSeconds {
+                                    if seconds[next] == Self.unreachable { touched.append(UInt32(next)) }
+                                    seconds[next] = candidate
+                                    heap.push(candidate, UInt32(next))
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        self.seconds = seconds
+        self.settledCount = settledCount
+        (heapKeys, heapNodes) = heap.storage
+    }
+}
+
+/// A binary min-heap on two parallel arrays (keys and nodes), which keeps the comparisons on contiguous Doubles.
+private struct Heap {
+    var keys: [Double]
+    var nodes: [UInt32]
+
+    init(keys: [Double], nodes: [UInt32]) {
+        self.keys = keys
+        self.nodes = nodes
+        self.keys.removeAll(keepingCapacity: true)
+        self.nodes.removeAll(keepingCapacity: true)
     }
 
-    // A binary min-heap on two parallel arrays (keys and nodes), which keeps the comparisons on contiguous Doubles.
-    private mutating func push(_ key: Double, _ node: UInt32) {
-        heapKeys.append(key)
-        heapNodes.append(node)
-        var child = heapKeys.count - 1
-        while child > 0 {
-            let parent = (child - 1) >> 1
-            guard heapKeys[parent] > key else { break }
-            heapKeys[child] = heapKeys[parent]
-            heapNodes[child] = heapNodes[parent]
-            child = parent
-        }
-        heapKeys[child] = key
-        heapNodes[child] = node
-    }
+    var storage: ([Double], [UInt32]) { (keys, nodes) }
 
-    private mutating func pop() -> (Double, UInt32)? {
-        guard let top = heapKeys.first else { return nil }
-        let topNode = heapNodes[0]
-        let lastKey = heapKeys.removeLast()
-        let lastNode = heapNodes.removeLast()
-        let count = heapKeys.count
-        if count > 0 {
-            var parent = 0
-            while true {
-                var child = 2 * parent + 1
-                if child >= count { break }
-                if child + 1 < count, heapKeys[child + 1] < heapKeys[child] { child += 1 }
-                guard heapKeys[child] < lastKey else { break }
-                heapKeys[parent] = heapKeys[child]
-                heapNodes[parent] = heapNodes[child]
-                parent = child
+    @inline(__always) mutating func push(_ key: Double, _ node: UInt32) {
+        keys.append(key)
+        nodes.append(node)
+        keys.withUnsafeMutableBufferPointer { keys in
+            nodes.withUnsafeMutableBufferPointer { nodes in
+                var child = keys.count - 1
+                while child > 0 {
+                    let parent = (child - 1) >> 1
+                    guard keys[parent] > key else { break }
+                    keys[child] = keys[parent]
+                    nodes[child] = nodes[parent]
+                    child = parent
+                }
+                keys[child] = key
+                nodes[child] = node
             }
-            heapKeys[parent] = lastKey
-            heapNodes[parent] = lastNode
+        }
+    }
+
+    @inline(__always) mutating func pop() -> (Double, UInt32)? {
+        guard let top = keys.first else { return nil }
+        let topNode = nodes[0]
+        let lastKey = keys.removeLast()
+        let lastNode = nodes.removeLast()
+        keys.withUnsafeMutableBufferPointer { keys in
+            nodes.withUnsafeMutableBufferPointer { nodes in
+                let count = keys.count
+                guard count > 0 else { return }
+                var parent = 0
+                while true {
+                    var child = 2 * parent + 1
+                    if child >= count { break }
+                    if child + 1 < count, keys[child + 1] < keys[child] { child += 1 }
+                    guard keys[child] < lastKey else { break }
+                    keys[parent] = keys[child]
+                    nodes[parent] = nodes[child]
+                    parent = child
+                }
+                keys[parent] = lastKey
+                nodes[parent] = lastNode
+            }
         }
         return (top, topNode)
     }
