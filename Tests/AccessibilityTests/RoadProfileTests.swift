@@ -19,6 +19,9 @@ import Testing
         #expect(allows(["highway": "footway"], .cycle) == nil)
         #expect(allows(["highway": "footway", "bicycle": "yes"], .cycle)! == (true, true))
         #expect(allows(["highway": "track"], .car) == nil)
+        // Plain access=permissive on a footway opens it to walkers, not cars (Rutland way 3701351).
+        #expect(allows(["highway": "footway", "access": "permissive"], .car) == nil)
+        #expect(allows(["highway": "steps", "access": "yes"], .car) == nil)
         #expect(allows(["highway": "path", "motorcar": "yes"], .car)! == (true, true))
         // A byway open to all traffic (Rutland way 156263469): open to cars at 16 km/h without a maxspeed.
         #expect(profile.permission(["highway": "track", "vehicle": "designated"], mode: .car)?.speedKmh == 16)

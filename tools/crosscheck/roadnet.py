@@ -111,6 +111,10 @@ def mode_permitted(highway, tags, mode):
         if v in CLOSING or (mode == "cycle" and v == "dismount"):
             return False
         if v in OPENING:
+            # A class cars may not use by default opens to them only by a motor tag, never by plain `access`
+            # (docs/road-network.md): a permissive footway is not a road.
+            if mode == "car" and not default and key == "access":
+                return False
             return True
         return default
     return default

@@ -79,9 +79,12 @@ public struct RoadProfile: Sendable, Equatable {
             if isMotorway { return nil }
             open = access(tags, keys: ["bicycle", "vehicle", "access"], default: Self.cycleClasses.contains(highway), extraClosing: ["dismount"])
         case .car:
-            // Classes without a car speed (track, path, footway...) are closed unless a tag opens them, as a
-            // byway open to all traffic (`vehicle=designated`) is.
-            open = access(tags, keys: ["motorcar", "motor_vehicle", "vehicle", "access"], default: carKmhByClass[highway] != nil, extraClosing: [])
+            // Classes without a car speed (track, path, footway...) are closed unless a vehicle tag opens them,
+            // as for a byway open to all traffic (`vehicle=designated`); plain `access=permissive` on a footway
+            // means walkers, not cars.
+            let hasCarSpeed = carKmhByClass[highway] != nil
+            open = access(tags, keys: hasCarSpeed ? ["motorcar", "motor_vehicle", "vehicle", "access"] : ["motorcar", "motor_vehicle", "vehicle"],
+                          default: hasCarSpeed, extraClosing: [])
         }
         guard open else { return nil }
         let speed: Double
