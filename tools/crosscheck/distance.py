@@ -46,7 +46,6 @@ MAX_SNAP_M = 500.0
 METRES = (800, 2000)
 MINUTES = (15, 30)
 COUNT_CAP = 10
-SHOW = 5
 
 TRAFFORD_SERVICES = ["gp_practices", "schools", "town_centres", "jobcentre_plus", "pharmacies"]
 OSM_CATEGORIES = [  # (category, tag key, tag value), in this order in the CSV
@@ -223,22 +222,7 @@ def prepare(args):
 # Checking
 
 
-class Case:
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, what, bad, detail=""):
-        if bad:
-            self.failed += 1
-            more = f" (+{len(bad) - SHOW} more)" if len(bad) > SHOW else ""
-            print(f"FAIL {self.name}: {what}: {len(bad)} problem(s){more}{' [' + detail + ']' if detail else ''}")
-            for b in bad[:SHOW]:
-                print(f"       {b}")
-        else:
-            self.passed += 1
-            print(f"ok   {self.name}: {what}{' (' + detail + ')' if detail else ''}")
+from checking import Case  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 class Oracle:

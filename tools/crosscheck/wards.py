@@ -37,7 +37,6 @@ REPAIRED_REL_TOL = 1e-4
 # changes by 41 m² (0.012%) when rounded to 6 dp, by geopandas' own writer too.
 ROUNDTRIP_REL_TOL = 1e-4
 ROUNDING_SHIFT_M = 0.07
-SHOW = 5  # offending features listed per check
 
 
 def input_files(path):
@@ -54,23 +53,7 @@ def feature_label(props, i):
     return f"#{i}"
 
 
-class Case:
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, what, bad, detail=""):
-        """Records one test: `bad` is a list of failure descriptions (empty = pass)."""
-        if bad:
-            self.failed += 1
-            more = f" (+{len(bad) - SHOW} more)" if len(bad) > SHOW else ""
-            print(f"FAIL {self.name}: {what}: {len(bad)} problem(s){more}")
-            for b in bad[:SHOW]:
-                print(f"       {b}")
-        else:
-            self.passed += 1
-            print(f"ok   {self.name}: {what}{' (' + detail + ')' if detail else ''}")
+from checking import Case  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 def same_json_value(a, b):
