@@ -22,3 +22,14 @@ class Case:
         else:
             self.passed += 1
             print(f"ok   {self.name}: {what}{' (' + detail + ')' if detail else ''}")
+
+
+def summarise(cases, skipped):
+    """Prints the skipped cases and the last line run.sh reads ('N passed, M failed'); returns the exit status."""
+    passed = sum(c.passed for c in cases)
+    failed = sum(c.failed for c in cases)
+    for name in skipped:
+        print(f"skip {name}")
+    tail = f", {len(skipped)} skipped" if skipped else ""
+    print(f"{passed} passed, {failed} failed{tail}")
+    return 1 if failed else 0

@@ -222,7 +222,7 @@ def prepare(args):
 # Checking
 
 
-from checking import Case  # noqa: E402  (tools/crosscheck/checking.py)
+from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 class Oracle:
@@ -891,22 +891,17 @@ CASES = {
 
 
 def check(args):
-    passed = failed = 0
+    cases = []
     for name, reach_dir in args.case:
         t0 = time.perf_counter()
         if name not in CASES:
-            print(f"FAIL {name}: unknown case")
-            failed += 1
+            unknown = Case(name)
+            unknown.check("known case", ["unknown case"])
+            cases.append(unknown)
             continue
-        c = CASES[name](name, reach_dir, args.data, args.tmp)
+        cases.append(CASES[name](name, reach_dir, args.data, args.tmp))
         print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
-        passed += c.passed
-        failed += c.failed
-    for name in args.skipped:
-        print(f"skip {name}")
-    tail = f", {len(args.skipped)} skipped" if args.skipped else ""
-    print(f"{passed} passed, {failed} failed{tail}")
-    return 1 if failed else 0
+    return summarise(cases, args.skipped)
 
 
 def main():

@@ -53,7 +53,7 @@ def feature_label(props, i):
     return f"#{i}"
 
 
-from checking import Case  # noqa: E402  (tools/crosscheck/checking.py)
+from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 def same_json_value(a, b):
@@ -248,16 +248,7 @@ def main():
     ap.add_argument("--case", nargs=3, action="append", default=[], metavar=("NAME", "INPUT", "REACH_OUT"))
     ap.add_argument("--skipped", action="append", default=[], metavar="NAME", help="a case run.sh had to skip")
     args = ap.parse_args()
-    passed = failed = 0
-    for name, inp, out in args.case:
-        c = run_case(name, inp, out)
-        passed += c.passed
-        failed += c.failed
-    for name in args.skipped:
-        print(f"skip {name}")
-    tail = f", {len(args.skipped)} skipped" if args.skipped else ""
-    print(f"{passed} passed, {failed} failed{tail}")
-    return 1 if failed else 0
+    return summarise([run_case(name, inp, out) for name, inp, out in args.case], args.skipped)
 
 
 if __name__ == "__main__":
