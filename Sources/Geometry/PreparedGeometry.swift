@@ -35,6 +35,11 @@ public final class PreparedGeometry {
         try context.predicate("GEOSPreparedCovers_r", GEOSPreparedCovers_r(context.handle, handle, other.handle))
     }
 
+    /// Whether some point of `other` lies within `distance` (CRS units) of this geometry.
+    public func isWithin(distance: Double, of other: Geometry) throws -> Bool {
+        try context.predicate("GEOSPreparedDistanceWithin_r", GEOSPreparedDistanceWithin_r(context.handle, handle, other.handle, distance))
+    }
+
     /// For each point, whether the geometry contains it (boundary points excluded, as OGC `contains`).
     public func contains(_ points: [XY]) throws -> [Bool] {
         try points.map { point in

@@ -107,6 +107,16 @@ public struct PointIndex: Sendable {
         return found
     }
 
+    /// Calls `body` with the index (in the array given to `init`) and distance in metres of every point within
+    /// `radiusMetres` of `query` (distance ≤ radius), in no particular order.
+    public func forEach(within radiusMetres: Double, of query: XY, _ body: (Int, Double) -> Void) {
+        let radiusSquared = radiusMetres * radiusMetres
+        visit(query, within: { radiusSquared }) { i, squared in
+            if squared <= radiusSquared { body(Int(originalIndex[i]), squared.squareRoot()) }
+            return true
+        }
+    }
+
     /// Depth-first over the leaves that may hold a point within `bound()` (squared metres, re-read as it
     /// shrinks) of `query`, near side first; `body` gets each leaf point's tree position and squared distance,
     /// and returns false to stop.

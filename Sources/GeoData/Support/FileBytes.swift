@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 import Foundation
 
 /// Whole-file reads with clear errors, transparently inflating gzip (`1f 8b`) content.
@@ -38,7 +38,7 @@ public enum FileBytes {
                 status = output.withUnsafeMutableBufferPointer { out in
                     stream.next_out = out.baseAddress! + produced
                     stream.avail_out = uInt(out.count - produced)
-                    let result = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    let result = CSystemZlib.inflate(&stream, Z_NO_FLUSH)
                     produced = out.count - Int(stream.avail_out)
                     return result
                 }

@@ -1,0 +1,79 @@
+import Foundation
+import ZIPFoundation
+
+/// The files of one GTFS feed, from a zip (ZIPFoundation) or a folder.
+///
+/// Zips whose files sit inside one folder (`feed/stops.txt`) are read too: a file is found by its last path
+/// component.
+public struct GTFSArchive: Sendable {
+    /// The feed as the user named it.
+    public let path: String
+    private let entries: [String: String]
+    private let isZip: Bool
+
+    public init(path: String) throws {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError(file: path, "no such GTFS feed (expected a .zip or a folder of .txt files)")
+        }
+        var entries: [String: String] = [:]
+        if isDirectory.boolValue {
+            isZip = false
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            for name in names where name.hasSuffix(".txt") { entries[name] = (path as NSString).appendingPathComponent(name) }
+        } else {
+            isZip = true
+            let archive: Archive
+            do {
+                archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            } catch {
+                throw DataError(file: path, "is not a readable zip archive (\(error)); a GTFS feed is a .zip or a folder")
+            }
+            for entry in archive where entry.type == .file {
+                let name = (entry.path as NSString).lastPathComponent
+                if name.hasSuffix(".txt"), entries[name] == nil { entries[name] = entry.path }
+            }
+        }
+        self.entries = entries
+        guard !entries.isEmpty else { throw DataError(file: path, "holds no GTFS .txt files") }
+    }
+
+    /// Whether the feed has the file (e.g. "frequencies.txt").
+    public func has(_ name: String) -> Bool { entries[name] != nil }
+
+    /// How a file of the feed is named in messages: "feed.zip: stop_times.txt".
+    public func source(_ name: String) -> String { "\(path): \(name)" }
+
+    /// The bytes of `name`, nil if the feed has no such file.
+    public func bytes(_ name: String) throws -> [UInt8]? {
+        guard let entryPath = entries[name] else { return nil }
+        if !isZip { return try FileBytes.read(path: entryPath, inflateGzip: false) }
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            guard let entry = archive[entryPath] else { return nil }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(entry.uncompressedSize))
+            _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { chunk in
+                bytes.append(contentsOf: chunk)
+            }
+            return bytes
+        } catch {
+            throw DataError(file: source(name), "cannot be unzipped (\(error))")
+        }
+    }
+
+    /// The file as a table; nil if absent.
+    public func table(_ name: String) throws -> CSVTable? {
+        guard let bytes = try bytes(name) else { return nil }
+        return try CSVTable(bytes: bytes, source: source(name))
+    }
+
+    /// A file the feed must have.
+    public func requiredTable(_ name: String) throws -> CSVTable {
+        guard let table = try table(name) else {
+            throw DataError(file: path, "has no \(name) (a GTFS feed needs stops, routes, trips, stop_times and calendar or calendar_dates)")
+        }
+        return table
+    }
+}

@@ -1,0 +1,82 @@
+import GeoPrimitives
+import Projection
+
+/// Reads NaPTAN `Stops.csv` in its published layout (columns found by header name, in any order).
+///
+/// `StopType` BCT, BCS, BCQ are bus stops; RLY and RSE (station entrances: local authority files carry the
+/// entrances, the stations themselves are in the national area 910 file) rail; MET, PLT, TMU metro and tram.
+/// Other NaPTAN types are skipped and counted; a type NaPTAN does not define is an error. Only active stops count
+/// (`Status` active or, in files before 2021, `act`). Positions come from Easting/Northing (EPSG:27700), else
+/// Longitude/Latitude (WGS84).
+public enum NaPTANReader {
+    static let kinds: [String: StopKind] = [
+        "BCT": .bus, "BCS": .bus, "BCQ": .bus, "RLY": .rail, "RSE": .rail, "MET": .metro, "PLT": .metro, "TMU": .metro,
+    ]
+    /// Every other StopType NaPTAN's schema defines (2.x): air, bus/coach station parts, ferry, rail platform,
+    /// taxi, lifts and cable cars, tram entrance.
+    static let otherTypes: Set<String> = [
+        "AIR", "GAT", "FTD", "FER", "FBT", "RPL", "BCE", "BST", "TXR", "STR", "LSE", "LCB", "LPH", "TMU_E", "MET_E",
+    ]
+
+    public static func read(path: String, workingCRS: CRS = .britishNationalGrid) throws -> (stops: [TransitStop], report: StopReadReport) {
+        let table = try CSVTable(bytes: FileBytes.read(path: path), source: path)
+        let atco = try table.requiredColumn("ATCOCode"), type = try table.requiredColumn("StopType")
+        let name = table.column("CommonName"), status = table.column("Status")
+        let easting = table.column("Easting"), northing = table.column("Northing")
+        let longitude = table.column("Longitude"), latitude = table.column("Latitude")
+        guard (easting != nil && northing != nil) || (longitude != nil && latitude != nil) else {
+            throw DataError(file: path, location: "line 1", "no Easting/Northing or Longitude/Latitude columns: is this a NaPTAN Stops.csv? (columns: \(table.header.prefix(12).joined(separator: ", "))...)")
+        }
+        var report = StopReadReport(file: path)
+        var stops: [TransitStop] = []
+        var gridIndices: [Int] = [], lonLatIndices: [Int] = []
+        try table.forEachRow { row in
+            let stopType = row.string(type).trimmingCharacters(in: " ").uppercased()
+            let state = row.optionalString(status)?.lowercased() ?? "active"
+            guard let kind = kinds[stopType] else {
+                guard otherTypes.contains(stopType) else {
+                    throw DataError(file: path, location: "line \(row.line)", field: "StopType",
+                                    "'\(row.string(type))' is not a NaPTAN stop type (bus BCT/BCS/BCQ, rail RLY/RSE, metro MET/PLT/TMU, or another NaPTAN type)")
+                }
+                if state == "active" || state == "act" { report.otherTypes[stopType, default: 0] += 1 } else { report.inactive += 1 }
+                return
+            }
+            guard state == "active" || state == "act" else { report.inactive += 1; return }
+            var stop = TransitStop(xy: XY(0, 0), kind: kind, id: row.string(atco), name: row.optionalString(name) ?? "",
+                                   source: "\(path): line \(row.line)")
+            if let easting, let northing,
+               let x = try row.double(easting, source: path, name: "Easting"), let y = try row.double(northing, source: path, name: "Northing") {
+                stop.xy = XY(x, y)
+                gridIndices.append(stops.count)
+                stops.append(stop)
+            } else if let longitude, let latitude,
+                      let x = try row.double(longitude, source: path, name: "Longitude"), let y = try row.double(latitude, source: path, name: "Latitude") {
+                guard abs(x) <= 180, abs(y) <= 90 else {
+                    throw DataError(file: path, location: "line \(row.line)", field: "Longitude", "(\(x), \(y)) is not a longitude and latitude")
+                }
+                stop.xy = XY(x, y)
+                lonLatIndices.append(stops.count)
+                stops.append(stop)
+            } else {
+                throw DataError(file: path, location: "line \(row.line)", field: "Easting",
+                                "stop \(row.string(atco)) has neither Easting/Northing nor Longitude/Latitude")
+            }
+            report.kept[kind, default: 0] += 1
+        }
+        try reproject(&stops, indices: gridIndices, from: .britishNationalGrid, to: workingCRS)
+        try reproject(&stops, indices: lonLatIndices, from: .wgs84, to: workingCRS)
+        return (stops, report)
+    }
+
+    /// Transforms the stops at `indices` in one batch.
+    public static func reproject(_ stops: inout [TransitStop], indices: [Int], from source: CRS, to target: CRS) throws {
+        guard !indices.isEmpty, source != target else { return }
+        var points = indices.map { stops[$0].xy }
+        do {
+            try Transformer(from: source, to: target).transform(&points)
+        } catch let ProjectionError.nonFiniteResult(index, _, message) {
+            throw DataError(file: stops[indices[index]].source, "cannot be transformed to \(target.definition): \(message)")
+        }
+        for (k, i) in indices.enumerated() { stops[i].xy = points[k] }
+    }
+}
