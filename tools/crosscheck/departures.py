@@ -325,7 +325,10 @@ def split_modes(s):
 def read_reach_csv(case, reach_dir):
     status_path = os.path.join(reach_dir, "status")
     status = open(status_path).read().strip() if os.path.exists(status_path) else "?"
-    case.check("reach exited 0", [] if status == "0" else [f"status {status}; see {reach_dir}/stderr"])
+    tail = []
+    if status != "0" and os.path.exists(os.path.join(reach_dir, "stderr")):
+        tail = open(os.path.join(reach_dir, "stderr")).read().strip().splitlines()[-3:]
+    case.check("reach exited 0", [] if status == "0" else [f"exit status {status}; stderr: {' | '.join(tail)}"])
     path = os.path.join(reach_dir, "stops.csv")
     if not os.path.exists(path):
         case.check("reach wrote stops.csv", [f"{path} missing"])

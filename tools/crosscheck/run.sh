@@ -2,10 +2,13 @@
 # Cross-checks `reach wards` against geopandas (tools/crosscheck/wards.py) on Trafford's 21 wards of 2017 and,
 # when ../shared/data is present, all-England wards (326 files, 7,681): count, order, pass-through properties,
 # area_km2 in EPSG:27700, validity, written-geometry area, RFC 7946 winding and precision, reach_warning.
-# Then `reach distance` and `reach nearest` against geopandas and networkx (tools/crosscheck/distance.py).
-# Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN). Last line: 'N passed, M failed' over both.
+# Then `reach distance` and `reach nearest` against geopandas and networkx (tools/crosscheck/distance.py), `reach
+# coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py), `reach departures` against gtfs-kit
+# (tools/crosscheck/departures.py). Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN).
+# Last line: 'N passed, M failed' over all four.
 # Run from the repo root:  tools/crosscheck/run.sh
-# Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck
+# Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck,
+#      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -25,7 +28,11 @@ fi
 
 PY=$(tools/python-env.sh)
 mkdir -p "$OUT"
+rm -f "$OUT"/{wards,distance,coverage,departures}.log
+wards_status=0
+distance_status=0
 
+if [[ ${CROSSCHECK_ONLY:-} != transit ]]; then # the wards and distance checkers (not indented: a long block)
 cases=()
 skipped=()
 run_reach() { # run_reach NAME INPUT: runs reach; a failure is reported and left for wards.py to count
@@ -163,9 +170,101 @@ set +e
     tee "$OUT/distance.log"
 distance_status=${PIPESTATUS[0]}
 set -e
+fi # CROSSCHECK_ONLY
 
-# One total over both checkers, as the last line.
-"$PY" - "$OUT/wards.log" "$OUT/distance.log" <<'PYEOF'
+# `reach coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py): Trafford wards 2017 with bus,
+# rail and Metrolink stops and 738 output areas by population; Cheshire West and Chester 2023 wards with NaPTAN
+# 061Stops.csv (no origins: ward point on surface); Newport 2023 wards with the Newport bus GTFS (departures per
+# hour per ward); gaps in Trafford's bus coverage. Then `reach departures` against gtfs-kit
+# (tools/crosscheck/departures.py): Chester, Newport bus and Newport rail feeds, 07:00-10:00 and the whole day
+# (00:00-48:00, also against gtfs-kit's compute_stop_stats), and a hand-made feed with one probe per rule.
+TOUT="$OUT/transit"
+T="$DATA/trafford"
+NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
+mkdir -p "$TOUT"
+ccases=()
+cskipped=()
+tcases=()
+tskipped=()
+run_transit() { # run_transit LIST NAME OUTFILE SUBCOMMAND ARGS...: reach writes $TOUT/NAME/OUTFILE; status, stderr kept
+    local list=$1 name=$2 outfile=$3 sub=$4 dir="$TOUT/$2"
+    shift 4
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    echo "crosscheck: $REACH $sub $* --out $dir/$outfile" >&2
+    local t0=$SECONDS
+    set +e
+    "$REACH" "$sub" "$@" --out "$dir/$outfile" 2>"$dir/stderr"
+    echo $? >"$dir/status"
+    set -e
+    if [[ $(cat "$dir/status") != 0 ]]; then
+        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
+        tail -n 20 "$dir/stderr" >&2
+    fi
+    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
+    if [[ $list == coverage ]]; then ccases+=(--case "$name" "$dir"); else tcases+=(--case "$name" "$dir"); fi
+}
+TW=fixtures/trafford/wards_2017.geojson
+[[ -f $TW ]] || TW="$T/wards_2017.geojson"
+TOA=fixtures/trafford/output_areas_2021.geojson
+[[ -f $TOA ]] || TOA="$T/output_areas_2021.geojson"
+if [[ -f "$T/bus_stops.geojson" && -f "$T/rail_stations.geojson" && -f "$T/metrolink_stops.geojson" && -f $TW && -f $TOA ]]; then
+    run_transit coverage coverage-trafford out.geojson coverage --wards "$TW" --origins "$TOA" --weight-field population \
+        --bus-stops "$T/bus_stops.geojson" --rail-stations "$T/rail_stations.geojson" \
+        --metro-stops "$T/metrolink_stops.geojson"
+    run_transit coverage gaps-trafford out.geojson gaps --wards "$TW" --bus-stops "$T/bus_stops.geojson" \
+        --origins "$TOA" --weight-field population --radius 400
+else
+    echo "crosscheck: SKIP coverage-trafford, gaps-trafford: $T/bus_stops.geojson (and rail, Metrolink stops) not found" \
+        "(shared data absent)" >&2
+    cskipped+=(--skipped coverage-trafford --skipped gaps-trafford)
+fi
+CW_WARDS="$DATA/wards_extra/E06000050_cheshire_west_chester_wards_dec2023.geojson"
+if [[ -f "$CW_WARDS" && -f "$DATA/naptan/061Stops.csv" ]]; then
+    run_transit coverage coverage-cwac-naptan out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
+        --naptan "$DATA/naptan/061Stops.csv"
+else
+    echo "crosscheck: SKIP coverage-cwac-naptan: $CW_WARDS or $DATA/naptan/061Stops.csv not found (shared data absent)" >&2
+    cskipped+=(--skipped coverage-cwac-naptan)
+fi
+G="$DATA/gtfs"
+if [[ -f "$NEW_WARDS" && -f "$G/newport-20240305-bus_gtfs.zip" ]]; then
+    run_transit coverage coverage-newport-gtfs out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
+        --gtfs "$G/newport-20240305-bus_gtfs.zip" --date 2024-03-05 --window 07:00-10:00
+else
+    echo "crosscheck: SKIP coverage-newport-gtfs: $NEW_WARDS or $G/newport-20240305-bus_gtfs.zip not found" \
+        "(shared data absent)" >&2
+    cskipped+=(--skipped coverage-newport-gtfs)
+fi
+for spec in chester:chester-20230816-small_gtfs.zip:2023-08-15 newport-bus:newport-20240305-bus_gtfs.zip:2024-03-05 \
+    newport-rail:newport-20240305-rail_gtfs.zip:2024-03-05; do
+    IFS=: read -r place zip date <<<"$spec"
+    if [[ -f "$G/$zip" ]]; then
+        run_transit departures "departures-$place" stops.csv departures --gtfs "$G/$zip" --date "$date" --window 07:00-10:00
+        run_transit departures "departures-$place-day" stops.csv departures --gtfs "$G/$zip" --date "$date" \
+            --window 00:00-48:00
+    else
+        echo "crosscheck: SKIP departures-$place(-day): $G/$zip not found (shared data absent)" >&2
+        tskipped+=(--skipped "departures-$place" --skipped "departures-$place-day")
+    fi
+done
+"$PY" tools/crosscheck/departures.py prepare --tmp "$TOUT" >&2
+run_transit departures departures-handmade stops.csv departures --gtfs "$TOUT/handmade_gtfs.zip" --date 2024-03-05 \
+    --window 07:00-10:00
+
+set +e
+"$PY" tools/crosscheck/coverage.py check --data "$DATA" --tmp "$TOUT" "${ccases[@]}" "${cskipped[@]}" |
+    tee "$OUT/coverage.log"
+coverage_status=${PIPESTATUS[0]}
+"$PY" tools/crosscheck/departures.py check --data "$DATA" --tmp "$TOUT" "${tcases[@]}" "${tskipped[@]}" |
+    tee "$OUT/departures.log"
+departures_status=${PIPESTATUS[0]}
+set -e
+
+# One total over all checkers, as the last line.
+logs=()
+for log in wards distance coverage departures; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
+"$PY" - "${logs[@]}" <<'PYEOF'
 import re, sys
 p = f = s = 0
 for path in sys.argv[1:]:
@@ -176,6 +275,7 @@ for path in sys.argv[1:]:
         continue
     m = re.match(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", last[-1])
     p, f, s = p + int(m[1]), f + int(m[2]), s + int(m[3] or 0)
-print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "") + " (crosscheck total: wards.py + distance.py)")
+print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "")
+      + " (crosscheck total: " + " + ".join(x.rsplit("/", 1)[-1].replace(".log", ".py") for x in sys.argv[1:]) + ")")
 PYEOF
-[[ $wards_status == 0 && $distance_status == 0 ]]
+[[ $wards_status == 0 && $distance_status == 0 && $coverage_status == 0 && $departures_status == 0 ]]

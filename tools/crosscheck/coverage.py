@@ -1,0 +1,612 @@
+"""Cross-checks `reach coverage` and `reach gaps` against geopandas/shapely (and gtfs-kit for --gtfs).
+
+Driven by tools/crosscheck/run.sh:
+
+  coverage.py table CASE --data ../shared/data
+      prints the oracle's per-ward table for CASE without running reach.
+  coverage.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...] [--skipped NAME ...]
+      recomputes each case and compares with what reach wrote in REACH_DIR (out.geojson, status, stderr); one line
+      per check, then 'N passed, M failed' and exit status 1 on failure.
+
+Oracles (none shares code with reach), all in EPSG:27700 with pyproj's network (and so the OSTN15 grid) off, so
+EPSG:4326 -> 27700 is the 7-parameter Helmert "OSGB36 to WGS 84 (6)" that reach's PROJ also uses:
+- bus_stop_area_pct: shapely buffer(400, quad_segs=16) of every bus stop within 400 m of the ward, union_all,
+  intersection with the ward, area;
+- *_pop_pct, *_distance_mean_m: origins = points (point_on_surface of polygons), each in the first ward (input
+  order) that covers it; nearest stop of the kind by geopandas sjoin_nearest; weighted means and shares (d <= r);
+- counts: stops of the kind that the ward covers;
+- gaps: geopandas overlay(ward, union of buffers, how="difference") exploded into polygons, ranked by area;
+- --gtfs: departures from tools/crosscheck/departures.py (gtfs-kit), distinct trip instances per origin from the
+  stops within r (sjoin with predicate dwithin), / window hours.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+os.environ.setdefault("PROJ_NETWORK", "OFF")
+
+import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyproj  # noqa: E402
+import shapely  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
+from distance import points_of, read_geojson_any  # noqa: E402  (same readers as the distance oracle)
+
+WORKING_CRS = "EPSG:27700"
+BUS_R = 400.0
+RAIL_BANDS = (800.0, 2000.0)
+QUAD_SEGS = 16
+AREA_PCT_TOL = 0.1  # percentage points
+DIST_TOL = 0.5  # metres
+PCT_TOL = 1e-6  # percentage points (wider only if reach rounds: see pct_tol)
+GAP_AREA_REL = 1e-3  # 0.1 %
+NAPTAN_KIND = {"BCT": "bus", "BCS": "bus", "BCQ": "bus", "RLY": "rail", "RSE": "rail",
+               "MET": "metro", "PLT": "metro", "TMU": "metro"}
+PREFIX = {"bus": "bus_stop", "rail": "rail_station", "metro": "metro_stop"}
+
+
+def band_name(b):
+    return f"{int(b // 1000)}km" if b % 1000 == 0 else f"{int(b)}m"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Inputs
+
+
+def ward_fields(columns):
+    for code, name in (("WD23CD", "WD23NM"), ("WD13CD", "WD13NM"), ("area_code", "area_name"), ("code", "name")):
+        if code in columns:
+            return code, name if name in columns else None
+    raise SystemExit(f"coverage.py: no ward code field among {list(columns)}")
+
+
+def read_wards(path):
+    w = read_geojson_any(path)
+    bad = ~w.geometry.is_valid
+    if bad.any():
+        w.loc[bad, "geometry"] = shapely.make_valid(w.geometry[bad].values)
+    code, name = ward_fields(w.columns)
+    w["code"] = w[code].astype(str)
+    w["name"] = w[name].astype(str) if name else ""
+    return w.reset_index(drop=True)
+
+
+def geojson_points(path):
+    return points_of(read_geojson_any(path))
+
+
+def naptan_stops(path):
+    """NaPTAN Stops.csv -> {kind: (n, 2) EPSG:27700}, with counts of skipped types and inactive stops."""
+    d = pd.read_csv(path, dtype=str, keep_default_na=False)
+    status = d["Status"].str.strip().str.lower()
+    active = status.isin(["active", "act", ""])
+    kind = d["StopType"].str.strip().map(NAPTAN_KIND)
+    e, n = pd.to_numeric(d["Easting"], errors="coerce"), pd.to_numeric(d["Northing"], errors="coerce")
+    lon, lat = pd.to_numeric(d["Longitude"], errors="coerce"), pd.to_numeric(d["Latitude"], errors="coerce")
+    tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    x, y = tr.transform(lon.to_numpy(), lat.to_numpy())
+    has_en = e.notna() & n.notna()
+    xs = np.where(has_en, e, x)
+    ys = np.where(has_en, n, y)
+    out = {}
+    for k in ("bus", "rail", "metro"):
+        sel = (active & (kind == k)).to_numpy()
+        out[k] = np.column_stack([xs[sel], ys[sel]])
+    info = {"inactive": int((~active).sum()),
+            "skipped_types": d.loc[active & kind.isna(), "StopType"].value_counts().to_dict(),
+            "used": {k: len(v) for k, v in out.items()}}
+    return out, info
+
+
+def place_origins(xy, wards):
+    """Index of the first ward (input order) that covers each origin, -1 for none."""
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORKING_CRS)
+    j = gpd.sjoin(pts, wards[["geometry"]], predicate="covered_by", how="left")
+    j = j.sort_values("index_right", kind="stable")
+    j = j[~j.index.duplicated(keep="first")].sort_index()
+    return j["index_right"].fillna(-1).astype(int).to_numpy()
+
+
+def nearest(xy, sxy):
+    """Distance from each origin to the nearest stop (geopandas sjoin_nearest); inf when there is none."""
+    if len(sxy) == 0:
+        return np.full(len(xy), np.inf)
+    og = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORKING_CRS)
+    sg = gpd.GeoDataFrame(geometry=gpd.points_from_xy(sxy[:, 0], sxy[:, 1]), crs=WORKING_CRS)
+    j = gpd.sjoin_nearest(og, sg, how="left", distance_col="d")
+    j = j[~j.index.duplicated(keep="first")].sort_index()
+    return j["d"].to_numpy(dtype=float)
+
+
+def stop_union_near(geom, sxy, r):
+    """Union of the 64-gon buffers of the stops within r of geom (None if none)."""
+    if len(sxy) == 0:
+        return None
+    pts = shapely.points(sxy)
+    near = shapely.dwithin(pts, geom, r + 1e-6)
+    if not near.any():
+        return None
+    return shapely.union_all(shapely.buffer(pts[near], r, quad_segs=QUAD_SEGS))
+
+
+class Inputs:
+    """What one case hands to reach, read the oracle's way."""
+
+    def __init__(self, wards, stops, origins=None, weight=None, gtfs=None, date=None, window="07:00-10:00",
+                 stop_info=None):
+        self.wards = wards
+        self.stops = stops  # {kind: (n, 2)}
+        self.stop_info = stop_info or {}
+        if origins is None:
+            self.given_origins = False
+            self.oxy = points_of(wards)
+            self.ow = np.ones(len(wards))
+            self.ozone = np.arange(len(wards))
+        else:
+            self.given_origins = True
+            self.oxy = origins
+            self.ow = weight
+            self.ozone = place_origins(origins, wards)
+        self.gtfs = gtfs
+        self.date = date
+        self.window = window
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The oracle
+
+
+def coverage_oracle(inp):
+    """DataFrame, one row per ward (input order), with reach's property names."""
+    w = inp.wards
+    rows = []
+    dist = {k: nearest(inp.oxy, sxy) for k, sxy in inp.stops.items() if k in ("bus", "rail", "metro")}
+    for i, ward in enumerate(w.geometry.values):
+        sel = inp.ozone == i
+        ww = inp.ow[sel]
+        tot = ww.sum()
+        row = {"code": w.code[i], "name": w.name[i], "origins_count": int(sel.sum()), "origins_weight": float(tot)}
+        for k, sxy in inp.stops.items():
+            p = PREFIX[k]
+            pts = shapely.points(sxy) if len(sxy) else np.array([], dtype=object)
+            row[f"{p}_count"] = int(shapely.covers(ward, pts).sum()) if len(sxy) else 0
+            d = dist[k][sel]
+            if k == "bus":
+                u = stop_union_near(ward, sxy, BUS_R)
+                a = 0.0 if u is None else shapely.area(shapely.intersection(ward, u))
+                row["bus_stop_area_pct"] = 100.0 * a / shapely.area(ward)
+                row["bus_stop_pop_pct"] = 100.0 * ww[d <= BUS_R].sum() / tot if tot > 0 else None
+                row["_bus_near_edge"] = int((np.abs(d - BUS_R) < 0.01).sum())
+            else:
+                ok = np.isfinite(d)
+                row[f"{p}_distance_mean_m"] = float(np.sum(ww[ok] * d[ok]) / ww[ok].sum()) if ok.any() and tot > 0 \
+                    else None
+                for b in RAIL_BANDS:
+                    row[f"{p}_pop_pct_{band_name(b)}"] = 100.0 * ww[d <= b].sum() / tot if tot > 0 else None
+                row[f"_{k}_near_edge"] = int(sum((np.abs(d - b) < 0.01).sum() for b in RAIL_BANDS))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gtfs_oracle(inp, df):
+    """Adds bus/rail_departures_per_hour and *_frequent_pop_pct from the gtfs-kit departures (docs/transit.md)."""
+    import departures as dep_mod
+
+    start, end = dep_mod.parse_window(inp.window)
+    hours = (end - start) / 3600.0
+    frames, stop_rows = [], []
+    for path in inp.gtfs:
+        feed = dep_mod.Feed(path)
+        dep = feed.departures(inp.date, start, end).assign(feed=feed.name)
+        frames.append(dep)
+        s = feed.stops.reset_index()[["stop_id", "stop_lon", "stop_lat"]].assign(feed=feed.name)
+        stop_rows.append(s)
+    dep = pd.concat(frames, ignore_index=True)
+    stops = pd.concat(stop_rows, ignore_index=True)
+    tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    sx, sy = tr.transform(stops.stop_lon.astype(float).to_numpy(), stops.stop_lat.astype(float).to_numpy())
+    sg = gpd.GeoDataFrame(stops[["feed", "stop_id"]], geometry=gpd.points_from_xy(sx, sy), crs=WORKING_CRS)
+    og = gpd.GeoDataFrame({"o": np.arange(len(inp.oxy))},
+                          geometry=gpd.points_from_xy(inp.oxy[:, 0], inp.oxy[:, 1]), crs=WORKING_CRS)
+    info = {}
+    for cls, r in (("bus", BUS_R), ("rail", 800.0)):
+        d = dep[dep.cls == cls]
+        if d.empty:
+            continue
+        per_stop = d.groupby(["feed", "stop_id"]).size().rename("n").reset_index()
+        pairs = gpd.sjoin(og, sg, predicate="dwithin", distance=r, how="inner")[["o", "feed", "stop_id"]]
+        # Distinct trip instances departing from any stop within r of the origin.
+        m = pairs.merge(d[["feed", "stop_id", "instance"]], on=["feed", "stop_id"])
+        per_origin = m.drop_duplicates(["o", "feed", "instance"]).groupby("o").size()
+        value = np.array([per_origin.get(o, 0) for o in range(len(inp.oxy))], dtype=float) / hours
+        freq_stops = per_stop[per_stop.n / hours >= 4.0][["feed", "stop_id"]]
+        frequent = set(pairs.merge(freq_stops, on=["feed", "stop_id"]).o)
+        fr = np.array([o in frequent for o in range(len(inp.oxy))])
+        vals, pcts = [], []
+        for i in range(len(df)):
+            sel = inp.ozone == i
+            ww = inp.ow[sel]
+            tot = ww.sum()
+            vals.append(float(np.sum(ww * value[sel]) / tot) if tot > 0 else None)
+            pcts.append(100.0 * ww[fr[sel]].sum() / tot if tot > 0 else None)
+        df[f"{cls}_departures_per_hour"] = vals
+        df[f"{cls}_frequent_pop_pct"] = pcts
+        info[cls] = (f"{len(d)} {cls} departures at {d.groupby(['feed', 'stop_id']).ngroups} stops, "
+                     f"{len(freq_stops)} stops with >= 4/h")
+    # Stop kinds when GTFS is the only stop source: the classes of the routes calling there (whole feed).
+    return df, info
+
+
+def gaps_oracle(inp, r):
+    """One row per gap polygon: code, gap_id, area, pct, origins count/weight (origin covered by the polygon)."""
+    w = inp.wards
+    sxy = np.concatenate([v for v in inp.stops.values() if len(v)]) if inp.stops else np.zeros((0, 2))
+    rows = []
+    opts = shapely.points(inp.oxy)
+    for i, ward in enumerate(w.geometry.values):
+        u = stop_union_near(ward, sxy, r)
+        g1 = gpd.GeoDataFrame(geometry=[ward], crs=WORKING_CRS)
+        if u is None:
+            diff = g1
+        else:
+            g2 = gpd.GeoDataFrame(geometry=[u], crs=WORKING_CRS)
+            diff = gpd.overlay(g1, g2, how="difference", keep_geom_type=True)
+        parts = diff.explode(index_parts=False).geometry.values if len(diff) else []
+        parts = [p for p in parts if p is not None and not p.is_empty and p.area > 0]
+        parts.sort(key=lambda p: -p.area)
+        wa = shapely.area(ward)
+        for k, p in enumerate(parts, start=1):
+            inside = shapely.covers(p, opts)
+            rows.append({"code": w.code[i], "gap_id": k, "gap_area_m2": p.area, "gap_area_pct": 100.0 * p.area / wa,
+                         "gap_origins_count": int(inside.sum()), "gap_origins_weight": float(inp.ow[inside].sum())})
+    return pd.DataFrame(rows, columns=["code", "gap_id", "gap_area_m2", "gap_area_pct", "gap_origins_count",
+                                       "gap_origins_weight"])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Cases
+
+
+def trafford_inputs(data, with_metro=True):
+    wards = "fixtures/trafford/wards_2017.geojson"
+    if not os.path.exists(wards):
+        wards = os.path.join(data, "trafford", "wards_2017.geojson")
+    oa = "fixtures/trafford/output_areas_2021.geojson"
+    if not os.path.exists(oa):
+        oa = os.path.join(data, "trafford", "output_areas_2021.geojson")
+    t = os.path.join(data, "trafford")
+    o = read_geojson_any(oa)
+    stops = {"bus": geojson_points(os.path.join(t, "bus_stops.geojson")),
+             "rail": geojson_points(os.path.join(t, "rail_stations.geojson"))}
+    if with_metro:
+        stops["metro"] = geojson_points(os.path.join(t, "metrolink_stops.geojson"))
+    return Inputs(read_wards(wards), stops, origins=points_of(o), weight=o["population"].to_numpy(dtype=float))
+
+
+def cwac_inputs(data):
+    stops, info = naptan_stops(os.path.join(data, "naptan", "061Stops.csv"))
+    wards = read_wards(os.path.join(data, "wards_extra", "E06000050_cheshire_west_chester_wards_dec2023.geojson"))
+    wards = wards[wards.get("LAD23CD", "E06000050") == "E06000050"].reset_index(drop=True)
+    return Inputs(wards, stops, stop_info=info)
+
+
+def newport_gtfs_inputs(data):
+    import departures as dep_mod
+
+    wards = read_wards(os.path.join(data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
+    path = os.path.join(data, "gtfs", "newport-20240305-bus_gtfs.zip")
+    feed = dep_mod.Feed(path)
+    # GTFS as the only stop source: a stop's kinds are the classes of the routes calling there.
+    st = feed.feed.stop_times[["trip_id", "stop_id"]].copy()
+    st["cls"] = st.trip_id.map(feed.trip_class)
+    kinds = st.groupby("stop_id")["cls"].agg(set)
+    tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    stops = {}
+    for k in ("bus", "rail", "metro"):
+        ids = [s for s, c in kinds.items() if k in c]
+        if ids:
+            x, y = tr.transform(feed.stops.stop_lon[ids].astype(float).to_numpy(),
+                                feed.stops.stop_lat[ids].astype(float).to_numpy())
+            stops[k] = np.column_stack([x, y])
+    return Inputs(wards, stops, gtfs=[path], date="2024-03-05", window="07:00-10:00")
+
+
+CASES = {
+    "coverage-trafford": ("coverage", trafford_inputs),
+    "coverage-cwac-naptan": ("coverage", cwac_inputs),
+    "coverage-newport-gtfs": ("gtfs", newport_gtfs_inputs),
+    "gaps-trafford": ("gaps", lambda data: trafford_inputs(data, with_metro=False)),
+}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Checking
+
+
+def check_status(case, reach_dir):
+    st = os.path.join(reach_dir, "status")
+    code = open(st).read().strip() if os.path.exists(st) else "?"
+    tail = []
+    if code != "0" and os.path.exists(os.path.join(reach_dir, "stderr")):
+        tail = open(os.path.join(reach_dir, "stderr")).read().strip().splitlines()[-3:]
+    case.check("reach exited 0", [] if code == "0" else [f"exit status {code}; stderr: {' | '.join(tail)}"])
+
+
+def read_out(case, reach_dir):
+    path = os.path.join(reach_dir, "out.geojson")
+    if not os.path.exists(path):
+        case.check("reach wrote out.geojson", [f"{path} missing"])
+        return None
+    with open(path) as fh:
+        return json.load(fh)["features"]
+
+
+def decimals(v):
+    if v is None or isinstance(v, bool):
+        return 0
+    s = repr(float(v))
+    if "e" in s:
+        return 17
+    return len(s.split(".")[1].rstrip("0")) if "." in s else 0
+
+
+def pct_tol(values):
+    """1e-6, unless reach writes fewer than 6 decimals: then half a unit of its last decimal."""
+    d = max((decimals(v) for v in values), default=17)
+    return (max(PCT_TOL, 0.5 * 10 ** -d) if d < 6 else PCT_TOL), d
+
+
+def compare_wards(case, orc, feats, keys_tol):
+    """keys_tol: [(key, kind)] with kind 'count', 'area', 'dist', 'pct', 'weight', 'rate'."""
+    props = [f.get("properties") or {} for f in feats]
+    n = len(orc)
+    bad = [] if len(props) == n else [f"{len(props)} features, expected {n}"]
+    for i, q in enumerate(props[:n]):
+        if str(q.get("code")) != orc.code[i]:
+            bad.append(f"#{i}: code {q.get('code')!r}, expected {orc.code[i]!r}")
+        elif str(q.get("name")) != orc.name[i]:
+            bad.append(f"#{i} {orc.code[i]}: name {q.get('name')!r}, expected {orc.name[i]!r}")
+    case.check("one feature per ward, in input order, code and name", bad, f"{n} wards")
+    if len(props) != n:
+        return
+    missing = sorted({k for q in props for k, _ in keys_tol if k not in q})
+    case.check("every indicator property present", [f"missing {missing}"] if missing else [],
+               f"{len(keys_tol)} indicators")
+    for key, kind in keys_tol:
+        if key in missing:
+            continue
+        rv = [q.get(key) for q in props]
+        ov = orc[key].tolist()
+        if kind == "pct":
+            tol, d = pct_tol(rv)
+            note = f", reach writes up to {d} decimals" + (f" so tolerance {tol:g}" if tol > PCT_TOL else "")
+        else:
+            tol = {"count": 0, "weight": 1e-9, "area": AREA_PCT_TOL, "dist": DIST_TOL, "rate": 1e-6}[kind]
+            note = ""
+            if kind == "rate":
+                tol, d = pct_tol(rv)
+                note = f", reach writes up to {d} decimals"
+        bad, worst = [], 0.0
+        for i, (r, o) in enumerate(zip(rv, ov)):
+            o_null = o is None or (isinstance(o, float) and math.isnan(o))
+            if r is None or o_null:
+                if (r is None) != o_null:
+                    bad.append(f"{orc.code[i]} ({orc.name[i]}): reach {r}, oracle {None if o_null else o}")
+                continue
+            diff = abs(float(r) - float(o))
+            worst = max(worst, diff)
+            if not diff <= tol:
+                extra = ""
+                edge = orc.get(f"_{key.split('_')[0]}_near_edge")
+                if edge is not None and edge[i]:
+                    extra = f" ({edge[i]} origin(s) within 1 cm of a threshold)"
+                bad.append(f"{orc.code[i]} ({orc.name[i]}): reach {r}, oracle {o:.9g}, diff {diff:.3g}{extra}")
+        unit = {"area": " pp", "dist": " m", "pct": " pp"}.get(kind, "")
+        case.check(f"{key} ({'exact' if tol == 0 else f'to {tol:g}{unit}'})", bad,
+                   f"max |diff| {worst:.3g}{unit}{note}")
+
+
+def indicator_keys(inp, gtfs=False):
+    keys = [("origins_count", "count"), ("origins_weight", "weight")]
+    for k, sxy in inp.stops.items():
+        p = PREFIX[k]
+        keys.append((f"{p}_count", "count"))
+        if k == "bus":
+            keys += [("bus_stop_area_pct", "area"), ("bus_stop_pop_pct", "pct")]
+        else:
+            keys.append((f"{p}_distance_mean_m", "dist"))
+            keys += [(f"{p}_pop_pct_{band_name(b)}", "pct") for b in RAIL_BANDS]
+    return keys
+
+
+def warnings_check(case, inp, props):
+    bad = []
+    for i, q in enumerate(props):
+        has = bool(q.get("reach_warning"))
+        if inp.given_origins and not (inp.ozone == i).any() and not has:
+            bad.append(f"{inp.wards.code[i]}: no origin inside, no reach_warning")
+    n_warn = sum(bool(q.get("reach_warning")) for q in props)
+    case.check("a ward with no origin has a reach_warning", bad, f"{n_warn} ward(s) with a warning")
+
+
+def case_coverage(name, reach_dir, data, tmp):
+    case = Case(name)
+    check_status(case, reach_dir)
+    proj_self_check(case)
+    t0 = time.perf_counter()
+    inp = CASES[name][1](data)
+    orc = coverage_oracle(inp)
+    print(f"     oracle: {len(orc)} wards, {len(inp.oxy)} origins ({int((inp.ozone < 0).sum())} outside every ward), "
+          f"stops { {k: len(v) for k, v in inp.stops.items()} } {inp.stop_info or ''} ({time.perf_counter() - t0:.1f}s)")
+    feats = read_out(case, reach_dir)
+    if feats is None:
+        return case
+    compare_wards(case, orc, feats, indicator_keys(inp))
+    if len(feats) == len(orc):
+        warnings_check(case, inp, [f.get("properties") or {} for f in feats])
+    return case
+
+
+def case_gtfs(name, reach_dir, data, tmp):
+    case = Case(name)
+    check_status(case, reach_dir)
+    proj_self_check(case)
+    t0 = time.perf_counter()
+    inp = CASES[name][1](data)
+    orc = coverage_oracle(inp)
+    orc, info = gtfs_oracle(inp, orc)
+    print(f"     oracle: {len(orc)} wards (origin = point on surface); {info} ({time.perf_counter() - t0:.1f}s)")
+    feats = read_out(case, reach_dir)
+    if feats is None:
+        return case
+    keys = [(f"{c}_departures_per_hour", "rate") for c in ("bus", "rail") if f"{c}_departures_per_hour" in orc]
+    keys += [(f"{c}_frequent_pop_pct", "pct") for c in ("bus", "rail") if f"{c}_frequent_pop_pct" in orc]
+    keys += indicator_keys(inp)
+    compare_wards(case, orc, feats, keys)
+    return case
+
+
+def case_gaps(name, reach_dir, data, tmp):
+    case = Case(name)
+    check_status(case, reach_dir)
+    proj_self_check(case)
+    t0 = time.perf_counter()
+    inp = CASES[name][1](data)
+    inp.stops = {"bus": inp.stops["bus"]}
+    orc = gaps_oracle(inp, BUS_R)
+    print(f"     oracle: {len(orc)} gap polygons in {orc.code.nunique()} of {len(inp.wards)} wards, "
+          f"{orc.gap_area_m2.sum() / 1e6:.4f} km2 ({time.perf_counter() - t0:.1f}s)")
+    feats = read_out(case, reach_dir)
+    if feats is None:
+        return case
+    props = pd.DataFrame([f.get("properties") or {} for f in feats])
+    want = ["code", "name", "gap_id", "gap_area_m2", "gap_area_pct", "gap_origins_count", "gap_origins_weight"]
+    miss = [c for c in want if c not in props.columns]
+    case.check("gap properties present", [f"missing {miss}"] if miss else [], f"{len(props)} features")
+    if miss:
+        return case
+    props["code"] = props["code"].astype(str)
+    bad = []
+    for code, g in props.groupby("code", sort=False):
+        ids = sorted(g.gap_id.astype(int))
+        if ids != list(range(1, len(ids) + 1)):
+            bad.append(f"{code}: gap_id {ids[:8]} is not 1..{len(ids)}")
+        a = g.sort_values("gap_id").gap_area_m2.to_numpy(dtype=float)
+        if (np.diff(a) > 1e-6).any():
+            bad.append(f"{code}: gap areas not descending by gap_id: {a[:5]}")
+    case.check("gap_id = 1..n per ward, 1 the largest", bad)
+    codes = list(inp.wards.code)
+    bad_n, bad_tot, worst_tot, bad_rank, bad_org, bad_pct = [], [], 0.0, [], [], []
+    for code in codes:
+        o = orc[orc.code == code].sort_values("gap_id")
+        r = props[props.code == code].sort_values("gap_id")
+        if len(o) != len(r):
+            small = [f"{a:.3g}" for a in o.gap_area_m2 if a < 100] + ["|"] + \
+                [f"{a:.3g}" for a in r.gap_area_m2.astype(float) if a < 100]
+            bad_n.append(f"{code}: reach {len(r)} polygons, oracle {len(o)} (areas < 100 m2 oracle/reach: "
+                         f"{' '.join(small)})")
+        ot, rt = o.gap_area_m2.sum(), r.gap_area_m2.astype(float).sum()
+        rel = abs(rt - ot) / ot if ot > 0 else abs(rt)
+        worst_tot = max(worst_tot, rel)
+        if not rel <= GAP_AREA_REL:
+            bad_tot.append(f"{code}: reach {rt:.1f} m2, oracle {ot:.1f} m2 ({100 * rel:.3g} %)")
+        for (_, a), (_, b) in zip(o.iterrows(), r.iterrows()):
+            ra = float(b.gap_area_m2)
+            if not abs(ra - a.gap_area_m2) <= GAP_AREA_REL * a.gap_area_m2 + 1.0:
+                bad_rank.append(f"{code} gap {a.gap_id}: reach {ra:.1f} m2, oracle {a.gap_area_m2:.1f} m2")
+                continue
+            if int(b.gap_origins_count) != a.gap_origins_count or abs(float(b.gap_origins_weight)
+                                                                       - a.gap_origins_weight) > 1e-9:
+                bad_org.append(f"{code} gap {a.gap_id} ({a.gap_area_m2:.0f} m2): reach {b.gap_origins_count} origins "
+                               f"weight {b.gap_origins_weight}, oracle {a.gap_origins_count} / {a.gap_origins_weight:g}")
+            if not abs(float(b.gap_area_pct) - a.gap_area_pct) <= max(1e-3, 1e-3 * a.gap_area_pct):
+                bad_pct.append(f"{code} gap {a.gap_id}: gap_area_pct reach {b.gap_area_pct}, oracle {a.gap_area_pct:.6g}")
+    case.check("gap polygons per ward (count)", bad_n, f"oracle {len(orc)}, reach {len(props)}")
+    case.check("total gap area per ward (to 0.1 %)", bad_tot, f"max rel diff {100 * worst_tot:.3g} %")
+    case.check("gap area by rank (to 0.1 % + 1 m2)", bad_rank)
+    case.check("gap_area_pct by rank (to 0.1 % relative, 1e-3 pp)", bad_pct)
+    case.check("gap_origins_count and gap_origins_weight by rank", bad_org,
+               f"oracle: {int(orc.gap_origins_count.sum())} origins in gaps")
+    # The written geometry: its area in EPSG:27700 should be the gap_area_m2 it carries.
+    bad = []
+    g = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326").to_crs(WORKING_CRS)
+    for i, (a, p) in enumerate(zip(g.geometry.area, props.gap_area_m2.astype(float))):
+        if not abs(a - p) <= 1e-3 * p + 1.0:
+            bad.append(f"feature {i} ({props.code[i]} gap {props.gap_id[i]}): geometry {a:.1f} m2, gap_area_m2 {p:.1f}")
+    case.check("written geometry area = gap_area_m2 (0.1 % + 1 m2)", bad)
+    return case
+
+
+CASE_FUNCS = {"coverage": case_coverage, "gtfs": case_gtfs, "gaps": case_gaps}
+
+
+def proj_self_check(case):
+    """The oracle's own transform must be the Helmert one reach uses: Altrincham as cs2cs gives it in ORACLES.md."""
+    tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    x, y = tr.transform(-2.3545599, 53.39067078)
+    bad = [] if abs(x - 376517.432122) < 1e-3 and abs(y - 388262.349325) < 1e-3 else [
+        f"Altrincham -> ({x:.6f}, {y:.6f}), cs2cs with 'OSGB36 to WGS 84 (6)' (376517.432122, 388262.349325)"]
+    if pyproj.network.is_network_enabled():
+        bad.append("pyproj network is on (PROJ_NETWORK=OFF expected): OSTN15 could be fetched")
+    case.check("oracle self-check: pyproj EPSG:4326 -> 27700 is the 7-parameter Helmert, network off", bad)
+
+
+def check(args):
+    cases = []
+    for name, reach_dir in args.case:
+        t0 = time.perf_counter()
+        if name not in CASES:
+            c = Case(name)
+            c.check("known case", ["unknown case"])
+            cases.append(c)
+            continue
+        cases.append(CASE_FUNCS[CASES[name][0]](name, reach_dir, args.data, args.tmp))
+        print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
+    return summarise(cases, args.skipped)
+
+
+def table_cmd(args):
+    tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    print(f"pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), network "
+          f"{'on' if pyproj.network.is_network_enabled() else 'off'}; Altrincham (-2.3545599, 53.39067078) -> "
+          f"{tr.transform(-2.3545599, 53.39067078)} (Helmert 'OSGB36 to WGS 84 (6)': 376517.432122, 388262.349325)")
+    kind, fn = CASES[args.case]
+    inp = fn(args.data)
+    if kind == "gaps":
+        inp.stops = {"bus": inp.stops["bus"]}
+        t = gaps_oracle(inp, BUS_R)
+    else:
+        t = coverage_oracle(inp)
+        if kind == "gtfs":
+            t, info = gtfs_oracle(inp, t)
+            print(info)
+        t = t[[c for c in t.columns if not c.startswith("_")]]
+    with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 250):
+        print(t)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("table")
+    t.add_argument("case", choices=sorted(CASES))
+    t.add_argument("--data", default="../shared/data")
+    c = sub.add_parser("check")
+    c.add_argument("--data", default="../shared/data")
+    c.add_argument("--tmp", required=True)
+    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
+    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    args = ap.parse_args()
+    return table_cmd(args) if args.cmd == "table" else check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
