@@ -174,59 +174,8 @@ public struct DistanceJob: Sendable {
 
     // MARK: Origins
 
-    struct OriginSet: Sendable {
-        var points: [XY]
-        var weights: [Double]
-        var labels: [String]
-        var zone: [Int]
-        /// Origins in no zone, by source, for the report.
-        var outside: [String]
-        /// Zones given their point-on-surface because no origin fell inside them.
-        var fallbackZones: Set<Int>
-    }
-
     func loadOrigins(layer: ZoneLayer, progress: @Sendable (String) -> Void) throws -> OriginSet {
-        var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
-        if let origins {
-            progress("reading origins \(origins)")
-            var options = originOptions
-            options.fields = Set([weightField].compactMap { $0 })
-            let points = try PointLoader.load(path: origins, options: options)
-            guard !points.isEmpty else { throw DataError(file: origins, "holds no origins") }
-            var weights: [Double] = []
-            for point in points {
-                guard let weightField else { weights.append(1); continue }
-                guard let value = point.properties[weightField] else {
-                    throw DataError(file: point.source, field: weightField, "no such field (fields: \(point.properties.keys.joined(separator: ", "))); name the weight with --weight-field")
-                }
-                guard let weight = value.doubleValue, weight.isFinite, weight >= 0 else {
-                    throw DataError(file: point.source, field: weightField, "the weight is not a number ≥ 0 (\(value.stringValue ?? "null"))")
-                }
-                weights.append(weight)
-            }
-            progress("placing \(points.count) origins in \(layer.zones.count) zones")
-            let zoneOf = try ZoneAssignment.assign(points.map(\.xy), to: layer)
-            for (i, point) in points.enumerated() {
-                guard let zone = zoneOf[i] else { set.outside.append(point.source); continue }
-                set.points.append(point.xy)
-                set.weights.append(weights[i])
-                set.labels.append(String(i))
-                set.zone.append(zone)
-            }
-        }
-        // A zone no origin falls in (or every zone, without --origins) is represented by its point-on-surface.
-        let covered = Set(set.zone)
-        let context = GEOSContext()
-        for (z, zone) in layer.zones.enumerated() where !covered.contains(z) {
-            guard let shape = zone.geometry else { continue }
-            let point = try Geometry(shape, context: context).pointOnSurface().pointCoordinates()
-            set.points.append(point)
-            set.weights.append(1)
-            set.labels.append(zone.code)
-            set.zone.append(z)
-            if origins != nil { set.fallbackZones.insert(z) }
-        }
-        return set
+        try OriginSet.load(path: origins, options: originOptions, weightField: weightField, layer: layer, progress: progress)
     }
 
     // MARK: Aggregation
@@ -349,9 +298,7 @@ public struct DistanceJob: Sendable {
         let travelModes = modes.compactMap(\.travelMode)
         for mode in travelModes { writer.text(",snap_\(mode.rawValue)_metres") }
         writer.byte(0x0A)
-        func csv(_ field: String) -> String {
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
-        }
+        func csv(_ field: String) -> String { CSVField.escape(field) }
         // Metres to 3 decimals (1 mm), minutes to 4 (6 ms), trailing zeros dropped.
         func fixed(_ value: Double, _ decimals: Int) { writer.fixed(value, decimals: decimals) }
         for o in origins.points.indices {

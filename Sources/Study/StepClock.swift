@@ -4,10 +4,14 @@ import Foundation
 struct StepClock {
     var last = ContinuousClock.now
 
-    mutating func lap(_ step: String, into timings: inout [(step: String, seconds: Double)]) {
+    /// Records the time since the last lap under `step`, and returns it in seconds.
+    @discardableResult
+    mutating func lap(_ step: String, into timings: inout [(step: String, seconds: Double)]) -> Double {
         let now = ContinuousClock.now
         let elapsed = now - last
-        timings.append((step, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        timings.append((step, seconds))
         last = now
+        return seconds
     }
 }

@@ -1,0 +1,129 @@
+import Accessibility
+import GeoData
+import GeoPrimitives
+import Geometry
+import Projection
+
+/// `reach gaps`: each zone's area farther than a radius from every active stop, one feature per polygon, with
+/// its area and the origins (people) inside it: the map of transport deserts.
+public struct GapsJob: Sendable {
+    public var zones: [String]
+    public var zoneOptions: ZoneLoadOptions
+    public var origins: String?
+    public var originOptions: PointLoadOptions
+    public var weightField: String?
+    public var stops: StopSources
+    /// Feeds whose stops are used when no stop file is given.
+    public var gtfs: [String]
+    /// Stop kinds that close a gap (all read when nil).
+    public var kinds: Set<StopKind>?
+    public var radiusMetres: Double
+    public var output: String
+    public var precision: Int
+
+    public init(zones: [String], zoneOptions: ZoneLoadOptions = ZoneLoadOptions(), origins: String? = nil,
+                originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil, stops: StopSources = StopSources(),
+                gtfs: [String] = [], kinds: Set<StopKind>? = nil, radiusMetres: Double = 400, output: String, precision: Int = 6) {
+        self.zones = zones
+        self.zoneOptions = zoneOptions
+        self.origins = origins
+        self.originOptions = originOptions
+        self.weightField = weightField
+        self.stops = stops
+        self.gtfs = gtfs
+        self.kinds = kinds
+        self.radiusMetres = radiusMetres
+        self.output = output
+        self.precision = precision
+    }
+
+    public struct Report: Sendable {
+        public var zoneCount = 0
+        public var originCount = 0
+        public var stopCounts: [StopKind: Int] = [:]
+        public var stopReports: [StopReadReport] = []
+        public var gapCount = 0
+        public var zonesWithGaps = 0
+        public var gapAreaSquareMetres = 0.0
+        public var gapWeight = 0.0
+        public var timings: [(step: String, seconds: Double)] = []
+    }
+
+    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        try AtomicFile.checkWritable(output)
+        guard !stops.isEmpty || !gtfs.isEmpty else {
+            throw DataError(file: "reach gaps", "no stops given: name --naptan, --bus-stops, --rail-stations, --metro-stops, --osm-stops or --gtfs")
+        }
+        var report = Report()
+        var clock = StepClock()
+        let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
+        report.zoneCount = layer.zones.count
+        let originSet = try OriginSet.load(path: origins, options: originOptions, weightField: weightField, layer: layer, progress: progress)
+        report.originCount = originSet.points.count
+        clock.lap("read zones and origins", into: &report.timings)
+        var allStops: [TransitStop]
+        if stops.isEmpty {
+            let loaded = try TransitFeed.load(paths: gtfs, date: nil, window: .morningPeak, workingCRS: layer.workingCRS, progress: progress)
+            allStops = StopSources.stops(of: loaded.feeds)
+        } else {
+            let loaded = try stops.load(progress: progress)
+            allStops = loaded.stops
+            report.stopReports = loaded.reports
+        }
+        if let kinds { allStops.removeAll { !kinds.contains($0.kind) } }
+        for stop in allStops { report.stopCounts[stop.kind, default: 0] += 1 }
+        guard !allStops.isEmpty else {
+            throw DataError(file: (stops.naptan + stops.busStops + stops.railStations + stops.metroStops + stops.osm + gtfs).joined(separator: ", "),
+                            "no active stops\(kinds.map { " of the kinds \($0.map(\.rawValue).sorted().joined(separator: ", "))" } ?? "")")
+        }
+        clock.lap("read stops", into: &report.timings)
+        progress("gaps: \(layer.zones.count) zones, \(allStops.count) stops, \(JSONWriter.format(radiusMetres)) m")
+        let coverage = try StopCoverage(radiusMetres: radiusMetres).measure(zones: layer.zones, stops: allStops.map(\.xy), gaps: true)
+        clock.lap("gaps", into: &report.timings)
+
+        let members = originSet.members(zoneCount: layer.zones.count)
+        let codeField = layer.codeField ?? "zone_code"
+        let zones = layer.zones, workingCRS = layer.workingCRS
+        let features: [[Feature]] = try ParallelMap.map(Array(zones.indices), worker: {
+            (GEOSContext(), try Transformer(from: workingCRS, to: .wgs84))
+        }) { state, slice in
+            let (context, toWGS84) = state
+            return try slice.map { z in
+                let zone = zones[z]
+                guard let area = zone.areaSquareMetres, area > 0 else { return [] }
+                return try coverage[z].gaps.enumerated().map { g, shape in
+                    let prepared = try PreparedGeometry(Geometry(shape, context: context))
+                    let inside = try members[z].filter { try prepared.covers(Geometry(point: originSet.points[$0], context: context)) }
+                    let gapArea = shape.polygonArea
+                    var properties = zone.properties
+                    properties[codeField] = .string(zone.code)
+                    properties["gap_id"] = .number(Double(g + 1))
+                    properties["gap_area_m2"] = .number((gapArea * 10).rounded() / 10)
+                    properties["gap_area_pct"] = .number((100 * gapArea / area * 10_000).rounded() / 10_000)
+                    properties["gap_origins_count"] = .number(Double(inside.count))
+                    properties["gap_origins_weight"] = .number(inside.reduce(0) { $0 + originSet.weights[$1] })
+                    return Feature(properties: properties, geometry: try toWGS84.transform(shape))
+                }
+            }
+        }
+        let flat = features.flatMap { $0 }
+        report.gapCount = flat.count
+        report.zonesWithGaps = features.count { !$0.isEmpty }
+        report.gapAreaSquareMetres = coverage.reduce(0) { $0 + $1.gaps.reduce(0) { $0 + $1.polygonArea } }
+        report.gapWeight = flat.reduce(0) { $0 + ($1.properties["gap_origins_weight"]?.doubleValue ?? 0) }
+        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(flat), to: output)
+        clock.lap("write", into: &report.timings)
+        return report
+    }
+}
+
+extension Shape {
+    /// Planar area of a polygon or multipolygon (exterior rings minus holes), in squared CRS units.
+    var polygonArea: Double {
+        switch self {
+        case .polygon(let rings): StopCoverage.area(rings)
+        case .multiPolygon(let polygons): polygons.reduce(0) { $0 + StopCoverage.area($1) }
+        default: 0
+        }
+    }
+}

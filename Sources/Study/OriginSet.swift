@@ -1,0 +1,77 @@
+import GeoData
+import GeoPrimitives
+import Geometry
+import Accessibility
+
+/// Where people live: weighted points, each in the zone that covers it (see `reach distance --help`).
+///
+/// Every zone has at least one origin: a zone no origin falls in (or every zone, when no origins file is
+/// given) is represented by its point-on-surface with weight 1; with an origins file that is a fallback the
+/// zone's `reach_warning` reports.
+public struct OriginSet: Sendable {
+    /// Positions in the working CRS (metres).
+    public var points: [XY]
+    public var weights: [Double]
+    /// The origin's row index in its file, or the zone code for a fallback point.
+    public var labels: [String]
+    /// The zone of each origin.
+    public var zone: [Int]
+    /// Origins in no zone, by source, for the report.
+    public var outside: [String]
+    /// Zones given their point-on-surface because no origin fell inside them.
+    public var fallbackZones: Set<Int>
+
+    /// The origins of each zone.
+    public func members(zoneCount: Int) -> [[Int]] {
+        var members = [[Int]](repeating: [], count: zoneCount)
+        for (o, z) in zone.enumerated() { members[z].append(o) }
+        return members
+    }
+
+    /// Reads origins from `path` (CSV or GeoJSON; weights from `weightField`, else 1 each) and places each in a
+    /// zone of `layer`.
+    public static func load(path origins: String?, options originOptions: PointLoadOptions, weightField: String?,
+                            layer: ZoneLayer, progress: @Sendable (String) -> Void) throws -> OriginSet {
+        var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
+        if let origins {
+            progress("reading origins \(origins)")
+            var options = originOptions
+            options.fields = Set([weightField].compactMap { $0 })
+            let points = try PointLoader.load(path: origins, options: options)
+            guard !points.isEmpty else { throw DataError(file: origins, "holds no origins") }
+            var weights: [Double] = []
+            for point in points {
+                guard let weightField else { weights.append(1); continue }
+                guard let value = point.properties[weightField] else {
+                    throw DataError(file: point.source, field: weightField, "no such field (fields: \(point.properties.keys.joined(separator: ", "))); name the weight with --weight-field")
+                }
+                guard let weight = value.doubleValue, weight.isFinite, weight >= 0 else {
+                    throw DataError(file: point.source, field: weightField, "the weight is not a number ≥ 0 (\(value.stringValue ?? "null"))")
+                }
+                weights.append(weight)
+            }
+            progress("placing \(points.count) origins in \(layer.zones.count) zones")
+            let zoneOf = try ZoneAssignment.assign(points.map(\.xy), to: layer)
+            for (i, point) in points.enumerated() {
+                guard let zone = zoneOf[i] else { set.outside.append(point.source); continue }
+                set.points.append(point.xy)
+                set.weights.append(weights[i])
+                set.labels.append(String(i))
+                set.zone.append(zone)
+            }
+        }
+        // A zone no origin falls in (or every zone, without --origins) is represented by its point-on-surface.
+        let covered = Set(set.zone)
+        let context = GEOSContext()
+        for (z, zone) in layer.zones.enumerated() where !covered.contains(z) {
+            guard let shape = zone.geometry else { continue }
+            let point = try Geometry(shape, context: context).pointOnSurface().pointCoordinates()
+            set.points.append(point)
+            set.weights.append(1)
+            set.labels.append(zone.code)
+            set.zone.append(z)
+            if origins != nil { set.fallbackZones.insert(z) }
+        }
+        return set
+    }
+}

@@ -1,0 +1,130 @@
+import Accessibility
+import GeoData
+import GeoPrimitives
+import Projection
+
+/// The stop files of a study: NaPTAN, plain point layers per kind, OSM extracts; read into active stops in the
+/// working CRS, with what each reader kept and skipped.
+public struct StopSources: Sendable {
+    public var naptan: [String]
+    public var busStops: [String]
+    public var railStations: [String]
+    public var metroStops: [String]
+    public var osm: [String]
+    /// How the plain point layers are read (their CRS; the working CRS).
+    public var pointOptions: PointLoadOptions
+
+    public init(naptan: [String] = [], busStops: [String] = [], railStations: [String] = [], metroStops: [String] = [],
+                osm: [String] = [], pointOptions: PointLoadOptions = PointLoadOptions()) {
+        self.naptan = naptan
+        self.busStops = busStops
+        self.railStations = railStations
+        self.metroStops = metroStops
+        self.osm = osm
+        self.pointOptions = pointOptions
+    }
+
+    public var isEmpty: Bool { naptan.isEmpty && busStops.isEmpty && railStations.isEmpty && metroStops.isEmpty && osm.isEmpty }
+
+    public func load(progress: @Sendable (String) -> Void) throws -> (stops: [TransitStop], reports: [StopReadReport]) {
+        var stops: [TransitStop] = [], reports: [StopReadReport] = []
+        for path in naptan {
+            progress("reading NaPTAN stops \(path)")
+            let (read, report) = try NaPTANReader.read(path: path, workingCRS: pointOptions.workingCRS)
+            stops += read
+            reports.append(report)
+        }
+        for (paths, kind) in [(busStops, StopKind.bus), (railStations, .rail), (metroStops, .metro)] {
+            for path in paths {
+                progress("reading \(kind) stops \(path)")
+                var options = pointOptions
+                options.fields = []
+                let points = try PointLoader.load(path: path, options: options)
+                guard !points.isEmpty else { throw DataError(file: path, "holds no stops") }
+                stops += points.map { TransitStop(xy: $0.xy, kind: kind, id: "", name: "", source: $0.source) }
+                var report = StopReadReport(file: path)
+                report.kept[kind] = points.count
+                reports.append(report)
+            }
+        }
+        for path in osm {
+            progress("reading OpenStreetMap stops \(path)")
+            let (read, report, _) = try OSMStopReader.read(path: path, workingCRS: pointOptions.workingCRS)
+            stops += read
+            reports.append(report)
+        }
+        return (stops, reports)
+    }
+
+    /// The stops of each GTFS feed, each of the kinds of the routes that call there (a stop served by buses and
+    /// trams is both); for studies that give feeds but no stop file.
+    public static func stops(of feeds: [TransitFeed]) -> [TransitStop] {
+        var stops: [TransitStop] = []
+        for transit in feeds {
+            let feed = transit.feed
+            var kinds = [Set<StopKind>](repeating: [], count: feed.stopCount)
+            for t in 0..<feed.tripCount {
+                let kind: StopKind
+                switch RouteClass(routeType: feed.routeTypes[Int(feed.tripRoute[t])]) {
+                case .bus: kind = .bus
+                case .rail: kind = .rail
+                case .metro: kind = .metro
+                case .ferry, .other: continue
+                }
+                for k in Int(feed.tripFirst[t])..<Int(feed.tripFirst[t + 1]) { kinds[Int(feed.stopTimeStop[k])].insert(kind) }
+            }
+            for s in 0..<feed.stopCount {
+                guard let xy = transit.positions[s] else { continue }
+                for kind in kinds[s].sorted() {
+                    stops.append(TransitStop(xy: xy, kind: kind, id: feed.stopIDs.key(s), name: feed.stopNames[s], source: feed.stopSources[s]))
+                }
+            }
+        }
+        return stops
+    }
+}
+
+/// One GTFS feed ready for counting: read, its stops placed in the working CRS, its departures in the window
+/// of the service date.
+public struct TransitFeed: Sendable {
+    public var feed: GTFSFeed
+    /// Stop positions in the working CRS (nil where the feed gives none).
+    public var positions: [XY?]
+    public var frequency: ServiceFrequency
+
+    /// Reads each feed and counts its departures on `date` (default: the first feed's first full week's
+    /// Tuesday) in `window`. A feed in which no trip runs on the date is an error giving the feed's dates.
+    public static func load(paths: [String], date: ServiceDate?, window: ServiceWindow, workingCRS: CRS,
+                            progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
+        var feeds: [GTFSFeed] = []
+        for path in paths {
+            progress("reading GTFS \(path)")
+            feeds.append(try GTFSFeed.read(path: path))
+        }
+        guard let first = feeds.first else { throw DataError(file: "--gtfs", "no feed given") }
+        guard let serviceDate = date ?? first.defaultDate else {
+            throw DataError(file: first.path, "its calendar covers no Tuesday; give the service date with --date YYYY-MM-DD")
+        }
+        var result: [TransitFeed] = []
+        var warnings: [String] = []
+        let toWorking = try Transformer(from: .wgs84, to: workingCRS)
+        for feed in feeds {
+            warnings += feed.warnings
+            let running = feed.tripsRunning(on: serviceDate)
+            guard running > 0 else {
+                let range = feed.dateRange.map { "\($0.lowerBound) to \($0.upperBound)" } ?? "no dates at all"
+                throw DataError(file: feed.path, "no trip runs on \(serviceDate) (a \(ServiceDate.weekdayNames[serviceDate.weekday].capitalized)); the feed's calendar covers \(range): choose another --date")
+            }
+            var points = feed.stopLonLat.map { $0 ?? XY(0, 0) }
+            do {
+                try toWorking.transform(&points)
+            } catch let ProjectionError.nonFiniteResult(index, _, message) {
+                throw DataError(file: feed.stopSources[index], "stop '\(feed.stopIDs.key(index))' cannot be placed in \(workingCRS.definition): \(message)")
+            }
+            let positions = feed.stopLonLat.indices.map { feed.stopLonLat[$0] == nil ? nil : points[$0] }
+            progress("counting departures of \(running) trips in \(feed.path) on \(serviceDate), \(window)")
+            result.append(TransitFeed(feed: feed, positions: positions, frequency: ServiceFrequency(feed: feed, date: serviceDate, window: window)))
+        }
+        return (result, serviceDate, warnings)
+    }
+}
