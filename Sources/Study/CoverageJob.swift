@@ -179,6 +179,15 @@ public struct CoverageJob: Sendable {
         clock.lap("nearest stops", into: &report.timings)
 
         // Departures per hour near each origin, now and before.
+        if !feeds.isEmpty, !stops.isEmpty {
+            // A stop file may cover more than a (clipped, partial) feed: say where departures may be undercounted.
+            let served = Set(StopSources.stops(of: feeds).map(\.kind))
+            let missing = try Self.stopsMissingFromFeeds(allStops.filter { served.contains($0.kind) }, feeds: feeds, layer: layer)
+            let kindsText = served.sorted().map(\.rawValue).joined(separator: "/")
+            for (z, count) in missing.enumerated() where count.missing > 0 {
+                values.warn(z, "\(count.missing) of the ward's \(count.total) \(kindsText) stops are in no GTFS feed (no stop with their id or within \(JSONWriter.format(Self.feedMatchMetres)) m), so departures near them are not counted")
+            }
+        }
         if !feeds.isEmpty {
             let classes = Self.classes(in: feeds)
             var after: [RouteClass: [Double?]] = [:]
@@ -247,6 +256,32 @@ public struct CoverageJob: Sendable {
         FeedSummary(path: transit.feed.path, date: date, stops: transit.feed.stopCount, trips: transit.feed.tripCount,
                     stopTimes: transit.feed.stopTimeCount, tripsRunning: transit.frequency.tripsRunning,
                     departures: transit.frequency.instance.count)
+    }
+
+    /// A stop read from a stop file counts as in a feed when a feed stop has its id (ATCO codes in Bus Open Data
+    /// feeds) or lies within this distance (metres).
+    public static let feedMatchMetres = 50.0
+
+    /// Per zone: its bus, rail and metro stops (from the stop files), and how many of them no feed has.
+    static func stopsMissingFromFeeds(_ stops: [TransitStop], feeds: [TransitFeed], layer: ZoneLayer) throws -> [(total: Int, missing: Int)] {
+        var ids = Set<String>()
+        var positions: [XY] = []
+        for transit in feeds {
+            for s in 0..<transit.feed.stopCount {
+                ids.insert(transit.feed.stopIDs.key(s))
+                if let xy = transit.positions[s] { positions.append(xy) }
+            }
+        }
+        let index = PointIndex(positions)
+        let zoneOf = try ZoneAssignment.assign(stops.map(\.xy), to: layer)
+        var counts = [(total: Int, missing: Int)](repeating: (0, 0), count: layer.zones.count)
+        for (i, stop) in stops.enumerated() {
+            guard let z = zoneOf[i] else { continue }
+            counts[z].total += 1
+            let found = (!stop.id.isEmpty && ids.contains(stop.id)) || (index.nearest(to: stop.xy)?.distanceMetres ?? .infinity) <= feedMatchMetres
+            if !found { counts[z].missing += 1 }
+        }
+        return counts
     }
 
     /// Bus always (its absence is news), other classes when some route of the feeds runs them.

@@ -75,7 +75,7 @@ struct Gaps: ParsableCommand {
         let report = try job.run { common.progress($0) }
         if !common.quiet {
             StopSummary.lines(report.stopReports).forEach(Terminal.info)
-            Terminal.info("reach: \(Terminal.count(report.gapCount)) gap polygons in \(report.zonesWithGaps) of \(report.zoneCount) wards: \(Terminal.number(report.gapAreaSquareMetres / 1e6)) km², origin weight \(Terminal.number(report.gapWeight)); wrote \(output)")
+            Terminal.info("reach: \(Terminal.count(report.gapCount)) gap polygons in \(report.zonesWithGaps) of \(report.zoneCount) wards: \(String(format: "%.2f", report.gapAreaSquareMetres / 1e6)) km², origin weight \(String(format: "%.0f", report.gapWeight)); wrote \(output)")
             Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
         }
     }
