@@ -73,6 +73,7 @@ def read_wards(path):
     if bad.any():
         w.loc[bad, "geometry"] = shapely.make_valid(w.geometry[bad].values)
     code, name = ward_fields(w.columns)
+    w.attrs["fields"] = (code, name)
     w["code"] = w[code].astype(str)
     w["name"] = w[name].astype(str) if name else ""
     return w.reset_index(drop=True)
@@ -140,8 +141,11 @@ class Inputs:
     """What one case hands to reach, read the oracle's way."""
 
     def __init__(self, wards, stops, origins=None, weight=None, gtfs=None, date=None, window="07:00-10:00",
-                 stop_info=None):
+                 stop_info=None, bus_r=BUS_R, bands=RAIL_BANDS):
         self.wards = wards
+        self.bus_r = bus_r
+        self.bands = bands
+        self.suffix = "" if bus_r == BUS_R else f"_{band_name(bus_r)}"
         self.stops = stops  # {kind: (n, 2)}
         self.stop_info = stop_info or {}
         if origins is None:
@@ -179,18 +183,19 @@ def coverage_oracle(inp):
             row[f"{p}_count"] = int(shapely.covers(ward, pts).sum()) if len(sxy) else 0
             d = dist[k][sel]
             if k == "bus":
-                u = stop_union_near(ward, sxy, BUS_R)
+                r = inp.bus_r
+                u = stop_union_near(ward, sxy, r)
                 a = 0.0 if u is None else shapely.area(shapely.intersection(ward, u))
-                row["bus_stop_area_pct"] = 100.0 * a / shapely.area(ward)
-                row["bus_stop_pop_pct"] = 100.0 * ww[d <= BUS_R].sum() / tot if tot > 0 else None
-                row["_bus_near_edge"] = int((np.abs(d - BUS_R) < 0.01).sum())
+                row[f"bus_stop_area_pct{inp.suffix}"] = 100.0 * a / shapely.area(ward)
+                row[f"bus_stop_pop_pct{inp.suffix}"] = 100.0 * ww[d <= r].sum() / tot if tot > 0 else None
+                row["_bus_near_edge"] = int((np.abs(d - r) < 0.01).sum())
             else:
                 ok = np.isfinite(d)
                 row[f"{p}_distance_mean_m"] = float(np.sum(ww[ok] * d[ok]) / ww[ok].sum()) if ok.any() and tot > 0 \
                     else None
-                for b in RAIL_BANDS:
+                for b in inp.bands:
                     row[f"{p}_pop_pct_{band_name(b)}"] = 100.0 * ww[d <= b].sum() / tot if tot > 0 else None
-                row[f"_{k}_near_edge"] = int(sum((np.abs(d - b) < 0.01).sum() for b in RAIL_BANDS))
+                row[f"_{k}_near_edge"] = int(sum((np.abs(d - b) < 0.01).sum() for b in inp.bands))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -274,7 +279,7 @@ def gaps_oracle(inp, r):
 # Cases
 
 
-def trafford_inputs(data, with_metro=True):
+def trafford_inputs(data, with_metro=True, bus_r=BUS_R, bands=RAIL_BANDS):
     wards = "fixtures/trafford/wards_2017.geojson"
     if not os.path.exists(wards):
         wards = os.path.join(data, "trafford", "wards_2017.geojson")
@@ -287,44 +292,57 @@ def trafford_inputs(data, with_metro=True):
              "rail": geojson_points(os.path.join(t, "rail_stations.geojson"))}
     if with_metro:
         stops["metro"] = geojson_points(os.path.join(t, "metrolink_stops.geojson"))
-    return Inputs(read_wards(wards), stops, origins=points_of(o), weight=o["population"].to_numpy(dtype=float))
+    return Inputs(read_wards(wards), stops, origins=points_of(o), weight=o["population"].to_numpy(dtype=float),
+                  bus_r=bus_r, bands=bands)
 
 
-def cwac_inputs(data):
+def cwac_inputs(data, with_oa=False):
     stops, info = naptan_stops(os.path.join(data, "naptan", "061Stops.csv"))
     wards = read_wards(os.path.join(data, "wards_extra", "E06000050_cheshire_west_chester_wards_dec2023.geojson"))
     wards = wards[wards.get("LAD23CD", "E06000050") == "E06000050"].reset_index(drop=True)
+    wards.attrs["fields"] = ward_fields(wards.columns)
     # NaPTAN 061 has no metro stop: "metro_* when metro stops are given" -> not expected (not checked if written).
-    return Inputs(wards, {k: v for k, v in stops.items() if len(v)}, stop_info=info)
+    stops = {k: v for k, v in stops.items() if len(v)}
+    if not with_oa:
+        return Inputs(wards, stops, stop_info=info)
+    oa = points_of(read_geojson_any(os.path.join(data, "uk-geojson", "oa_by_lad", "E06000050.json.gz")))
+    return Inputs(wards, stops, origins=oa, weight=np.ones(len(oa)), stop_info=info)
 
 
-def newport_gtfs_inputs(data):
+def newport_gtfs_inputs(data, feeds=("bus",)):
     import departures as dep_mod
 
     wards = read_wards(os.path.join(data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
-    path = os.path.join(data, "gtfs", "newport-20240305-bus_gtfs.zip")
-    feed = dep_mod.Feed(path)
-    # GTFS as the only stop source: a stop's kinds are the classes of the routes calling there.
-    st = feed.feed.stop_times[["trip_id", "stop_id"]].copy()
-    st["cls"] = st.trip_id.map(feed.trip_class)
-    kinds = st.groupby("stop_id")["cls"].agg(set)
+    paths = [os.path.join(data, "gtfs", f"newport-20240305-{f}_gtfs.zip") for f in feeds]
     tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
-    stops = {}
-    for k in ("bus", "rail", "metro"):
-        ids = [s for s, c in kinds.items() if k in c]
-        if ids:
-            x, y = tr.transform(feed.stops.stop_lon[ids].astype(float).to_numpy(),
-                                feed.stops.stop_lat[ids].astype(float).to_numpy())
-            stops[k] = np.column_stack([x, y])
-    return Inputs(wards, stops, gtfs=[path], date="2024-03-05", window="07:00-10:00")
+    parts = {}
+    for path in paths:
+        feed = dep_mod.Feed(path)
+        # GTFS as the only stop source: a stop's kinds are the classes of the routes calling there.
+        st = feed.feed.stop_times[["trip_id", "stop_id"]].copy()
+        st["cls"] = st.trip_id.map(feed.trip_class)
+        kinds = st.groupby("stop_id")["cls"].agg(set)
+        for k in ("bus", "rail", "metro"):
+            ids = [s for s, c in kinds.items() if k in c]
+            if ids:
+                x, y = tr.transform(feed.stops.stop_lon[ids].astype(float).to_numpy(),
+                                    feed.stops.stop_lat[ids].astype(float).to_numpy())
+                parts.setdefault(k, []).append(np.column_stack([x, y]))
+    stops = {k: np.concatenate(v) for k, v in parts.items()}
+    return Inputs(wards, stops, gtfs=paths, date="2024-03-05", window="07:00-10:00")
 
 
 CASES = {
     "coverage-trafford": ("coverage", trafford_inputs),
     "coverage-cwac-naptan": ("coverage", cwac_inputs),
     "coverage-newport-gtfs": ("gtfs", newport_gtfs_inputs),
+    "coverage-trafford-r300": ("coverage", lambda data: trafford_inputs(data, bus_r=300.0, bands=(500.0, 1500.0))),
+    "coverage-cwac-naptan-oa": ("coverage", lambda data: cwac_inputs(data, with_oa=True)),
+    "coverage-newport-gtfs-bus-rail": ("gtfs", lambda data: newport_gtfs_inputs(data, feeds=("bus", "rail"))),
     "gaps-trafford": ("gaps", lambda data: trafford_inputs(data, with_metro=False)),
+    "gaps-cwac-naptan": ("gaps", cwac_inputs),
 }
+GAP_KINDS = {"gaps-trafford": ("bus",), "gaps-cwac-naptan": ("bus", "rail")}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -358,23 +376,41 @@ def decimals(v):
     return len(s.split(".")[1].rstrip("0")) if "." in s else 0
 
 
-def pct_tol(values):
-    """1e-6, unless reach writes fewer than 6 decimals: then half a unit of its last decimal."""
-    d = max((decimals(v) for v in values), default=17)
-    return (max(PCT_TOL, 0.5 * 10 ** -d) if d < 6 else PCT_TOL), d
+# reach rounds its ward figures (ZoneValues in Sources/Study/CoverageJob.swift): percentages to 4 decimals, departures
+# an hour to 3, mean distances to 1. The oracle's value is rounded the same way before the comparison, so a
+# percentage must agree to 1e-6 after rounding (a value within 1e-6 of a rounding midpoint may go either way).
+ROUND = {"pct": 4, "rate": 3, "area": 4}
 
 
-def compare_wards(case, orc, feats, keys_tol):
+def rounded_diff(r, o, d):
+    """|reach - oracle rounded to d decimals|, 0 when the oracle is within 1e-6 of a midpoint reach rounded to."""
+    q = round(o, d)
+    diff = abs(r - q)
+    if diff > PCT_TOL and abs(abs(r - o) - 0.5 * 10 ** -d) <= PCT_TOL:
+        return 0.0
+    return diff
+
+
+def code_name(q, fields):
+    """The ward code and name a feature carries: `code`/`name`, else the input's own fields (kept as they are)."""
+    c = q.get("code", q.get(fields[0]))
+    m = q.get("name", q.get(fields[1])) if fields[1] else q.get("name")
+    return None if c is None else str(c), None if m is None else str(m)
+
+
+def compare_wards(case, orc, feats, keys_tol, fields):
     """keys_tol: [(key, kind)] with kind 'count', 'area', 'dist', 'pct', 'weight', 'rate'."""
     props = [f.get("properties") or {} for f in feats]
     n = len(orc)
     bad = [] if len(props) == n else [f"{len(props)} features, expected {n}"]
     for i, q in enumerate(props[:n]):
-        if str(q.get("code")) != orc.code[i]:
-            bad.append(f"#{i}: code {q.get('code')!r}, expected {orc.code[i]!r}")
-        elif str(q.get("name")) != orc.name[i]:
-            bad.append(f"#{i} {orc.code[i]}: name {q.get('name')!r}, expected {orc.name[i]!r}")
-    case.check("one feature per ward, in input order, code and name", bad, f"{n} wards")
+        c, m = code_name(q, fields)
+        if c != orc.code[i]:
+            bad.append(f"#{i}: code {c!r}, expected {orc.code[i]!r}")
+        elif fields[1] and m != orc.name[i]:
+            bad.append(f"#{i} {orc.code[i]}: name {m!r}, expected {orc.name[i]!r}")
+    how = "code/name" if props and "code" in props[0] else f"input properties {fields[0]}/{fields[1]} kept"
+    case.check("one feature per ward, in input order, ward code and name", bad, f"{n} wards; {how}")
     if len(props) != n:
         return
     missing = sorted({k for q in props for k, _ in keys_tol if k not in q})
@@ -385,23 +421,19 @@ def compare_wards(case, orc, feats, keys_tol):
             continue
         rv = [q.get(key) for q in props]
         ov = orc[key].tolist()
-        if kind == "pct":
-            tol, d = pct_tol(rv)
-            note = f", reach writes up to {d} decimals" + (f" so tolerance {tol:g}" if tol > PCT_TOL else "")
-        else:
-            tol = {"count": 0, "weight": 1e-9, "area": AREA_PCT_TOL, "dist": DIST_TOL, "rate": 1e-6}[kind]
-            note = ""
-            if kind == "rate":
-                tol, d = pct_tol(rv)
-                note = f", reach writes up to {d} decimals"
-        bad, worst = [], 0.0
+        tol = {"count": 0, "weight": 1e-9, "area": AREA_PCT_TOL, "dist": DIST_TOL, "rate": PCT_TOL, "pct": PCT_TOL}[kind]
+        d = ROUND.get(kind)
+        note = f"; oracle rounded to {d} decimals as reach writes it (max {max(map(decimals, rv), default=0)})" \
+            if d is not None else ""
+        bad, worst, raw = [], 0.0, 0.0
         for i, (r, o) in enumerate(zip(rv, ov)):
             o_null = o is None or (isinstance(o, float) and math.isnan(o))
             if r is None or o_null:
                 if (r is None) != o_null:
                     bad.append(f"{orc.code[i]} ({orc.name[i]}): reach {r}, oracle {None if o_null else o}")
                 continue
-            diff = abs(float(r) - float(o))
+            raw = max(raw, abs(float(r) - float(o)))
+            diff = rounded_diff(float(r), float(o), d) if d is not None else abs(float(r) - float(o))
             worst = max(worst, diff)
             if not diff <= tol:
                 extra = ""
@@ -411,7 +443,7 @@ def compare_wards(case, orc, feats, keys_tol):
                 bad.append(f"{orc.code[i]} ({orc.name[i]}): reach {r}, oracle {o:.9g}, diff {diff:.3g}{extra}")
         unit = {"area": " pp", "dist": " m", "pct": " pp"}.get(kind, "")
         case.check(f"{key} ({'exact' if tol == 0 else f'to {tol:g}{unit}'})", bad,
-                   f"max |diff| {worst:.3g}{unit}{note}")
+                   f"max |diff| {worst:.3g}{unit}" + (f", unrounded {raw:.3g}{unit}" if d is not None else "") + note)
 
 
 def indicator_keys(inp, gtfs=False):
@@ -420,10 +452,10 @@ def indicator_keys(inp, gtfs=False):
         p = PREFIX[k]
         keys.append((f"{p}_count", "count"))
         if k == "bus":
-            keys += [("bus_stop_area_pct", "area"), ("bus_stop_pop_pct", "pct")]
+            keys += [(f"bus_stop_area_pct{inp.suffix}", "area"), (f"bus_stop_pop_pct{inp.suffix}", "pct")]
         else:
             keys.append((f"{p}_distance_mean_m", "dist"))
-            keys += [(f"{p}_pop_pct_{band_name(b)}", "pct") for b in RAIL_BANDS]
+            keys += [(f"{p}_pop_pct_{band_name(b)}", "pct") for b in inp.bands]
     return keys
 
 
@@ -449,19 +481,20 @@ def case_coverage(name, reach_dir, data, tmp):
     if "bus" in inp.stops and len(inp.stops["bus"]):
         # The oracle checks itself: one union of every bus stop's buffer and geopandas overlay(intersection)
         # must give the per-ward unions' areas.
-        allu = shapely.union_all(shapely.buffer(shapely.points(inp.stops["bus"]), BUS_R, quad_segs=QUAD_SEGS))
+        allu = shapely.union_all(shapely.buffer(shapely.points(inp.stops["bus"]), inp.bus_r, quad_segs=QUAD_SEGS))
         ov = gpd.overlay(inp.wards[["code", "geometry"]], gpd.GeoDataFrame(geometry=[allu], crs=WORKING_CRS),
                          how="intersection", keep_geom_type=True)
         a = ov.assign(a=ov.area).groupby("code")["a"].sum()
         pct = 100.0 * inp.wards.code.map(a).fillna(0.0).to_numpy() / inp.wards.area.to_numpy()
-        d = np.abs(pct - orc.bus_stop_area_pct.to_numpy())
+        mine = orc[f"bus_stop_area_pct{inp.suffix}"].to_numpy()
+        d = np.abs(pct - mine)
         case.check("oracle self-check: bus_stop_area_pct = overlay with one union of all buffers (1e-6 pp)",
-                   [f"{orc.code[i]}: per-ward {orc.bus_stop_area_pct[i]:.9f}, overlay {pct[i]:.9f}"
+                   [f"{orc.code[i]}: per-ward {mine[i]:.9f}, overlay {pct[i]:.9f}"
                     for i in np.flatnonzero(d > 1e-6)], f"max |diff| {d.max():.2g} pp")
     feats = read_out(case, reach_dir)
     if feats is None:
         return case
-    compare_wards(case, orc, feats, indicator_keys(inp))
+    compare_wards(case, orc, feats, indicator_keys(inp), inp.wards.attrs['fields'])
     if len(feats) == len(orc):
         warnings_check(case, inp, [f.get("properties") or {} for f in feats])
     return case
@@ -482,7 +515,7 @@ def case_gtfs(name, reach_dir, data, tmp):
     keys = [(f"{c}_departures_per_hour", "rate") for c in ("bus", "rail") if f"{c}_departures_per_hour" in orc]
     keys += [(f"{c}_frequent_pop_pct", "pct") for c in ("bus", "rail") if f"{c}_frequent_pop_pct" in orc]
     keys += indicator_keys(inp)
-    compare_wards(case, orc, feats, keys)
+    compare_wards(case, orc, feats, keys, inp.wards.attrs['fields'])
     return case
 
 
@@ -492,7 +525,7 @@ def case_gaps(name, reach_dir, data, tmp):
     proj_self_check(case)
     t0 = time.perf_counter()
     inp = CASES[name][1](data)
-    inp.stops = {"bus": inp.stops["bus"]}
+    inp.stops = {k: inp.stops[k] for k in GAP_KINDS[name]}
     orc = gaps_oracle(inp, BUS_R)
     print(f"     oracle: {len(orc)} gap polygons in {orc.code.nunique()} of {len(inp.wards)} wards, "
           f"{orc.gap_area_m2.sum() / 1e6:.4f} km2 ({time.perf_counter() - t0:.1f}s)")
@@ -500,11 +533,15 @@ def case_gaps(name, reach_dir, data, tmp):
     if feats is None:
         return case
     props = pd.DataFrame([f.get("properties") or {} for f in feats])
+    fields = inp.wards.attrs["fields"]
     want = ["code", "name", "gap_id", "gap_area_m2", "gap_area_pct", "gap_origins_count", "gap_origins_weight"]
     miss = [c for c in want if c not in props.columns]
-    case.check("gap properties present", [f"missing {miss}"] if miss else [], f"{len(props)} features")
-    if miss:
+    case.check("gap properties present (docs/transit.md: code, name, gap_id, ...)", [f"missing {miss}"] if miss else [],
+               f"{len(props)} features; keys {list(props.columns)}")
+    if [c for c in miss if c not in ("code", "name")] or (miss and fields[0] not in props.columns):
         return case
+    if "code" not in props.columns:  # compare the numbers all the same, by the ward's own code field
+        props["code"] = props[fields[0]]
     props["code"] = props["code"].astype(str)
     bad = []
     for code, g in props.groupby("code", sort=False):
@@ -547,13 +584,18 @@ def case_gaps(name, reach_dir, data, tmp):
     case.check("gap_area_pct by rank (to 0.1 % relative, 1e-3 pp)", bad_pct)
     case.check("gap_origins_count and gap_origins_weight by rank", bad_org,
                f"oracle: {int(orc.gap_origins_count.sum())} origins in gaps")
-    # The written geometry: its area in EPSG:27700 should be the gap_area_m2 it carries.
-    bad = []
+    # The written geometry: its area in EPSG:27700 should be the gap_area_m2 it carries, up to the rounding of its
+    # coordinates (--precision 6: up to 0.5e-6 deg, about 0.056 m north-south), which moves the area by at most
+    # about that much times the perimeter: thin slivers of a few hundred m2 move by 0.5 %.
+    bad, worst = [], 0.0
     g = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326").to_crs(WORKING_CRS)
-    for i, (a, p) in enumerate(zip(g.geometry.area, props.gap_area_m2.astype(float))):
-        if not abs(a - p) <= 1e-3 * p + 1.0:
-            bad.append(f"feature {i} ({props.code[i]} gap {props.gap_id[i]}): geometry {a:.1f} m2, gap_area_m2 {p:.1f}")
-    case.check("written geometry area = gap_area_m2 (0.1 % + 1 m2)", bad)
+    for i, (a, per, p) in enumerate(zip(g.geometry.area, g.geometry.length, props.gap_area_m2.astype(float))):
+        worst = max(worst, abs(a - p) / per if per > 0 else 0.0)
+        if not abs(a - p) <= 0.06 * per + 0.1:
+            bad.append(f"feature {i} ({props.code[i]} gap {props.gap_id[i]}): geometry {a:.1f} m2 (perimeter "
+                       f"{per:.0f} m), gap_area_m2 {p:.1f}")
+    case.check("written geometry area = gap_area_m2 (to 0.06 m x perimeter: 6-decimal coordinates)", bad,
+               f"max |diff| / perimeter {worst:.3g} m")
     return case
 
 
@@ -593,7 +635,7 @@ def table_cmd(args):
     kind, fn = CASES[args.case]
     inp = fn(args.data)
     if kind == "gaps":
-        inp.stops = {"bus": inp.stops["bus"]}
+        inp.stops = {k: inp.stops[k] for k in GAP_KINDS[args.case]}
         t = gaps_oracle(inp, BUS_R)
     else:
         t = coverage_oracle(inp)

@@ -212,29 +212,39 @@ if [[ -f "$T/bus_stops.geojson" && -f "$T/rail_stations.geojson" && -f "$T/metro
     run_transit coverage coverage-trafford out.geojson coverage --wards "$TW" --origins "$TOA" --weight-field population \
         --bus-stops "$T/bus_stops.geojson" --rail-stations "$T/rail_stations.geojson" \
         --metro-stops "$T/metrolink_stops.geojson"
+    run_transit coverage coverage-trafford-r300 out.geojson coverage --wards "$TW" --origins "$TOA" \
+        --weight-field population --bus-stops "$T/bus_stops.geojson" --rail-stations "$T/rail_stations.geojson" \
+        --metro-stops "$T/metrolink_stops.geojson" --bus-radius 300 --station-bands 500,1500
     run_transit coverage gaps-trafford out.geojson gaps --wards "$TW" --bus-stops "$T/bus_stops.geojson" \
         --origins "$TOA" --weight-field population --radius 400
 else
-    echo "crosscheck: SKIP coverage-trafford, gaps-trafford: $T/bus_stops.geojson (and rail, Metrolink stops) not found" \
-        "(shared data absent)" >&2
-    cskipped+=(--skipped coverage-trafford --skipped gaps-trafford)
+    echo "crosscheck: SKIP coverage-trafford(-r300), gaps-trafford: $T/bus_stops.geojson (and rail, Metrolink stops)" \
+        "not found (shared data absent)" >&2
+    cskipped+=(--skipped coverage-trafford --skipped coverage-trafford-r300 --skipped gaps-trafford)
 fi
 CW_WARDS="$DATA/wards_extra/E06000050_cheshire_west_chester_wards_dec2023.geojson"
 if [[ -f "$CW_WARDS" && -f "$DATA/naptan/061Stops.csv" ]]; then
     run_transit coverage coverage-cwac-naptan out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
         --naptan "$DATA/naptan/061Stops.csv"
+    run_transit coverage coverage-cwac-naptan-oa out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
+        --naptan "$DATA/naptan/061Stops.csv" --origins "$DATA/uk-geojson/oa_by_lad/E06000050.json.gz"
+    run_transit coverage gaps-cwac-naptan out.geojson gaps --wards "$CW_WARDS" --code-field WD23CD \
+        --naptan "$DATA/naptan/061Stops.csv"
 else
-    echo "crosscheck: SKIP coverage-cwac-naptan: $CW_WARDS or $DATA/naptan/061Stops.csv not found (shared data absent)" >&2
-    cskipped+=(--skipped coverage-cwac-naptan)
+    echo "crosscheck: SKIP coverage-cwac-naptan(-oa), gaps-cwac-naptan: $CW_WARDS or $DATA/naptan/061Stops.csv" \
+        "not found (shared data absent)" >&2
+    cskipped+=(--skipped coverage-cwac-naptan --skipped coverage-cwac-naptan-oa --skipped gaps-cwac-naptan)
 fi
 G="$DATA/gtfs"
 if [[ -f "$NEW_WARDS" && -f "$G/newport-20240305-bus_gtfs.zip" ]]; then
     run_transit coverage coverage-newport-gtfs out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
         --gtfs "$G/newport-20240305-bus_gtfs.zip" --date 2024-03-05 --window 07:00-10:00
+    run_transit coverage coverage-newport-gtfs-bus-rail out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
+        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05
 else
     echo "crosscheck: SKIP coverage-newport-gtfs: $NEW_WARDS or $G/newport-20240305-bus_gtfs.zip not found" \
         "(shared data absent)" >&2
-    cskipped+=(--skipped coverage-newport-gtfs)
+    cskipped+=(--skipped coverage-newport-gtfs --skipped coverage-newport-gtfs-bus-rail)
 fi
 for spec in chester:chester-20230816-small_gtfs.zip:2023-08-15 newport-bus:newport-20240305-bus_gtfs.zip:2024-03-05 \
     newport-rail:newport-20240305-rail_gtfs.zip:2024-03-05; do

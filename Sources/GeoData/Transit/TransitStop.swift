@@ -11,7 +11,7 @@ public enum StopKind: String, Sendable, CaseIterable, Comparable {
 }
 
 /// One active public-transport stop, in the working CRS.
-public struct TransitStop: Sendable {
+public struct TransitStop: Sendable, Equatable {
     /// Position in the working CRS (metres).
     public var xy: XY
     public var kind: StopKind
