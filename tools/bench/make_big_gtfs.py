@@ -136,8 +136,9 @@ def main():
             with open(os.path.join(folder, name), "wb") as fh:
                 fh.write(data)
             zf.writestr(name, data)
-        with open(os.path.join(folder, "stop_times.txt"), "wb") as fh, \
-                zf.open("stop_times.txt", "w", force_zip64=True) as zh:
+        info = zipfile.ZipInfo("stop_times.txt", time.localtime()[:6])  # a dated entry (zf.open(name) gives 1980)
+        info.compress_type = zipfile.ZIP_DEFLATED  # zlib default level (6)
+        with open(os.path.join(folder, "stop_times.txt"), "wb") as fh, zf.open(info, "w", force_zip64=True) as zh:
             for chunk, n in stop_times_chunks(tables["stop_times.txt"], a.copies):
                 fh.write(chunk)
                 zh.write(chunk)

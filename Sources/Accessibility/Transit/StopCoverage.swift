@@ -75,8 +75,10 @@ public struct StopCoverage: Sendable {
         var parts: [(shape: Shape, area: Double)] = []
         func collect(_ shape: Shape) {
             switch shape {
-            case .polygon(let rings): parts.append((shape, Self.area(rings)))
-            case .multiPolygon(let polygons): for rings in polygons { parts.append((.polygon(rings), Self.area(rings))) }
+            // GEOS writes an empty difference as POLYGON EMPTY: no rings, no gap.
+            case .polygon(let rings) where !rings.isEmpty && Self.area(rings) > 0: parts.append((shape, Self.area(rings)))
+            case .multiPolygon(let polygons):
+                for rings in polygons where !rings.isEmpty && Self.area(rings) > 0 { parts.append((.polygon(rings), Self.area(rings))) }
             case .geometryCollection(let members): members.forEach(collect)
             default: break
             }
