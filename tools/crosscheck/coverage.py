@@ -37,7 +37,7 @@ import shapely  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
-from distance import points_of, read_geojson_any  # noqa: E402  (same readers as the distance oracle)
+from distance import newport_grid, points_of, read_geojson_any  # noqa: E402  (same readers as the distance oracle)
 
 WORKING_CRS = "EPSG:27700"
 BUS_R = 400.0
@@ -309,7 +309,22 @@ def cwac_inputs(data, with_oa=False):
     return Inputs(wards, stops, origins=oa, weight=np.ones(len(oa)), stop_info=info)
 
 
-def newport_gtfs_inputs(data, feeds=("bus",)):
+def grid_path(tmp):
+    return os.path.join(tmp, "newport_grid_origins.csv")
+
+
+def prepare(args):
+    """Writes the 250 m grid of origins inside Newport's wards (CSV id,easting,northing; the distance oracle's grid)."""
+    wards = read_geojson_any(os.path.join(args.data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
+    xy = newport_grid(wards)
+    os.makedirs(args.tmp, exist_ok=True)
+    pd.DataFrame({"id": np.arange(len(xy)), "easting": xy[:, 0], "northing": xy[:, 1]}).to_csv(
+        grid_path(args.tmp), index=False, float_format="%.3f")
+    print(f"coverage.py prepare: {grid_path(args.tmp)}: {len(xy)} origins on a 250 m grid inside Newport's wards")
+    return 0
+
+
+def newport_gtfs_inputs(data, feeds=("bus",), tmp=None):
     import departures as dep_mod
 
     wards = read_wards(os.path.join(data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
@@ -329,18 +344,23 @@ def newport_gtfs_inputs(data, feeds=("bus",)):
                                     feed.stops.stop_lat[ids].astype(float).to_numpy())
                 parts.setdefault(k, []).append(np.column_stack([x, y]))
     stops = {k: np.concatenate(v) for k, v in parts.items()}
-    return Inputs(wards, stops, gtfs=paths, date="2024-03-05", window="07:00-10:00")
+    if tmp is None:
+        return Inputs(wards, stops, gtfs=paths, date="2024-03-05", window="07:00-10:00")
+    g = pd.read_csv(grid_path(tmp))
+    xy = g[["easting", "northing"]].to_numpy(dtype=float)
+    return Inputs(wards, stops, origins=xy, weight=np.ones(len(xy)), gtfs=paths, date="2024-03-05",
+                  window="07:00-10:00")
 
 
-CASES = {
-    "coverage-trafford": ("coverage", trafford_inputs),
-    "coverage-cwac-naptan": ("coverage", cwac_inputs),
-    "coverage-newport-gtfs": ("gtfs", newport_gtfs_inputs),
-    "coverage-trafford-r300": ("coverage", lambda data: trafford_inputs(data, bus_r=300.0, bands=(500.0, 1500.0))),
-    "coverage-cwac-naptan-oa": ("coverage", lambda data: cwac_inputs(data, with_oa=True)),
-    "coverage-newport-gtfs-bus-rail": ("gtfs", lambda data: newport_gtfs_inputs(data, feeds=("bus", "rail"))),
-    "gaps-trafford": ("gaps", lambda data: trafford_inputs(data, with_metro=False)),
-    "gaps-cwac-naptan": ("gaps", cwac_inputs),
+CASES = {  # name -> (kind, inputs(data, tmp))
+    "coverage-trafford": ("coverage", lambda data, tmp: trafford_inputs(data)),
+    "coverage-cwac-naptan": ("coverage", lambda data, tmp: cwac_inputs(data)),
+    "coverage-newport-gtfs": ("gtfs", lambda data, tmp: newport_gtfs_inputs(data)),
+    "coverage-trafford-r300": ("coverage", lambda data, tmp: trafford_inputs(data, bus_r=300.0, bands=(500.0, 1500.0))),
+    "coverage-cwac-naptan-oa": ("coverage", lambda data, tmp: cwac_inputs(data, with_oa=True)),
+    "coverage-newport-gtfs-bus-rail": ("gtfs", lambda data, tmp: newport_gtfs_inputs(data, ("bus", "rail"), tmp)),
+    "gaps-trafford": ("gaps", lambda data, tmp: trafford_inputs(data, with_metro=False)),
+    "gaps-cwac-naptan": ("gaps", lambda data, tmp: cwac_inputs(data)),
 }
 GAP_KINDS = {"gaps-trafford": ("bus",), "gaps-cwac-naptan": ("bus", "rail")}
 
@@ -474,7 +494,7 @@ def case_coverage(name, reach_dir, data, tmp):
     check_status(case, reach_dir)
     proj_self_check(case)
     t0 = time.perf_counter()
-    inp = CASES[name][1](data)
+    inp = make_inputs(name, data, tmp)
     orc = coverage_oracle(inp)
     print(f"     oracle: {len(orc)} wards, {len(inp.oxy)} origins ({int((inp.ozone < 0).sum())} outside every ward), "
           f"stops { {k: len(v) for k, v in inp.stops.items()} } {inp.stop_info or ''} ({time.perf_counter() - t0:.1f}s)")
@@ -500,15 +520,20 @@ def case_coverage(name, reach_dir, data, tmp):
     return case
 
 
+def make_inputs(name, data, tmp):
+    return CASES[name][1](data, tmp)
+
+
 def case_gtfs(name, reach_dir, data, tmp):
     case = Case(name)
     check_status(case, reach_dir)
     proj_self_check(case)
     t0 = time.perf_counter()
-    inp = CASES[name][1](data)
+    inp = make_inputs(name, data, tmp)
     orc = coverage_oracle(inp)
     orc, info = gtfs_oracle(inp, orc)
-    print(f"     oracle: {len(orc)} wards (origin = point on surface); {info} ({time.perf_counter() - t0:.1f}s)")
+    print(f"     oracle: {len(orc)} wards, {len(inp.oxy)} origins ({'given' if inp.given_origins else 'point on surface'}"
+          f", {int((inp.ozone < 0).sum())} outside every ward); {info} ({time.perf_counter() - t0:.1f}s)")
     feats = read_out(case, reach_dir)
     if feats is None:
         return case
@@ -516,6 +541,8 @@ def case_gtfs(name, reach_dir, data, tmp):
     keys += [(f"{c}_frequent_pop_pct", "pct") for c in ("bus", "rail") if f"{c}_frequent_pop_pct" in orc]
     keys += indicator_keys(inp)
     compare_wards(case, orc, feats, keys, inp.wards.attrs['fields'])
+    if len(feats) == len(orc):
+        warnings_check(case, inp, [f.get("properties") or {} for f in feats])
     return case
 
 
@@ -524,7 +551,7 @@ def case_gaps(name, reach_dir, data, tmp):
     check_status(case, reach_dir)
     proj_self_check(case)
     t0 = time.perf_counter()
-    inp = CASES[name][1](data)
+    inp = make_inputs(name, data, tmp)
     inp.stops = {k: inp.stops[k] for k in GAP_KINDS[name]}
     orc = gaps_oracle(inp, BUS_R)
     print(f"     oracle: {len(orc)} gap polygons in {orc.code.nunique()} of {len(inp.wards)} wards, "
@@ -540,6 +567,11 @@ def case_gaps(name, reach_dir, data, tmp):
                f"{len(props)} features; keys {list(props.columns)}")
     if [c for c in miss if c not in ("code", "name")] or (miss and fields[0] not in props.columns):
         return case
+    empty = [f"{props[fields[0]][i] if fields[0] in props else '?'} gap {props.gap_id[i]}: gap_area_m2 "
+             f"{props.gap_area_m2[i]}, geometry {json.dumps(f.get('geometry'))[:60]}"
+             for i, f in enumerate(feats) if shapely.from_geojson(json.dumps(f.get("geometry"))).is_empty
+             or float(props.gap_area_m2[i]) <= 0]
+    case.check("no empty gap feature (reach gaps --help: a ward wholly within reach of a stop has no feature)", empty)
     if "code" not in props.columns:  # compare the numbers all the same, by the ward's own code field
         props["code"] = props[fields[0]]
     props["code"] = props["code"].astype(str)
@@ -632,8 +664,8 @@ def table_cmd(args):
     print(f"pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), network "
           f"{'on' if pyproj.network.is_network_enabled() else 'off'}; Altrincham (-2.3545599, 53.39067078) -> "
           f"{tr.transform(-2.3545599, 53.39067078)} (Helmert 'OSGB36 to WGS 84 (6)': 376517.432122, 388262.349325)")
-    kind, fn = CASES[args.case]
-    inp = fn(args.data)
+    kind = CASES[args.case][0]
+    inp = make_inputs(args.case, args.data, args.tmp)
     if kind == "gaps":
         inp.stops = {k: inp.stops[k] for k in GAP_KINDS[args.case]}
         t = gaps_oracle(inp, BUS_R)
@@ -654,13 +686,17 @@ def main():
     t = sub.add_parser("table")
     t.add_argument("case", choices=sorted(CASES))
     t.add_argument("--data", default="../shared/data")
+    t.add_argument("--tmp", default="/tmp/reach-crosscheck/transit")
+    p = sub.add_parser("prepare")
+    p.add_argument("--data", default="../shared/data")
+    p.add_argument("--tmp", required=True)
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
     c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
     c.add_argument("--skipped", action="append", default=[], metavar="NAME")
     args = ap.parse_args()
-    return table_cmd(args) if args.cmd == "table" else check(args)
+    return {"table": table_cmd, "prepare": prepare, "check": check}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -239,8 +239,10 @@ G="$DATA/gtfs"
 if [[ -f "$NEW_WARDS" && -f "$G/newport-20240305-bus_gtfs.zip" ]]; then
     run_transit coverage coverage-newport-gtfs out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
         --gtfs "$G/newport-20240305-bus_gtfs.zip" --date 2024-03-05 --window 07:00-10:00
+    "$PY" tools/crosscheck/coverage.py prepare --data "$DATA" --tmp "$TOUT" >&2
     run_transit coverage coverage-newport-gtfs-bus-rail out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
-        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05
+        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05 \
+        --origins "$TOUT/newport_grid_origins.csv"
 else
     echo "crosscheck: SKIP coverage-newport-gtfs: $NEW_WARDS or $G/newport-20240305-bus_gtfs.zip not found" \
         "(shared data absent)" >&2
