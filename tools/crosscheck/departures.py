@@ -310,6 +310,11 @@ CASES = {  # name -> (feed path relative to --data or --tmp, date, window, kind)
     "departures-newport-bus-day": ("gtfs/newport-20240305-bus_gtfs.zip", "2024-03-05", "00:00-48:00", "day"),
     "departures-newport-rail-day": ("gtfs/newport-20240305-rail_gtfs.zip", "2024-03-05", "00:00-48:00", "day"),
     "departures-handmade": ("handmade_gtfs.zip", HANDMADE_DATE, "07:00-10:00", "handmade"),
+    # No --date: the Tuesday of the feed's first Monday-Sunday week (gtfs-kit get_first_week()[1]): 2023-08-01.
+    "departures-chester-default-date": ("gtfs/chester-20230816-small_gtfs.zip", None, "07:00-10:00", "window"),
+    # Two feeds in one run: rows per (feed, stop_id), stop ids of different feeds never merge.
+    "departures-newport-bus-rail": (("gtfs/newport-20240305-bus_gtfs.zip", "gtfs/newport-20240305-rail_gtfs.zip"),
+                                    "2024-03-05", "07:00-10:00", "multi"),
 }
 
 
@@ -408,6 +413,10 @@ def case_window(name, reach_dir, data, tmp):
     case = Case(name)
     r = read_reach_csv(case, reach_dir)
     feed = Feed(os.path.join(data, path))
+    if date is None:
+        week = gk.get_first_week(feed.feed)
+        date = f"{week[1][:4]}-{week[1][4:6]}-{week[1][6:]}"
+        print(f"     oracle: no --date: gtfs-kit get_first_week {week[0]}..{week[-1]}, Tuesday {date}")
     table, dep = stop_table(feed, date, window)
     print(f"     oracle: {feed.name} {date} {window}: {len(dep)} departures at {int((table.departures > 0).sum())} "
           f"stops, {dep.instance.nunique()} trip instances ({int(dep.instance.str.endswith('@D-1').sum())} "
@@ -468,7 +477,28 @@ def case_handmade(name, reach_dir, data, tmp):
     return case
 
 
-CASE_FUNCS = {"window": case_window, "day": case_day, "handmade": case_handmade}
+def case_multi(name, reach_dir, data, tmp):
+    paths, date, window, _ = CASES[name]
+    case = Case(name)
+    r = read_reach_csv(case, reach_dir)
+    if r is None:
+        return case
+    names = {os.path.basename(p): p for p in paths}
+    got = sorted(set(r.feed))
+    bad = [f"feed {f!r} names none of {sorted(names)}" for f in got if os.path.basename(f) not in names]
+    bad += [f"no rows for {n}" for n in names if n not in {os.path.basename(f) for f in got}]
+    case.check("feed column names each feed given", bad, f"{len(r)} rows: " + ", ".join(
+        f"{os.path.basename(f)} {int((r.feed == f).sum())}" for f in got))
+    for base, path in names.items():
+        feed = Feed(os.path.join(data, path))
+        table, dep = stop_table(feed, date, window)
+        part = r[r.feed.map(os.path.basename) == base].reset_index(drop=True)
+        print(f"     oracle: {base}: {len(dep)} departures at {int((table.departures > 0).sum())} stops")
+        compare_counts(case, feed, table, part, window, f" ({base})")
+    return case
+
+
+CASE_FUNCS = {"window": case_window, "day": case_day, "handmade": case_handmade, "multi": case_multi}
 
 
 def check(args):

@@ -260,6 +260,17 @@ for spec in chester:chester-20230816-small_gtfs.zip:2023-08-15 newport-bus:newpo
         tskipped+=(--skipped "departures-$place" --skipped "departures-$place-day")
     fi
 done
+if [[ -f "$G/chester-20230816-small_gtfs.zip" ]]; then # no --date: the first week's Tuesday
+    run_transit departures departures-chester-default-date stops.csv departures --gtfs "$G/chester-20230816-small_gtfs.zip"
+else
+    tskipped+=(--skipped departures-chester-default-date)
+fi
+if [[ -f "$G/newport-20240305-bus_gtfs.zip" && -f "$G/newport-20240305-rail_gtfs.zip" ]]; then # two feeds, one run
+    run_transit departures departures-newport-bus-rail stops.csv departures --gtfs "$G/newport-20240305-bus_gtfs.zip" \
+        --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05
+else
+    tskipped+=(--skipped departures-newport-bus-rail)
+fi
 "$PY" tools/crosscheck/departures.py prepare --tmp "$TOUT" >&2
 run_transit departures departures-handmade stops.csv departures --gtfs "$TOUT/handmade_gtfs.zip" --date 2024-03-05 \
     --window 07:00-10:00
