@@ -12,10 +12,21 @@ public struct StopCoverage: Sendable {
     /// Segments per quarter circle; 16 keeps a circle's area within 0.2 % of πr².
     public var quadrantSegments: Int
 
-    public init(radiusMetres: Double, quadrantSegments: Int = 16) {
+    /// How covered areas are found.
+    public enum Method: Sendable {
+        /// Green's theorem over the boundary of zone ∩ union (`CircleUnionArea`): no polygon is built. The default.
+        case boundaryIntegral
+        /// GEOS: one cascaded union of the circles per zone, intersected with the zone. Always used for gaps.
+        case geosOverlay
+    }
+
+    public var method: Method
+
+    public init(radiusMetres: Double, quadrantSegments: Int = 16, method: Method = .boundaryIntegral) {
         precondition(quadrantSegments >= 1 && radiusMetres > 0)
         self.radiusMetres = radiusMetres
         self.quadrantSegments = quadrantSegments
+        self.method = method
     }
 
     /// One zone's result.
@@ -32,6 +43,7 @@ public struct StopCoverage: Sendable {
     public func measure(zones: [Zone], stops: [XY], gaps wantGaps: Bool = false) throws -> [ZoneResult] {
         let index = PointIndex(stops)
         let radius = radiusMetres, segments = quadrantSegments
+        let integral = method == .boundaryIntegral && !wantGaps ? CircleUnionArea(radius: radius, quadrantSegments: segments) : nil
         return try ParallelMap.map(Array(zones.indices), chunksPerWorker: 16, worker: { GEOSContext() }) { context, slice in
             try slice.map { z in
                 guard let shape = zones[z].geometry, let envelope = shape.envelope else {
@@ -49,6 +61,17 @@ public struct StopCoverage: Sendable {
                     if dx * dx + dy * dy <= radius * radius { candidates.append(i) }
                 }
                 candidates.sort()
+                if let integral {
+                    // Distinct centres (two stops at one place are one circle).
+                    var centres = candidates.map { stops[$0] }
+                    centres.sort { ($0.x, $0.y) < ($1.x, $1.y) }
+                    var distinct: [XY] = []
+                    for c in centres where distinct.last != c { distinct.append(c) }
+                    let covered = try integral.area(polygons: shape.polygons, centres: distinct) { p in
+                        try prepared.covers(Geometry(point: p, context: context))
+                    }
+                    return ZoneResult(coveredSquareMetres: max(0, covered), gaps: [], stopsReaching: distinct.count)
+                }
                 var circles: [Geometry] = []
                 for i in candidates {
                     let point = try Geometry(point: stops[i], context: context)
@@ -97,5 +120,16 @@ public struct StopCoverage: Sendable {
             total += r == 0 ? abs(twice) / 2 : -abs(twice) / 2
         }
         return total
+    }
+}
+
+extension Shape {
+    /// The polygons of a Polygon or MultiPolygon as lists of rings (empty for other types).
+    var polygons: [[[XY]]] {
+        switch self {
+        case .polygon(let rings): [rings]
+        case .multiPolygon(let polygons): polygons
+        default: []
+        }
     }
 }

@@ -87,11 +87,51 @@ struct StopCoverageTests {
         }
         let stops = (0..<60).map { _ in XY(-500 + 5000 * next(), -500 + 3400 * next()) }
         let measured = try StopCoverage(radiusMetres: 400).measure(zones: zones, stops: stops)
+        let overlay = try StopCoverage(radiusMetres: 400, method: .geosOverlay).measure(zones: zones, stops: stops)
         let context = GEOSContext()
         let union = try Geometry.unaryUnion(of: stops.map { try Geometry.circle(center: $0, radius: 400, context: context) }, context: context)
         for (z, zone) in zones.enumerated() {
             let expected = try Geometry(zone.geometry!, context: context).intersection(union).area()
             #expect(abs(try #require(measured[z].coveredSquareMetres) - expected) < 1e-6)
+            #expect(abs(try #require(overlay[z].coveredSquareMetres) - expected) < 1e-6)
+        }
+    }
+
+    /// The boundary integral against GEOS's overlay on irregular zones (a concave polygon with a hole, and a
+    /// two-part multipolygon) and dense, clustered stops: agreement to 1e-6 m² in every case.
+    @Test(arguments: Array(1...12)) func boundaryIntegralMatchesGEOS(seed: Int) throws {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        // A star-shaped (concave) ring of 40 vertices round (2000, 2000) with a square hole.
+        var star: [XY] = (0..<40).map { k in
+            let angle = 2 * Double.pi * Double(k) / 40
+            let radius = (k % 2 == 0 ? 1500 : 700) + 300 * next()
+            return XY(2000 + radius * cos(angle), 2000 + radius * sin(angle))
+        }
+        star.append(star[0])
+        let hole = [XY(1800, 1800), XY(1800, 2150), XY(2150, 2150), XY(2150, 1800), XY(1800, 1800)]
+        let concave = Zone(code: "star", properties: JSONObject(), geometry: .polygon([star, hole]), areaSquareMetres: nil,
+                           source: FeatureSource(file: "test", index: 0))
+        let twoParts = Zone(code: "two", properties: JSONObject(),
+                            geometry: .multiPolygon([[[XY(4000, 0), XY(5000, 0), XY(5000, 900), XY(4000, 900), XY(4000, 0)]],
+                                                     [[XY(5300, 300), XY(6100, 300), XY(6100, 1400), XY(5300, 300)]]]),
+                            areaSquareMetres: nil, source: FeatureSource(file: "test", index: 1))
+        // Clustered stops (pairs 20 m apart, as opposite sides of a road), some duplicated, some on integer metres.
+        var stops: [XY] = []
+        for _ in 0..<80 {
+            let p = XY((-400 + 7000 * next()).rounded(), (-400 + 4800 * next()).rounded())
+            stops.append(p)
+            stops.append(XY(p.x + 20, p.y + 3))
+            if next() < 0.1 { stops.append(p) }
+        }
+        let integral = try StopCoverage(radiusMetres: 400).measure(zones: [concave, twoParts], stops: stops)
+        let overlay = try StopCoverage(radiusMetres: 400, method: .geosOverlay).measure(zones: [concave, twoParts], stops: stops)
+        for z in 0..<2 {
+            let a = try #require(integral[z].coveredSquareMetres), b = try #require(overlay[z].coveredSquareMetres)
+            #expect(abs(a - b) < 1e-6 * max(1, b), "zone \(z): integral \(a), GEOS \(b)")
         }
     }
 }
