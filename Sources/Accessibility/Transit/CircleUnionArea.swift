@@ -167,11 +167,14 @@ struct CircleUnionArea {
 
         // 2. Circle edges inside the zone and outside every other circle.
         let n = count
-        var vertex = [XY](repeating: XY(0, 0), count: n + 1)
-        var fullyCovered = [Bool](repeating: false, count: n)
+        // Scratch space reused circle after circle; raw buffers, because the neighbour loop runs in a closure
+        // and arrays captured there pay a uniqueness check on every write.
+        let vertex = UnsafeMutableBufferPointer<XY>.allocate(capacity: n + 1)
+        let fullyCovered = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
+        let isInside = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n + 3)
+        let near = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n + 3)
+        defer { vertex.deallocate(); fullyCovered.deallocate(); isInside.deallocate(); near.deallocate() }
         var partial = [[(Double, Double)]](repeating: [], count: n)
-        var isInside = [Bool](repeating: false, count: n + 1)
-        var near = [Bool](repeating: false, count: n + 1)
         let reach = (radius + edgeLength) * (radius + edgeLength)
         for (i, c) in centres.enumerated() {
             for k in 0..<n { vertex[k] = XY(c.x + radius * unit[k].x, c.y + radius * unit[k].y) }
@@ -181,18 +184,32 @@ struct CircleUnionArea {
             let crossing = segments.contains { Self.segmentDistanceSquared(c, $0.0, $0.1) <= radius * radius }
             if !crossing, !(try inside(XY(c.x + origin.x, c.y + origin.y))) { continue }
             for k in 0..<n { fullyCovered[k] = false; partial[k].removeAll(keepingCapacity: true) }
-            index.forEach(within: 2 * radius, of: c) { j, _ in
-                guard j != i else { return }
+            index.forEach(within: 2 * radius, of: c) { j, d in
+                guard j != i, d > 0 else { return }
                 let other = centres[j]
-                for k in 0...n {
-                    let squared = Self.distanceSquared(vertex[k], other)
-                    near[k] = squared <= reach
-                    isInside[k] = near[k] && contains(other, vertex[k])
+                // Only vertices within r + L of the other centre can touch its polygon: by the law of cosines
+                // they lie within ±α of the direction φ to it.
+                let gamma = (radius * radius + d * d - reach) / (2 * radius * d)
+                var first = 0, last = n - 1
+                if gamma > -1 {
+                    let phi = atan2(other.y - c.y, other.x - c.x), alpha = acos(min(gamma, 1))
+                    first = Int(((phi - alpha) / sectorAngle).rounded(.down)) - 1
+                    last = Int(((phi + alpha) / sectorAngle).rounded(.up)) + 1
+                    if last - first >= n { first = 0; last = n - 1 }
                 }
-                for k in 0..<n where !fullyCovered[k] {
-                    if isInside[k] && isInside[k + 1] {
+                for m in first...(last + 1) {
+                    let k = ((m % n) + n) % n
+                    let squared = Self.distanceSquared(vertex[k], other)
+                    near[m - first] = squared <= reach
+                    isInside[m - first] = near[m - first] && contains(other, vertex[k])
+                }
+                for m in first...last {
+                    let k = ((m % n) + n) % n
+                    guard !fullyCovered[k] else { continue }
+                    let at = m - first
+                    if isInside[at] && isInside[at + 1] {
                         fullyCovered[k] = true
-                    } else if isInside[k] || isInside[k + 1] || (near[k] && near[k + 1]) {
+                    } else if isInside[at] || isInside[at + 1] || (near[at] && near[at + 1]) {
                         if let interval = clipShort(vertex[k], vertex[k + 1], other) { partial[k].append(interval) }
                     }
                 }
