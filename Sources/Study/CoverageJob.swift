@@ -124,12 +124,14 @@ public struct CoverageJob: Sendable {
         }
 
         var allStops: [TransitStop]
+        var extractWarnings = [[String]](repeating: [], count: layer.zones.count)
         if stops.isEmpty {
             allStops = StopSources.stops(of: feeds)
         } else {
             let loaded = try stops.load(progress: progress)
             allStops = loaded.stops
             report.stopReports = loaded.reports
+            extractWarnings = StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)
         }
         var byKind: [StopKind: [XY]] = [:]
         for stop in allStops { byKind[stop.kind, default: []].append(stop.xy) }
@@ -141,9 +143,9 @@ public struct CoverageJob: Sendable {
             (byKind[kind]?.isEmpty ?? true) && (!stops.naptan.isEmpty || !stops.osm.isEmpty || requested.contains(kind))
         }
         clock.lap("read stops", into: &report.timings)
-
         // Per zone: stops inside, bus-stop area coverage.
         var values = ZoneValues(zoneCount: layer.zones.count)
+        for (z, warnings) in extractWarnings.enumerated() { for warning in warnings { values.warn(z, warning) } }
         for kind in StopKind.allCases {
             guard let points = byKind[kind], !points.isEmpty else { continue }
             let zoneOf = try ZoneAssignment.assign(points, to: layer)

@@ -62,6 +62,7 @@ public struct GapsJob: Sendable {
         report.originCount = originSet.points.count
         clock.lap("read zones and origins", into: &report.timings)
         var allStops: [TransitStop]
+        var extractWarnings = [[String]](repeating: [], count: layer.zones.count)
         if stops.isEmpty {
             let loaded = try TransitFeed.load(paths: gtfs, date: nil, window: .morningPeak, workingCRS: layer.workingCRS, progress: progress)
             allStops = StopSources.stops(of: loaded.feeds)
@@ -69,6 +70,7 @@ public struct GapsJob: Sendable {
             let loaded = try stops.load(progress: progress)
             allStops = loaded.stops
             report.stopReports = loaded.reports
+            extractWarnings = StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)
         }
         if let kinds { allStops.removeAll { !kinds.contains($0.kind) } }
         for stop in allStops { report.stopCounts[stop.kind, default: 0] += 1 }
@@ -83,7 +85,7 @@ public struct GapsJob: Sendable {
 
         let members = originSet.members(zoneCount: layer.zones.count)
         let codeField = layer.codeField ?? "zone_code"
-        let zones = layer.zones, workingCRS = layer.workingCRS
+        let zones = layer.zones, workingCRS = layer.workingCRS, extract = extractWarnings
         let features: [[Feature]] = try ParallelMap.map(Array(zones.indices), worker: {
             (GEOSContext(), try Transformer(from: workingCRS, to: .wgs84))
         }) { state, slice in
@@ -102,6 +104,8 @@ public struct GapsJob: Sendable {
                     properties["gap_area_pct"] = .number((100 * gapArea / area * 10_000).rounded() / 10_000)
                     properties["gap_origins_count"] = .number(Double(inside.count))
                     properties["gap_origins_weight"] = .number(inside.reduce(0) { $0 + originSet.weights[$1] })
+                    let warnings = zone.warnings + extract[z]
+                    properties[ZoneExport.warningProperty] = warnings.isEmpty ? .null : .string(warnings.joined(separator: "; "))
                     return Feature(properties: properties, geometry: try toWGS84.transform(shape))
                 }
             }

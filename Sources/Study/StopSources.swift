@@ -26,8 +26,17 @@ public struct StopSources: Sendable {
 
     public var isEmpty: Bool { naptan.isEmpty && busStops.isEmpty && railStations.isEmpty && metroStops.isEmpty && osm.isEmpty }
 
-    public func load(progress: @Sendable (String) -> Void) throws -> (stops: [TransitStop], reports: [StopReadReport]) {
+    /// What the stop files hold.
+    public struct Loaded: Sendable {
+        public var stops: [TransitStop] = []
+        public var reports: [StopReadReport] = []
+        /// Bounding boxes of the OpenStreetMap extracts in the working CRS (an extract holds nothing beyond its box).
+        public var extractBounds: [(file: String, envelope: Envelope)] = []
+    }
+
+    public func load(progress: @Sendable (String) -> Void) throws -> Loaded {
         var stops: [TransitStop] = [], reports: [StopReadReport] = []
+        var extractBounds: [(file: String, envelope: Envelope)] = []
         for path in naptan {
             progress("reading NaPTAN stops \(path)")
             let (read, report) = try NaPTANReader.read(path: path, workingCRS: pointOptions.workingCRS)
@@ -49,11 +58,37 @@ public struct StopSources: Sendable {
         }
         for path in osm {
             progress("reading OpenStreetMap stops \(path)")
-            let (read, report, _) = try OSMStopReader.read(path: path, workingCRS: pointOptions.workingCRS)
+            let (read, report, _, bounds) = try OSMStopReader.read(path: path, workingCRS: pointOptions.workingCRS)
             stops += read
             reports.append(report)
+            if let bounds {
+                // The box's edges, densified, into the working CRS: its envelope there.
+                var edge: [XY] = []
+                for k in 0...20 {
+                    let f = Double(k) / 20
+                    edge += [XY(bounds.minX + f * bounds.width, bounds.minY), XY(bounds.minX + f * bounds.width, bounds.maxY),
+                             XY(bounds.minX, bounds.minY + f * bounds.height), XY(bounds.maxX, bounds.minY + f * bounds.height)]
+                }
+                try Transformer(from: .wgs84, to: pointOptions.workingCRS).transform(&edge)
+                if let envelope = Envelope(covering: edge) { extractBounds.append((path, envelope)) }
+            }
         }
-        return (stops, reports)
+        return Loaded(stops: stops, reports: reports, extractBounds: extractBounds)
+    }
+
+    /// Per zone, a warning when part of it lies beyond every OpenStreetMap extract read (whose stops then cannot be
+    /// complete there).
+    public static func outsideExtracts(layer: ZoneLayer, bounds: [(file: String, envelope: Envelope)]) -> [[String]] {
+        layer.zones.map { zone in
+            guard !bounds.isEmpty, let envelope = zone.geometry?.envelope else { return [] }
+            let inside = bounds.contains { box in
+                envelope.minX >= box.envelope.minX && envelope.maxX <= box.envelope.maxX
+                    && envelope.minY >= box.envelope.minY && envelope.maxY <= box.envelope.maxY
+            }
+            if inside { return [] }
+            let files = bounds.map(\.file).joined(separator: ", ")
+            return ["part of the zone lies outside the OpenStreetMap extract (\(files)), so its stops there are missing"]
+        }
     }
 
     /// The stops of each GTFS feed, each of the kinds of the routes that call there (a stop served by buses and

@@ -20,7 +20,9 @@ public enum OSMStopReader {
         }
     }
 
-    public static func read(path: String, workingCRS: CRS = .britishNationalGrid) throws -> (stops: [TransitStop], report: StopReadReport, platformWays: Int) {
+    /// The stops, what was kept, how many platform ways were left out, and the extract's bounding box (WGS84
+    /// lon/lat, from its header, else the extent of its nodes) so that zones beyond it can be warned about.
+    public static func read(path: String, workingCRS: CRS = .britishNationalGrid) throws -> (stops: [TransitStop], report: StopReadReport, platformWays: Int, bounds: Envelope?) {
         let extract = try PBFReader.read(path: path, filter: OSMFilter(wayKeys: ["public_transport", "railway"],
                                                                        nodeKeys: ["highway", "railway", "public_transport"]))
         var report = StopReadReport(file: path)
@@ -34,6 +36,7 @@ public enum OSMStopReader {
         // Platforms drawn as areas or lines are not used (nodes carry the stop in nearly every English extract).
         let platformWays = extract.ways.count { $0.tags["public_transport"] == "platform" || $0.tags["railway"] == "platform" }
         try NaPTANReader.reproject(&stops, indices: Array(stops.indices), from: .wgs84, to: workingCRS)
-        return (stops, report, platformWays)
+        // Without a header box, the nodes' own extent says where the extract has data.
+        return (stops, report, platformWays, extract.bounds ?? Envelope(covering: extract.nodeLonLat))
     }
 }
