@@ -37,15 +37,7 @@ struct Distance: ParsableCommand {
             help: ArgumentHelp("Keep only this category (repeatable; it must have services).", valueName: "NAME"))
     var categories: [String] = []
 
-    @Option(help: ArgumentHelp("Where people live: points (CSV/GeoJSON) or polygons such as output areas (their point-on-surface). Default: each ward's point-on-surface.", valueName: "FILE"))
-    var origins: String?
-
-    @Option(name: .customLong("weight-field"),
-            help: ArgumentHelp("Origin weight, e.g. population (default: 1 each).", valueName: "NAME"))
-    var weightField: String?
-
-    @Option(name: .customLong("origins-crs"), help: ArgumentHelp("CRS of the origin coordinates (default: from the columns or file).", valueName: "CRS"))
-    var originsCRS: String?
+    @OptionGroup var origin: OriginOptions
 
     @Option(name: .customLong("x-field"), help: ArgumentHelp("CSV column of x (easting or longitude) for services and origins.", valueName: "NAME"))
     var xField: String?
@@ -151,9 +143,9 @@ struct Distance: ParsableCommand {
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
             services: service.services, categoryField: service.categoryField, categories: categories,
             serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
-            origins: origins,
-            originOptions: PointLoadOptions(sourceCRS: originsCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
-            weightField: weightField, osm: osm, modes: try parsedModes(),
+            origins: origin.origins,
+            originOptions: origin.loadOptions(working: working, xField: xField, yField: yField),
+            weightField: origin.weightField, osm: osm, modes: try parsedModes(),
             minutes: try Self.numbers(minutes, flag: "--minutes"), metres: try Self.numbers(metres, flag: "--metres"),
             profile: try parsedProfile(), maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes, output: output, originsOutput: originsOutput,
             precision: precision)
