@@ -33,3 +33,21 @@ def summarise(cases, skipped):
     tail = f", {len(skipped)} skipped" if skipped else ""
     print(f"{passed} passed, {failed} failed{tail}")
     return 1 if failed else 0
+
+
+def run_cases(args, case_function):
+    """Runs each (name, reach output dir) of args.case through case_function(name) -> f(name, dir, data, tmp),
+    which returns None for an unknown case, timing each; returns summarise()'s exit status."""
+    import time
+    cases = []
+    for name, reach_dir in args.case:
+        t0 = time.perf_counter()
+        function = case_function(name)
+        if function is None:
+            unknown = Case(name)
+            unknown.check("known case", ["unknown case"])
+            cases.append(unknown)
+            continue
+        cases.append(function(name, reach_dir, args.data, args.tmp))
+        print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
+    return summarise(cases, args.skipped)

@@ -36,7 +36,7 @@ import pyproj  # noqa: E402
 import shapely  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
+from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
 from distance import newport_grid, points_of, read_geojson_any  # noqa: E402  (same readers as the distance oracle)
 
 WORKING_CRS = "EPSG:27700"
@@ -647,17 +647,7 @@ def proj_self_check(case):
 
 
 def check(args):
-    cases = []
-    for name, reach_dir in args.case:
-        t0 = time.perf_counter()
-        if name not in CASES:
-            c = Case(name)
-            c.check("known case", ["unknown case"])
-            cases.append(c)
-            continue
-        cases.append(CASE_FUNCS[CASES[name][0]](name, reach_dir, args.data, args.tmp))
-        print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
-    return summarise(cases, args.skipped)
+    return run_cases(args, lambda name: CASE_FUNCS[CASES[name][0]] if name in CASES else None)
 
 
 def table_cmd(args):

@@ -48,7 +48,7 @@ warnings.filterwarnings("ignore", category=UserWarning)
 import gtfs_kit as gk  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
+from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
 
 DAY = 86400
 
@@ -502,17 +502,7 @@ CASE_FUNCS = {"window": case_window, "day": case_day, "handmade": case_handmade,
 
 
 def check(args):
-    cases = []
-    for name, reach_dir in args.case:
-        t0 = time.perf_counter()
-        if name not in CASES:
-            c = Case(name)
-            c.check("known case", ["unknown case"])
-            cases.append(c)
-            continue
-        cases.append(CASE_FUNCS[CASES[name][3]](name, reach_dir, args.data, args.tmp))
-        print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
-    return summarise(cases, args.skipped)
+    return run_cases(args, lambda name: CASE_FUNCS[CASES[name][3]] if name in CASES else None)
 
 
 def table_cmd(args):

@@ -222,7 +222,7 @@ def prepare(args):
 # Checking
 
 
-from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
+from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 class Oracle:
@@ -891,17 +891,7 @@ CASES = {
 
 
 def check(args):
-    cases = []
-    for name, reach_dir in args.case:
-        t0 = time.perf_counter()
-        if name not in CASES:
-            unknown = Case(name)
-            unknown.check("known case", ["unknown case"])
-            cases.append(unknown)
-            continue
-        cases.append(CASES[name](name, reach_dir, args.data, args.tmp))
-        print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
-    return summarise(cases, args.skipped)
+    return run_cases(args, CASES.get)
 
 
 def main():
