@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
@@ -25,7 +26,8 @@ let package = Package(
                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Accessibility", dependencies: ["GeoPrimitives", "Geometry", "GeoData"]),
         .target(name: "Scoring"),
-        .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring"]),
+        .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring",
+                                             .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "ReachCLI", dependencies: [
             "Study", "GeoData", "Projection", "Accessibility",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -35,6 +37,7 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "GeoPrimitives"]),
         .testTarget(name: "GeoDataTests", dependencies: ["GeoData", "Geometry", "Projection", "GeoPrimitives"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility", "GeoData", "GeoPrimitives", "Projection"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoData", "GeoPrimitives"]),
         .testTarget(name: "ReachCLITests", dependencies: ["ReachCLI"]),
     ]
