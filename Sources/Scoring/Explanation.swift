@@ -59,7 +59,6 @@ public struct Explanation: Sendable {
     /// The explanation of ward `index` of a result.
     public init(_ result: ScoreResult, ward index: Int) {
         let spec = result.spec
-        let n = result.codes.count
         code = result.codes[index]
         group = result.groupNames.count > 1 || spec.groupBy != nil ? result.groupNames[Int(result.groupOf[index])] : nil
         groupSize = result.groupSizes[Int(result.groupOf[index])]
@@ -109,10 +108,9 @@ public struct Explanation: Sendable {
                 let shift = abs(without - base)
                 if best == nil || shift > best!.2 { best = (spec.indicators[k].name, without, shift) }
             }
-            if let best { mostInfluential = (best.0, best.1) }
+            if let best, best.2 > 0 { mostInfluential = (best.0, best.1) }
         }
         missingNote = result.missingNote(index)
-        _ = n
     }
 
     /// A plain-text report, one fact per line, numbers to 4 decimals.

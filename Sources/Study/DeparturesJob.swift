@@ -71,11 +71,3 @@ public struct DeparturesJob: Sendable {
         return report
     }
 }
-
-/// RFC 4180 quoting for one output field.
-enum CSVField {
-    static func escape(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
-    }
-}

@@ -96,3 +96,33 @@ extension String {
         return String(view)
     }
 }
+
+extension JSONNumber {
+    /// A number from text (a CSV field), keeping the text as its literal; nil unless the text is a JSON number
+    /// literal (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`), so codes such as `01234` stay strings.
+    public init?(literal text: String) {
+        var bytes = text.utf8[...]
+        func digits() -> Int {
+            var count = 0
+            while let b = bytes.first, b >= 0x30, b <= 0x39 { bytes = bytes.dropFirst(); count += 1 }
+            return count
+        }
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        if bytes.first == UInt8(ascii: "0") {
+            bytes = bytes.dropFirst()
+        } else if digits() == 0 {
+            return nil
+        }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            if digits() == 0 { return nil }
+        }
+        if let b = bytes.first, b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            if digits() == 0 { return nil }
+        }
+        guard bytes.isEmpty, let value = Double(text), value.isFinite else { return nil }
+        self.init(value: value, literal: text)
+    }
+}

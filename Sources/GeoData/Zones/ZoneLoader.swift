@@ -110,7 +110,12 @@ public enum ZoneLoader {
     /// The first property, in the first feature that has properties, that looks like an area code.
     static func detectCodeField(_ collections: [FeatureCollection]) -> String? {
         guard let keys = collections.lazy.flatMap(\.features).first(where: { $0.properties.count > 0 })?.properties.keys else { return nil }
-        // ONS style: two to six letters, two digits, "CD" (WD13CD, LSOA21CD, LAD23CD).
+        return detectCodeField(keys)
+    }
+
+    /// The first of `keys` that looks like an area code: ONS style (two to six letters, two digits, "CD": WD13CD,
+    /// LSOA21CD, LAD23CD), else `area_code`, `code`, `ward_code`, `zone_code` or `id`.
+    public static func detectCodeField(_ keys: [String]) -> String? {
         if let ons = keys.first(where: { key in
             let chars = Array(key.uppercased())
             guard key == key.uppercased(), chars.count >= 6, chars.suffix(2) == ["C", "D"] else { return false }

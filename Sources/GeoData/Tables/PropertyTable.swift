@@ -1,0 +1,118 @@
+import Foundation
+import GeoPrimitives
+import Projection
+
+/// RFC 4180 quoting for one output field.
+public enum CSVField {
+    public static func escape(_ field: String) -> String {
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
+    }
+}
+
+/// Rows of properties, from a GeoJSON file (with its geometries, in WGS84) or a CSV file (without): the table a
+/// score is computed over and written back to, in the same format or the other.
+public struct PropertyTable: Sendable {
+    public enum Format: String, Sendable {
+        case geojson, csv
+
+        /// The format a file name implies: `.csv` or `.csv.gz` is CSV, anything else GeoJSON.
+        public init(path: String) {
+            let lower = path.lowercased()
+            self = lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") ? .csv : .geojson
+        }
+    }
+
+    public var source: String
+    public var format: Format
+    public var rows: [JSONObject]
+    /// WGS84 lon/lat geometries (GeoJSON input); nil for CSV.
+    public var geometries: [Shape?]?
+    /// Column order: the CSV header, or GeoJSON property names in order of first appearance.
+    public var columns: [String]
+    /// Where each row came from: "line N" (CSV, header is line 1) or "feature N" (GeoJSON, 0-based).
+    public var locations: [String]
+
+    public init(source: String, format: Format, rows: [JSONObject], geometries: [Shape?]?, columns: [String], locations: [String]) {
+        self.source = source
+        self.format = format
+        self.rows = rows
+        self.geometries = geometries
+        self.columns = columns
+        self.locations = locations
+    }
+
+    /// Reads a GeoJSON or CSV table. CSV fields that are JSON number literals become numbers (keeping their text),
+    /// empty fields become null, and the rest stay strings. GeoJSON geometries in another declared CRS (a legacy
+    /// `crs` member) are reprojected to WGS84, so the table can be written back as RFC 7946.
+    public static func read(path: String) throws -> PropertyTable {
+        switch Format(path: path) {
+        case .csv:
+            let table = try CSVTable(bytes: try FileBytes.read(path: path), source: path)
+            var rows: [JSONObject] = []
+            var locations: [String] = []
+            try table.forEachRow { row in
+                var members: [(key: String, value: JSONValue)] = []
+                members.reserveCapacity(table.header.count)
+                for (index, name) in table.header.enumerated() {
+                    let text = index < row.count ? row.string(index) : ""
+                    members.append((name, text.isEmpty ? .null : JSONNumber(literal: text).map(JSONValue.number) ?? .string(text)))
+                }
+                rows.append(JSONObject(members))
+                locations.append("line \(row.line)")
+            }
+            return PropertyTable(source: path, format: .csv, rows: rows, geometries: nil, columns: table.header, locations: locations)
+        case .geojson:
+            let collection = try GeoJSONReader.read(path: path)
+            let crs = collection.crs()
+            var columns: [String] = []
+            var seen = Set<String>()
+            for feature in collection.features {
+                for key in feature.properties.keys where seen.insert(key).inserted { columns.append(key) }
+            }
+            let toWGS84 = crs == .wgs84 ? nil : try Transformer(from: crs, to: .wgs84)
+            var geometries: [Shape?] = []
+            for (index, feature) in collection.features.enumerated() {
+                if let problem = feature.geometryProblem {
+                    throw DataError(file: path, location: "feature \(index)", "unusable geometry: \(problem)")
+                }
+                geometries.append(try feature.geometry.map { try toWGS84?.transform($0) ?? $0 })
+            }
+            return PropertyTable(source: path, format: .geojson, rows: collection.features.map(\.properties), geometries: geometries,
+                                 columns: columns, locations: collection.features.indices.map { "feature \($0)" })
+        }
+    }
+
+    /// The features to write as GeoJSON (rows without geometry get `null`).
+    public var features: [Feature] {
+        rows.indices.map { Feature(properties: rows[$0], geometry: geometries?[$0] ?? nil) }
+    }
+
+    /// CSV text: one column per property (in `columns` order, then any others in order of first appearance),
+    /// numbers as read or in shortest round-trip form, null as an empty field, strings quoted as RFC 4180 needs.
+    public func csv() -> [UInt8] {
+        var header = columns
+        var seen = Set(columns)
+        for row in rows { for key in row.keys where seen.insert(key).inserted { header.append(key) } }
+        var writer = JSONWriter(capacity: rows.count * header.count * 12 + 1024)
+        writer.text(header.map(CSVField.escape).joined(separator: ","))
+        writer.byte(0x0A)
+        for row in rows {
+            for (index, key) in header.enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                switch row[key] ?? .null {
+                case .null: break
+                case .string(let text): writer.text(CSVField.escape(text))
+                case .number(let number): writer.text(number.literal ?? JSONWriter.format(number.value))
+                case .bool(let flag): writer.text(flag ? "true" : "false")
+                case let nested:
+                    var json = JSONWriter(capacity: 64)
+                    json.value(nested)
+                    writer.text(CSVField.escape(String(decoding: json.bytes, as: UTF8.self)))
+                }
+            }
+            writer.byte(0x0A)
+        }
+        return writer.bytes
+    }
+}

@@ -1,0 +1,160 @@
+import TOMLKit
+
+/// A value of a study file, converted from TOMLKit's tree (whose classes are not `Sendable`).
+indirect enum ConfigValue: Sendable {
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case bool(Bool)
+    case table(ConfigTable)
+    case array([ConfigValue])
+    /// Dates and times, which no study key takes.
+    case other(String)
+
+    var typeName: String {
+        switch self {
+        case .string: return "a string"
+        case .integer: return "an integer"
+        case .float: return "a number"
+        case .bool: return "true or false"
+        case .table: return "a table"
+        case .array: return "an array"
+        case .other(let name): return "a \(name)"
+        }
+    }
+}
+
+/// One table of a study file with the reading helpers the decoders use: each read marks its key as known, and
+/// `finish()` rejects the keys nobody read, naming their line, so a typo never passes silently.
+struct ConfigTable: Sendable {
+    let file: String
+    /// Dotted path of this table ("" for the document).
+    let path: String
+    let entries: [String: ConfigValue]
+    let lines: KeyLines
+
+    private final class Consumed: @unchecked Sendable { var keys = Set<String>() }
+    private let consumed = Consumed()
+
+    /// Parses a study file's text; a syntax error names the line and column.
+    static func parse(text: String, file: String) throws(StudyConfigError) -> ConfigTable {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw StudyConfigError(file: file, line: error.source.begin.line, "TOML syntax: \(error.description) (column \(error.source.begin.column))")
+        } catch {
+            throw StudyConfigError(file: file, "TOML syntax: \(error)")
+        }
+        return ConfigTable(root, file: file, path: "", lines: KeyLines(text: text))
+    }
+
+    private init(_ table: TOMLTable, file: String, path: String, lines: KeyLines) {
+        self.file = file
+        self.path = path
+        self.lines = lines
+        var entries: [String: ConfigValue] = [:]
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            entries[key] = ConfigTable.convert(value, file: file, path: path.isEmpty ? key : "\(path).\(key)", lines: lines)
+        }
+        self.entries = entries
+    }
+
+    private static func convert(_ value: TOMLValueConvertible, file: String, path: String, lines: KeyLines) -> ConfigValue {
+        switch value.type {
+        case .string: return .string(value.string ?? "")
+        case .int: return .integer(value.int ?? 0)
+        case .double: return .float(value.double ?? .nan)
+        case .bool: return .bool(value.bool ?? false)
+        case .table: return .table(ConfigTable(value.table!, file: file, path: path, lines: lines))
+        case .array:
+            return .array(value.array!.enumerated().map { convert($1, file: file, path: "\(path)[\($0 + 1)]", lines: lines) })
+        default: return .other("\(value.type)")
+        }
+    }
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// An error about `key` of this table (or the table itself when nil), at its line.
+    func error(_ key: String?, _ message: String) -> StudyConfigError {
+        let full = key.map(keyPath) ?? (path.isEmpty ? nil : path)
+        return StudyConfigError(file: file, line: full.flatMap(lines.line(of:)), key: full, message)
+    }
+
+    func has(_ key: String) -> Bool { entries[key] != nil }
+
+    func value(_ key: String) -> ConfigValue? {
+        consumed.keys.insert(key)
+        return entries[key]
+    }
+
+    func string(_ key: String) throws(StudyConfigError) -> String? {
+        guard let value = value(key) else { return nil }
+        guard case .string(let text) = value else { throw error(key, "expected a string, found \(value.typeName)") }
+        return text
+    }
+
+    func requiredString(_ key: String) throws(StudyConfigError) -> String {
+        guard let text = try string(key) else { throw error(nil, "missing key '\(key)'") }
+        guard !text.isEmpty else { throw error(key, "must not be empty") }
+        return text
+    }
+
+    func number(_ key: String) throws(StudyConfigError) -> Double? {
+        guard let value = value(key) else { return nil }
+        switch value {
+        case .integer(let n): return Double(n)
+        case .float(let x) where x.isFinite: return x
+        default: throw error(key, "expected a number, found \(value.typeName)")
+        }
+    }
+
+    func integer(_ key: String) throws(StudyConfigError) -> Int? {
+        guard let value = value(key) else { return nil }
+        guard case .integer(let n) = value else { throw error(key, "expected an integer, found \(value.typeName)") }
+        return n
+    }
+
+    func bool(_ key: String) throws(StudyConfigError) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard case .bool(let flag) = value else { throw error(key, "expected true or false, found \(value.typeName)") }
+        return flag
+    }
+
+    /// A string that must be one of an enum's raw values.
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(StudyConfigError) -> T? where T.RawValue == String {
+        guard let text = try string(key) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw error(key, "'\(text)' is not one of \(T.allCases.map { $0.rawValue }.joined(separator: ", "))")
+        }
+        return value
+    }
+
+    func table(_ key: String) throws(StudyConfigError) -> ConfigTable? {
+        guard let value = value(key) else { return nil }
+        guard case .table(let table) = value else { throw error(key, "expected a table ([\(keyPath(key))]), found \(value.typeName)") }
+        return table
+    }
+
+    /// An array of tables (`[[key]]`), empty when absent.
+    func tables(_ key: String) throws(StudyConfigError) -> [ConfigTable] {
+        guard let value = value(key) else { return [] }
+        guard case .array(let items) = value else { throw error(key, "expected an array of tables ([[\(keyPath(key))]]), found \(value.typeName)") }
+        var tables: [ConfigTable] = []
+        for (index, item) in items.enumerated() {
+            guard case .table(let table) = item else { throw error("\(key)[\(index + 1)]", "expected a table, found \(item.typeName)") }
+            tables.append(table)
+        }
+        return tables
+    }
+
+    /// Rejects any key not read, naming the first in line order and the keys this table takes.
+    func finish(known: [String]) throws(StudyConfigError) {
+        let unknown = entries.keys.filter { !consumed.keys.contains($0) }
+            .sorted { (lines.line(of: keyPath($0)) ?? 0, $0) < (lines.line(of: keyPath($1)) ?? 0, $1) }
+        if let first = unknown.first {
+            throw error(first, "unknown key (\(path.isEmpty ? "the study file" : "[\(path)]") takes \(known.joined(separator: ", ")))")
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Scoring
+
+/// Extra ward columns from a CSV keyed by ward code (an IMD score, the share of households without a car).
+public struct JoinSpec: Sendable, Equatable {
+    /// The CSV file, resolved against the study file's folder.
+    public var file: String
+    /// The CSV column holding ward codes.
+    public var key: String
+    /// CSV column → property name; nil joins every other column under its own name.
+    public var columns: [(column: String, property: String)]?
+
+    public init(file: String, key: String, columns: [(column: String, property: String)]? = nil) {
+        self.file = file
+        self.key = key
+        self.columns = columns
+    }
+
+    public static func == (a: JoinSpec, b: JoinSpec) -> Bool {
+        a.file == b.file && a.key == b.key && a.columns?.map(\.column) == b.columns?.map(\.column)
+            && a.columns?.map(\.property) == b.columns?.map(\.property)
+    }
+}
+
+/// A study file (TOML): the score's indicators, domains and method, and the extra columns to join
+/// (docs/scoring.md, "The study file"). Every key is validated; errors name the file, key and line.
+public struct StudyConfig: Sendable {
+    /// The study file as named.
+    public var file: String
+    public var scoring: ScoringSpec?
+    public var joins: [JoinSpec]
+
+    /// Reads and validates a study file.
+    public static func load(path: String) throws -> StudyConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StudyConfigError(file: path, "cannot read the study file (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw StudyConfigError(file: path, "not UTF-8 text") }
+        return try parse(text: text, file: path, folder: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Parses study text; relative paths are resolved against `folder`.
+    public static func parse(text: String, file: String, folder: String = "") throws(StudyConfigError) -> StudyConfig {
+        let root = try ConfigTable.parse(text: text, file: file)
+        var scoring: ScoringSpec?
+        if let table = try root.table("score") { scoring = try decodeScore(table) }
+        var joins: [JoinSpec] = []
+        for table in try root.tables("join") {
+            let relative = try table.requiredString("file")
+            let path = relative.hasPrefix("/") || folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
+            var columns: [(String, String)]?
+            if let map = try table.table("columns") {
+                columns = try map.entries.keys.sorted { (map.lines.line(of: map.keyPath($0)) ?? 0, $0) < (map.lines.line(of: map.keyPath($1)) ?? 0, $1) }
+                    .map { column throws(StudyConfigError) in (column, try map.requiredString(column)) }
+            }
+            joins.append(JoinSpec(file: path, key: try table.requiredString("key"), columns: columns))
+            try table.finish(known: ["file", "key", "columns"])
+        }
+        try root.finish(known: ["score", "join"])
+        return StudyConfig(file: file, scoring: scoring, joins: joins)
+    }
+
+    /// Names become property names: a letter, then letters, digits and _.
+    private static func isName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+    }
+
+    private static func decodeScore(_ table: ConfigTable) throws(StudyConfigError) -> ScoringSpec {
+        var domains: [DomainSpec] = []
+        for domain in try table.tables("domain") {
+            let name = try domain.requiredString("name")
+            guard isName(name) else { throw domain.error("name", "'\(name)': use letters, digits and _ (it becomes \(name)_score)") }
+            guard !domains.contains(where: { $0.name == name }) else { throw domain.error("name", "domain '\(name)' is declared twice") }
+            let weight = try domain.number("weight") ?? 1
+            guard weight > 0 else { throw domain.error("weight", "must be > 0, not \(weight)") }
+            domains.append(DomainSpec(name: name, weight: weight, transform: try domain.choice("transform", DomainTransform.self)))
+            try domain.finish(known: ["name", "weight", "transform"])
+        }
+        guard !domains.isEmpty else { throw table.error(nil, "no domains: add at least one [[score.domain]] with a name") }
+        var indicators: [IndicatorSpec] = []
+        for indicator in try table.tables("indicator") {
+            let name = try indicator.requiredString("name")
+            guard isName(name) else { throw indicator.error("name", "'\(name)': use letters, digits and _") }
+            guard !indicators.contains(where: { $0.name == name }) else { throw indicator.error("name", "indicator '\(name)' is declared twice") }
+            guard let direction = try indicator.choice("direction", Direction.self) else {
+                throw indicator.error(nil, "indicator '\(name)': missing key 'direction' (higher_is_worse or higher_is_better)")
+            }
+            let domain = try indicator.requiredString("domain")
+            guard domains.contains(where: { $0.name == domain }) else {
+                throw indicator.error("domain", "'\(domain)' is not a declared domain (\(domains.map(\.name).joined(separator: ", ")))")
+            }
+            let weight = try indicator.number("weight") ?? 1
+            guard weight >= 0 else { throw indicator.error("weight", "must be ≥ 0, not \(weight)") }
+            indicators.append(IndicatorSpec(name: name, source: try indicator.string("source") ?? name, direction: direction,
+                                            domain: domain, weight: weight, label: try indicator.string("label")))
+            try indicator.finish(known: ["name", "source", "direction", "domain", "weight", "label"])
+        }
+        guard !indicators.isEmpty else { throw table.error(nil, "no indicators: add at least one [[score.indicator]]") }
+        var robustness = RobustnessSpec()
+        if let robust = try table.table("robustness") {
+            if let draws = try robust.integer("draws") {
+                guard draws >= 0, draws <= 1_000_000 else { throw robust.error("draws", "must be between 0 and 1,000,000, not \(draws)") }
+                robustness.draws = draws
+            }
+            if let jitter = try robust.number("weight_jitter") {
+                guard jitter >= 0, jitter < 1 else { throw robust.error("weight_jitter", "must be at least 0 and below 1, not \(jitter)") }
+                robustness.weightJitter = jitter
+            }
+            if let seed = try robust.integer("seed") {
+                guard seed >= 0 else { throw robust.error("seed", "must be ≥ 0, not \(seed)") }
+                robustness.seed = UInt64(seed)
+            }
+            if let flag = try robust.bool("leave_one_out") { robustness.leaveOneOut = flag }
+            try robust.finish(known: ["draws", "weight_jitter", "seed", "leave_one_out"])
+        }
+        let spec = ScoringSpec(indicators: indicators, domains: domains,
+                               normalisation: try table.choice("normalisation", Normalisation.self) ?? .rank,
+                               domainTransform: try table.choice("domain_transform", DomainTransform.self) ?? .exponential,
+                               missing: try table.choice("missing", MissingPolicy.self) ?? .reweight,
+                               groupBy: try table.string("group_by"), robustness: robustness)
+        try table.finish(known: ["normalisation", "domain_transform", "missing", "group_by", "robustness", "domain", "indicator"])
+        do {
+            try spec.validate()
+        } catch {
+            throw table.error(nil, error.description)
+        }
+        return spec
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import GeoData
+import Scoring
+
+/// `reach score` and `reach explain`: read a ward table (GeoJSON or CSV, e.g. the output of `reach coverage`),
+/// join the study's extra columns, score every ward as the study file says (docs/scoring.md), and write the
+/// table back with the score properties added.
+public struct ScoreJob: Sendable {
+    /// The study file; nil uses the built-in default study (`DefaultStudy.text`).
+    public var study: String?
+    /// The ward table: GeoJSON (geometry kept) or CSV.
+    public var input: String
+    /// Where to write the scored table, `.geojson` or `.csv`; nil writes nothing (explain).
+    public var output: String?
+    /// The property holding ward codes; detected when nil (WD23CD, area_code...).
+    public var codeField: String?
+    public var workers: Int
+
+    public init(study: String?, input: String, output: String? = nil, codeField: String? = nil,
+                workers: Int = ParallelMap.workerCount) {
+        self.study = study
+        self.input = input
+        self.output = output
+        self.codeField = codeField
+        self.workers = workers
+    }
+
+    public struct JoinReport: Sendable {
+        public var file: String
+        public var properties: [String]
+        /// Wards that found a row.
+        public var matchedWards: Int
+        /// Rows whose code is no ward of the table (normal when joining a national file to a few wards).
+        public var unmatchedRows: Int
+    }
+
+    public struct Report: Sendable {
+        public var wards = 0
+        public var scored = 0
+        public var codeField = ""
+        public var joins: [JoinReport] = []
+        /// Indicators with a single value across wards (normalised to 0 everywhere).
+        public var constantIndicators: [String] = []
+        /// Per indicator, how many wards lack it, in study order (only those with any).
+        public var missing: [(indicator: String, wards: Int)] = []
+        public var policy: MissingPolicy = .reweight
+        public var draws = 0
+        public var timings: [(step: String, seconds: Double)] = []
+    }
+
+    /// A scored table, before writing: what `explain` reads.
+    public struct Scored: Sendable {
+        public var config: StudyConfig
+        public var spec: ScoringSpec
+        public var table: PropertyTable
+        public var codes: [String]
+        public var result: ScoreResult
+        public var report: Report
+
+        /// The explanation of the ward with this code.
+        public func explanation(of code: String) throws -> Explanation {
+            guard let index = codes.firstIndex(of: code) else {
+                let sample = codes.prefix(3).joined(separator: ", ")
+                throw DataError(file: table.source, "no ward with code '\(code)' among its \(codes.count) wards (codes look like \(sample))")
+            }
+            return Explanation(result, ward: index)
+        }
+    }
+
+    public func loadStudy() throws -> StudyConfig {
+        if let study { return try StudyConfig.load(path: study) }
+        return try StudyConfig.parse(text: DefaultStudy.text, file: "<default study>")
+    }
+
+    /// Reads, joins and scores; writes nothing.
+    public func score(progress: @Sendable (String) -> Void = { _ in }) throws -> Scored {
+        var clock = StepClock()
+        var report = Report()
+        let config = try loadStudy()
+        guard let spec = config.scoring else {
+            throw StudyConfigError(file: config.file, "the study has no [score] table: nothing to score")
+        }
+        if let output { try AtomicFile.checkWritable(output) }
+        progress("reading \(input)")
+        var table = try PropertyTable.read(path: input)
+        guard !table.rows.isEmpty else { throw DataError(file: input, "no wards in the table") }
+        let codeField = try self.codeField ?? ZoneLoader.detectCodeField(table.columns) ?? {
+            throw DataError(file: input, "cannot tell which column holds ward codes (columns: \(table.columns.prefix(12).joined(separator: ", "))); name it with --code-field")
+        }()
+        report.codeField = codeField
+        let codes = try Self.codes(table, field: codeField)
+        clock.lap("read table", into: &report.timings)
+        for join in config.joins {
+            report.joins.append(try Self.join(join, into: &table, codes: codes))
+        }
+        if !config.joins.isEmpty { clock.lap("join", into: &report.timings) }
+
+        let values = try spec.indicators.map { try Self.values(of: $0, in: table) }
+        var groups: [String]?
+        if let field = spec.groupBy {
+            groups = try table.rows.indices.map { i in
+                guard let value = table.rows[i][field]?.stringValue, !value.isEmpty else {
+                    throw DataError(file: input, location: "\(table.locations[i]) (ward \(codes[i]))", field: field,
+                                    "no value for the study's group_by property")
+                }
+                return value
+            }
+        }
+        progress("scoring \(codes.count) wards on \(spec.indicators.count) indicators in \(spec.domains.count) domains" +
+                 (spec.robustness.draws > 0 ? ", \(spec.robustness.draws) weight draws" : ""))
+        let result = try CompositeScore.compute(spec, table: IndicatorTable(codes: codes, groups: groups, values: values), workers: workers)
+        clock.lap("score", into: &report.timings)
+
+        report.wards = codes.count
+        report.scored = result.score.count { $0 != nil }
+        report.constantIndicators = result.constantIndicators
+        report.policy = spec.missing
+        report.draws = spec.robustness.draws
+        report.missing = spec.indicators.indices.compactMap { k in
+            let count = values[k].count { $0 == nil }
+            return count > 0 ? (spec.indicators[k].name, count) : nil
+        }
+        for i in table.rows.indices {
+            var row = table.rows[i]
+            for (key, value) in Self.properties(result, ward: i) { row[key] = value }
+            table.rows[i] = row
+        }
+        return Scored(config: config, spec: spec, table: table, codes: codes, result: result, report: report)
+    }
+
+    /// Scores and writes the output.
+    public func run(progress: @Sendable (String) -> Void = { _ in }) throws -> Report {
+        var scored = try score(progress: progress)
+        guard let output else { return scored.report }
+        var clock = StepClock()
+        progress("writing \(output)")
+        switch PropertyTable.Format(path: output) {
+        case .csv: try AtomicFile.write(scored.table.csv(), to: output)
+        case .geojson: try AtomicFile.write(try GeoJSONWriter().encode(scored.table.features), to: output)
+        }
+        clock.lap("write", into: &scored.report.timings)
+        return scored.report
+    }
+
+    /// The score properties of one ward, in the order docs/scoring.md gives.
+    static func properties(_ result: ScoreResult, ward i: Int) -> [(String, JSONValue)] {
+        func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
+        func integer(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
+        let spec = result.spec
+        var properties: [(String, JSONValue)] = []
+        for (d, domain) in spec.domains.enumerated() {
+            properties.append(("\(domain.name)_score", number(result.domainScores[d][i])))
+            if spec.transforms[d] == .exponential { properties.append(("\(domain.name)_score_exp", number(result.domainTransformed[d][i]))) }
+            properties.append(("\(domain.name)_rank", integer(result.domainRanks[d][i])))
+        }
+        properties.append(("connectivity_score", number(result.score[i])))
+        properties.append(("connectivity_rank", integer(result.rank[i])))
+        properties.append(("connectivity_decile", integer(result.decile[i])))
+        if let p05 = result.rankP05, let p95 = result.rankP95 {
+            properties.append(("connectivity_rank_p05", integer(p05[i])))
+            properties.append(("connectivity_rank_p95", integer(p95[i])))
+        }
+        if spec.robustness.leaveOneOut {
+            properties.append(("connectivity_rank_loo_min", integer(result.leaveOneOutMin(i))))
+            properties.append(("connectivity_rank_loo_max", integer(result.leaveOneOutMax(i))))
+        }
+        properties.append(("score_missing", .string(result.missingNote(i))))
+        return properties
+    }
+
+    /// Every row's code; a missing or repeated code is an error naming both rows.
+    static func codes(_ table: PropertyTable, field: String) throws -> [String] {
+        var first: [String: Int] = [:]
+        return try table.rows.indices.map { i in
+            guard let code = table.rows[i][field]?.stringValue, !code.isEmpty else {
+                throw DataError(file: table.source, location: table.locations[i], field: field, "no ward code")
+            }
+            if let earlier = first[code] {
+                throw DataError(file: table.source, location: table.locations[i], field: field,
+                                "ward code \(code) again (first at \(table.locations[earlier])): each ward must appear once")
+            }
+            first[code] = i
+            return code
+        }
+    }
+
+    /// A ward's value of an indicator: a number, a numeric string, or missing (absent, null, empty).
+    static func values(of indicator: IndicatorSpec, in table: PropertyTable) throws -> [Double?] {
+        let source = indicator.source
+        guard table.rows.contains(where: { $0[source] != nil }) else {
+            let close = table.columns.filter { $0.lowercased().contains(source.lowercased().prefix(4)) }.prefix(8)
+            throw DataError(file: table.source, field: source,
+                            "indicator '\(indicator.name)': no ward has this property" +
+                            (close.isEmpty ? "" : " (similar: \(close.joined(separator: ", ")))"))
+        }
+        return try table.rows.indices.map { i in
+            func bad(_ what: String) -> DataError {
+                DataError(file: table.source, location: table.locations[i], field: source,
+                          "indicator '\(indicator.name)': \(what) is not a number (leave it empty or null when missing)")
+            }
+            switch table.rows[i][source] ?? .null {
+            case .null: return nil
+            case .number(let number):
+                guard number.value.isFinite else { throw bad("\(number.value)") }
+                return number.value
+            case .string(let text):
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { return nil }
+                guard let number = JSONNumber(literal: trimmed) ?? Double(trimmed).map(JSONNumber.init), number.value.isFinite else {
+                    throw bad("'\(text)'")
+                }
+                return number.value
+            case .bool(let flag): throw bad("\(flag)")
+            case .array, .object: throw bad("a JSON \(table.rows[i][source].map { if case .array = $0 { "array" } else { "object" } } ?? "value")")
+            }
+        }
+    }
+
+    /// Adds a join's columns to the wards that have a row; errors name the file and line.
+    static func join(_ join: JoinSpec, into table: inout PropertyTable, codes: [String]) throws -> JoinReport {
+        let csv = try CSVTable(bytes: try FileBytes.read(path: join.file), source: join.file)
+        let keyColumn = try csv.requiredColumn(join.key)
+        let mapping: [(column: Int, property: String)] = try (join.columns ?? csv.header.filter { $0 != csv.header[keyColumn] }.map { ($0, $0) })
+            .map { column, property in (try csv.requiredColumn(column), property) }
+        let wardIndex = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
+        for (_, property) in mapping where table.rows.contains(where: { $0[property] != nil }) {
+            throw DataError(file: join.file, field: property,
+                            "the joined column would replace the wards' own property '\(property)'; give it another name with columns = { ... = \"new_name\" }")
+        }
+        var seen: [String: Int] = [:]
+        var unmatched = 0
+        try csv.forEachRow { row in
+            let code = row.string(keyColumn).trimmingCharacters(in: .whitespaces)
+            if let earlier = seen[code] {
+                throw DataError(file: join.file, location: "line \(row.line)", field: join.key,
+                                "ward code \(code) again (first on line \(earlier)): a join needs one row per ward")
+            }
+            seen[code] = row.line
+            guard let i = wardIndex[code] else { unmatched += 1; return }
+            var properties = table.rows[i]
+            for (column, property) in mapping {
+                let text = column < row.count ? row.string(column) : ""
+                properties[property] = text.isEmpty ? .null : JSONNumber(literal: text).map(JSONValue.number) ?? .string(text)
+            }
+            table.rows[i] = properties
+        }
+        for (_, property) in mapping where !table.columns.contains(property) { table.columns.append(property) }
+        return JoinReport(file: join.file, properties: mapping.map(\.property),
+                          matchedWards: codes.count { seen[$0] != nil }, unmatchedRows: unmatched)
+    }
+}
