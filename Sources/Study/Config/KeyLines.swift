@@ -6,6 +6,8 @@
 /// tables. Arrays of tables are numbered from 1: `score.indicator[2].name`.
 struct KeyLines {
     private(set) var lines: [String: Int] = [:]
+    /// Position of each key of a one-line inline table within it, so `{ b = 1, a = 2 }` keeps its order.
+    private(set) var inlineOrder: [String: Int] = [:]
 
     init(text: String) {
         var current = ""
@@ -44,9 +46,11 @@ struct KeyLines {
                 lines[path] = number
                 let value = code[code.index(after: equals)...].trimmingWhitespace()
                 if value.hasPrefix("{") {
-                    for inner in value.dropFirst().split(separator: ",") {
+                    for (position, inner) in value.dropFirst().split(separator: ",").enumerated() {
                         if let innerEquals = KeyLines.assignment(Substring(inner)) {
-                            lines["\(path).\(KeyLines.normalise(inner[..<innerEquals]))"] = number
+                            let innerPath = "\(path).\(KeyLines.normalise(inner[..<innerEquals]))"
+                            lines[innerPath] = number
+                            inlineOrder[innerPath] = position
                         }
                     }
                 }
@@ -67,6 +71,9 @@ struct KeyLines {
             path = path[..<cut]
         }
     }
+
+    /// A sort key giving keys their order in the file: line, then place within an inline table.
+    func order(of path: String) -> (Int, Int) { (line(of: path) ?? 0, inlineOrder[path] ?? 0) }
 
     /// The position of a key's `=` outside quotes, if the line is an assignment.
     private static func assignment(_ code: Substring) -> Substring.Index? {

@@ -50,7 +50,10 @@ public struct StudyConfig: Sendable {
             let path = relative.hasPrefix("/") || folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
             var columns: [(String, String)]?
             if let map = try table.table("columns") {
-                columns = try map.entries.keys.sorted { (map.lines.line(of: map.keyPath($0)) ?? 0, $0) < (map.lines.line(of: map.keyPath($1)) ?? 0, $1) }
+                columns = try map.entries.keys.sorted { a, b in
+                    let (lineA, placeA) = map.lines.order(of: map.keyPath(a)), (lineB, placeB) = map.lines.order(of: map.keyPath(b))
+                    return (lineA, placeA, a) < (lineB, placeB, b)
+                }
                     .map { column throws(StudyConfigError) in (column, try map.requiredString(column)) }
             }
             joins.append(JoinSpec(file: path, key: try table.requiredString("key"), columns: columns))

@@ -1,0 +1,141 @@
+import Foundation
+import GeoData
+import Testing
+@testable import Study
+
+@Suite struct ScoreJobTests {
+    func write(_ text: String, _ name: String, in folder: URL) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func study(joins: String = "", indicators: String, extra: String = "") -> String {
+        """
+        [score]
+        \(extra)
+        [score.robustness]
+        draws = 0
+
+        [[score.domain]]
+        name = "services"
+
+        \(indicators)
+        \(joins)
+        """
+    }
+
+    /// Trafford's 21 wards of 2017 scored on the IoD 2019 Barriers to Housing and Services score, joined from
+    /// its CSV. With one indicator in one exponential domain, the connectivity rank is the rank of the raw score:
+    /// `sort -t, -k7 -nr` of the CSV puts Bucklow-St Martins (20.1) first, Bowdon (19.9) second, St Mary's
+    /// (18.5) third and Timperley (7.7) last; the first has X = 100.
+    @Test func traffordWardsWithAJoinedIndicator() throws {
+        let folder = try temporaryFolder()
+        let fixtures = packageRoot.appendingPathComponent("fixtures/trafford").path
+        let studyPath = try write(study(joins: """
+            [[join]]
+            file = "\(fixtures)/ward_2017_imd2019_barriers_housing_services.csv"
+            key = "area_code"
+            columns = { value = "barriers_score" }
+            """, indicators: """
+            [[score.indicator]]
+            name = "barriers"
+            source = "barriers_score"
+            direction = "higher_is_worse"
+            domain = "services"
+            """), "study.toml", in: folder)
+        let output = folder.appendingPathComponent("scored.geojson").path
+        let report = try ScoreJob(study: studyPath, input: "\(fixtures)/wards_2017.geojson", output: output).run()
+        #expect(report.wards == 21 && report.scored == 21 && report.codeField == "area_code")
+        #expect(report.joins.first?.matchedWards == 21 && report.joins.first?.unmatchedRows == 0)
+        let features = try readBack(output)
+        #expect(features.allSatisfy { $0["geometry"] is [String: Any] }) // boundaries kept
+        let wards = features.compactMap { $0["properties"] as? [String: Any] }
+        func ward(_ code: String) -> [String: Any] { wards.first { $0["area_code"] as? String == code } ?? [:] }
+        #expect(ward("E05000824")["connectivity_rank"] as? Double == 1)
+        #expect(abs((ward("E05000824")["connectivity_score"] as? Double ?? 0) - 100) < 1e-9)
+        #expect(ward("E05000821")["connectivity_rank"] as? Double == 2)
+        #expect(ward("E05000834")["connectivity_rank"] as? Double == 3)
+        #expect(ward("E05000837")["connectivity_rank"] as? Double == 21)
+        #expect(ward("E05000837")["connectivity_decile"] as? Double == 10)
+        #expect(ward("E05000824")["barriers_score"] as? Double == 20.1) // joined as a number
+        #expect(ward("E05000824")["score_missing"] as? String == "none")
+        // Rerunning gives the same bytes.
+        let first = try Data(contentsOf: URL(fileURLWithPath: output))
+        _ = try ScoreJob(study: studyPath, input: "\(fixtures)/wards_2017.geojson", output: output).run()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == first)
+    }
+
+    let indicator = """
+        [[score.indicator]]
+        name = "walk"
+        source = "walk_min"
+        direction = "higher_is_worse"
+        domain = "services"
+        """
+
+    /// CSV in, CSV out: input columns as they were, score columns after, nulls empty. One ward lacks the value:
+    /// under `reweight` it has no domain left, so no score, and says why.
+    @Test func csvRoundTrip() throws {
+        let folder = try temporaryFolder()
+        let table = try write("code,name,walk_min\nE1,\"North, upper\",12.5\nE2,South,\nE3,East,03\n", "t.csv", in: folder)
+        let output = folder.appendingPathComponent("out.csv").path
+        let job = ScoreJob(study: try write(study(indicators: indicator, extra: "normalisation = \"minmax\"\ndomain_transform = \"linear\""), "s.toml", in: folder),
+                           input: table, output: output)
+        let report = try job.run()
+        #expect(report.scored == 2 && report.missing.first?.wards == 1)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text == """
+            code,name,walk_min,services_score,services_rank,connectivity_score,connectivity_rank,connectivity_decile,connectivity_rank_loo_min,connectivity_rank_loo_max,score_missing
+            E1,"North, upper",12.5,1,1,1,1,1,,,none
+            E2,South,,,,,,,,,reweight: walk
+            E3,East,03,0,2,0,2,6,,,none
+
+            """)
+    }
+
+    func expectDataError(_ message: String, _ body: () throws -> Void) {
+        do {
+            try body()
+            Issue.record("no error; expected: \(message)")
+        } catch {
+            #expect("\(error)".contains(message), "\(error)")
+        }
+    }
+
+    @Test func badInputIsNamed() throws {
+        let folder = try temporaryFolder()
+        let studyPath = try write(study(indicators: indicator), "s.toml", in: folder)
+        let notNumber = try write("code,walk_min\nE1,12\nE2,n/a\n", "a.csv", in: folder)
+        expectDataError("a.csv: line 3: field 'walk_min': indicator 'walk': 'n/a' is not a number") {
+            _ = try ScoreJob(study: studyPath, input: notNumber).score()
+        }
+        let duplicate = try write("code,walk_min\nE1,12\nE1,13\n", "b.csv", in: folder)
+        expectDataError("b.csv: line 3: field 'code': ward code E1 again (first at line 2)") {
+            _ = try ScoreJob(study: studyPath, input: duplicate).score()
+        }
+        let misspelt = try write("code,walk_mins\nE1,12\n", "c.csv", in: folder)
+        expectDataError("c.csv: field 'walk_min': indicator 'walk': no ward has this property (similar: walk_mins)") {
+            _ = try ScoreJob(study: studyPath, input: misspelt).score()
+        }
+        let joinFile = try write("area_code,value\nE1,3\nE1,4\n", "j.csv", in: folder)
+        let joining = try write(study(joins: "[[join]]\nfile = \"j.csv\"\nkey = \"area_code\"\ncolumns = { value = \"walk_min\" }",
+                                      indicators: indicator), "joining.toml", in: folder)
+        let table = try write("code,other\nE1,1\n", "d.csv", in: folder)
+        expectDataError("j.csv: line 3: field 'area_code': ward code E1 again (first on line 2)") {
+            _ = try ScoreJob(study: joining, input: table).score()
+        }
+        let clash = try write("code,walk_min\nE1,1\n", "e.csv", in: folder)
+        expectDataError("the joined column would replace the wards' own property 'walk_min'") {
+            _ = try ScoreJob(study: joining, input: clash).score()
+        }
+        let grouped = try write(study(indicators: indicator, extra: "group_by = \"lad\""), "g.toml", in: folder)
+        let noGroup = try write("code,lad,walk_min\nE1,L1,3\nE2,,4\n", "f.csv", in: folder)
+        expectDataError("f.csv: line 3 (ward E2): field 'lad': no value for the study's group_by property") {
+            _ = try ScoreJob(study: grouped, input: noGroup).score()
+        }
+        expectDataError("no ward with code 'E9' among its 2 wards") {
+            _ = try ScoreJob(study: studyPath, input: try write("code,walk_min\nE1,1\nE2,2\n", "h.csv", in: folder)).score().explanation(of: "E9")
+        }
+    }
+}
