@@ -70,6 +70,11 @@ public struct StudyConfig: Sendable {
     }
 
     private static func decodeScore(_ table: ConfigTable) throws(StudyConfigError) -> ScoringSpec {
+        // The method keys first: they come first in a study file, so errors come in file order.
+        let normalisation = try table.choice("normalisation", Normalisation.self) ?? .rank
+        let domainTransform = try table.choice("domain_transform", DomainTransform.self) ?? .exponential
+        let missing = try table.choice("missing", MissingPolicy.self) ?? .reweight
+        let groupBy = try table.string("group_by")
         var domains: [DomainSpec] = []
         for domain in try table.tables("domain") {
             let name = try domain.requiredString("name")
@@ -118,10 +123,8 @@ public struct StudyConfig: Sendable {
             try robust.finish(known: ["draws", "weight_jitter", "seed", "leave_one_out"])
         }
         let spec = ScoringSpec(indicators: indicators, domains: domains,
-                               normalisation: try table.choice("normalisation", Normalisation.self) ?? .rank,
-                               domainTransform: try table.choice("domain_transform", DomainTransform.self) ?? .exponential,
-                               missing: try table.choice("missing", MissingPolicy.self) ?? .reweight,
-                               groupBy: try table.string("group_by"), robustness: robustness)
+                               normalisation: normalisation, domainTransform: domainTransform, missing: missing,
+                               groupBy: groupBy, robustness: robustness)
         try table.finish(known: ["normalisation", "domain_transform", "missing", "group_by", "robustness", "domain", "indicator"])
         do {
             try spec.validate()
