@@ -31,6 +31,10 @@ public struct DistanceJob: Sendable {
     public var output: String
     public var originsOutput: String?
     public var precision: Int
+    /// Whether to add cumulative-opportunity measures (services within each threshold, averaged over origins).
+    public var opportunities: Bool
+    /// Gravity decay β per minute (network modes) and per kilometre (straight line); nil for no gravity measure.
+    public var gravityBeta: Double?
 
     /// Services counted within a threshold of a zone's typical origin stop at this many (the JTS origin indicator).
     public static let countCap = 10
@@ -40,7 +44,7 @@ public struct DistanceJob: Sendable {
                 origins: String? = nil, originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil,
                 osm: String? = nil, modes: [DistanceMode]? = nil, minutes: [Double] = [15, 30], metres: [Double] = [800, 2000],
                 profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, minIslandNodes: Int = 40, output: String,
-                originsOutput: String? = nil, precision: Int = 6) {
+                originsOutput: String? = nil, precision: Int = 6, opportunities: Bool = false, gravityBeta: Double? = nil) {
         self.zones = zones
         self.zoneOptions = zoneOptions
         self.services = services
@@ -60,7 +64,17 @@ public struct DistanceJob: Sendable {
         self.output = output
         self.originsOutput = originsOutput
         self.precision = precision
+        self.opportunities = opportunities
+        self.gravityBeta = gravityBeta
     }
+
+    /// The accessibility measures of a mode: thresholds in its unit, β per that unit (metres for straight line).
+    func access(_ mode: DistanceMode) -> OpportunityAccess {
+        OpportunityAccess(thresholds: opportunities ? thresholds(mode) : [],
+                          beta: gravityBeta.map { mode == .straight ? $0 / 1000 : $0 })
+    }
+
+    var wantsAccess: Bool { opportunities || gravityBeta != nil }
 
     public struct Report: Sendable {
         public var zoneCount = 0
@@ -81,6 +95,14 @@ public struct DistanceJob: Sendable {
     struct OriginValues {
         var values: [[[Double?]]]
         var snapMetres: [TravelMode: [Double?]]
+        /// `access[c][m][o]`: origin o's cumulative counts and gravity for category c by mode m; nil when the
+        /// origin is not on the network. Empty unless --opportunities or --gravity-beta.
+        var access: [[[OriginAccess?]]] = []
+    }
+
+    struct OriginAccess: Sendable {
+        var counts: [Int]
+        var gravity: Double?
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
@@ -152,8 +174,15 @@ public struct DistanceJob: Sendable {
             clock.lap("network search", into: &report.timings)
         }
 
+        var originValues = OriginValues(values: values, snapMetres: snapMetres)
+        if wantsAccess {
+            progress("cumulative opportunities and gravity from \(originSet.points.count) origins")
+            originValues.access = try accessMeasures(origins: originSet.points, names: names,
+                                                     straightIndexes: straightIndexes, network: networkContext)
+            clock.lap("opportunities", into: &report.timings)
+        }
+
         // Per zone: aggregates, and counts from the typical origin.
-        let originValues = OriginValues(values: values, snapMetres: snapMetres)
         let zoneResults = try aggregate(layer: layer, origins: originSet, values: originValues, names: names,
                                         straightIndexes: straightIndexes, network: networkContext)
         report.zonesWithWarnings = zoneResults.filter { !$0.warnings.isEmpty }.count + layer.zones.filter { !$0.warnings.isEmpty }.count
@@ -170,6 +199,42 @@ public struct DistanceJob: Sendable {
         }
         clock.lap("write", into: &report.timings)
         return report
+    }
+
+    // MARK: Cumulative opportunities and gravity
+
+    /// Every origin's measures: straight line from the k-d tree of each category, network modes from one bounded
+    /// forward search per origin and mode (to `OpportunityAccess.searchLimit`), on all cores.
+    func accessMeasures(origins: [XY], names: [String], straightIndexes: [PointIndex],
+                        network: NetworkContext?) throws -> [[[OriginAccess?]]] {
+        let modes = self.modes
+        let job = self
+        let perOrigin: [[[OriginAccess?]]] = try ParallelMap.map(Array(origins.indices), worker: { network?.makeSearches() }) { searches, slice in
+            var searches = searches
+            return slice.map { o in
+                var timesByMode: [TravelMode: [[Double?]]] = [:]
+                let networkLimit = modes.filter { $0 != .straight }.map { job.access($0).searchLimit }.max() ?? 0
+                if let network, searches != nil, networkLimit > 0 {
+                    timesByMode = network.timesFrom(origins[o], limitMinutes: networkLimit, searches: &searches!)
+                }
+                return names.indices.map { c in
+                    modes.map { mode -> OriginAccess? in
+                        let access = job.access(mode)
+                        if mode == .straight {
+                            var costs: [Double?] = []
+                            straightIndexes[c].forEach(within: access.searchLimit, of: origins[o]) { _, metres in costs.append(metres) }
+                            let (counts, gravity) = access.measure(costs: costs)
+                            return OriginAccess(counts: counts, gravity: gravity)
+                        }
+                        guard let times = timesByMode[mode.travelMode!] else { return nil }
+                        let (counts, gravity) = access.measure(costs: times[c])
+                        return OriginAccess(counts: counts, gravity: gravity)
+                    }
+                }
+            }
+        }
+        // Reorder to [category][mode][origin].
+        return names.indices.map { c in modes.indices.map { m in perOrigin.map { $0[c][m] } } }
     }
 
     // MARK: Origins
@@ -264,6 +329,10 @@ public struct DistanceJob: Sendable {
                             }
                             result.properties.append(("\(prefix)_count_within_\(DistanceJob.label(t))", zone.geometry == nil ? .null : count))
                         }
+                        if !values.access.isEmpty {
+                            result.properties += job.accessProperties(prefix: prefix, mode: mode, measures: values.access[c][m],
+                                                                      own: own, weights: origins.weights, hasGeometry: zone.geometry != nil)
+                        }
                         if mode != .straight {
                             result.properties.append(("\(prefix)_unreachable", zone.geometry == nil ? .null : .number(Double(unreachable))))
                             unreachableMax = max(unreachableMax, unreachable)
@@ -287,6 +356,33 @@ public struct DistanceJob: Sendable {
                 return result
             }
         }
+    }
+
+    /// Weighted means over the zone's origins that have measures: `{prefix}_opportunities_within_{t}_mean` and
+    /// `{prefix}_gravity_beta_{β}_mean` (β per minute, or per km for straight line).
+    func accessProperties(prefix: String, mode: DistanceMode, measures: [OriginAccess?], own: [Int], weights: [Double],
+                          hasGeometry: Bool) -> [(key: String, value: JSONValue)] {
+        let access = access(mode)
+        var sums = [Double](repeating: 0, count: access.thresholds.count)
+        var gravity = 0.0, weight = 0.0, count = 0
+        let useWeights = own.contains { weights[$0] > 0 }
+        for o in own {
+            guard let measure = measures[o] else { continue }
+            let w = useWeights ? weights[o] : 1
+            for t in sums.indices { sums[t] += w * Double(measure.counts[t]) }
+            gravity += w * (measure.gravity ?? 0)
+            weight += w
+            count += 1
+        }
+        func mean(_ sum: Double) -> JSONValue { !hasGeometry || count == 0 || weight == 0 ? .null : .number((sum / weight * 1000).rounded() / 1000) }
+        var properties: [(key: String, value: JSONValue)] = []
+        for (t, threshold) in access.thresholds.enumerated() {
+            properties.append(("\(prefix)_opportunities_within_\(DistanceJob.label(threshold))_mean", mean(sums[t])))
+        }
+        if let beta = gravityBeta {
+            properties.append(("\(prefix)_gravity_beta_\(DistanceJob.label(beta))_mean", mean(gravity)))
+        }
+        return properties
     }
 
     // MARK: Origins table

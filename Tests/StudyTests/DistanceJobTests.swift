@@ -83,6 +83,38 @@ struct DistanceJobTests {
     /// With island pruning off (0), the island origin snaps to the island and reaches nothing; with it at 3 nodes
     /// (the grid has 20 walk nodes, the island 2) the island is not snapped to and the origin, 2 km from the grid,
     /// is unsnapped.
+    /// Cumulative opportunities and gravity (β = 1 per km) on the straightLineByHand layout, by hand:
+    /// o0 (weight 10): gp 400 m and √(1800² + 400²) = 1843.9 m, school 565.7 m; o1 (weight 30): gp 800 and 1000 m,
+    /// school 400 m; o2 (zone B): gp 1400 and 400 m, school 1000 m.
+    /// A, gp within 500: (10·1 + 30·0)/40 = 0.25; within 800: 1. Gravity: o0 e^−0.4 + e^−1.8439 = 0.82852, o1 e^−0.8 +
+    /// e^−1 = 0.81721, mean (10·0.82852 + 30·0.81721)/40 = 0.82004 → 0.82. School: (10 e^−0.5657 + 30 e^−0.4)/40 = 0.645.
+    /// B: gp e^−1.4 + e^−0.4 = 0.917, school e^−1 = 0.368.
+    @Test func opportunitiesAndGravityByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "name,kind,easting,northing\ngp west,GP,400100,300500\ngp east,GP,401900,300500\nschool,School,400500,300500\n"
+            .write(to: folder.appendingPathComponent("services.csv"), atomically: true, encoding: .utf8)
+        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        let job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("services.csv").path], categoryField: "kind",
+                              origins: folder.appendingPathComponent("origins.csv").path, weightField: "population",
+                              metres: [500, 800], output: output, opportunities: true, gravityBeta: 1)
+        _ = try job.run()
+        let zones = try properties(output)
+        let a = zones["A"], b = zones["B"]
+        #expect(number(a, "gp_straight_opportunities_within_500_mean") == 0.25)
+        #expect(number(a, "gp_straight_opportunities_within_800_mean") == 1)
+        #expect(number(a, "gp_straight_gravity_beta_1_mean") == 0.82)
+        #expect(number(a, "school_straight_gravity_beta_1_mean") == 0.645)
+        #expect(number(b, "gp_straight_opportunities_within_500_mean") == 1)
+        #expect(number(b, "gp_straight_gravity_beta_1_mean") == 0.917)
+        #expect(number(b, "school_straight_gravity_beta_1_mean") == 0.368)
+    }
+
     @Test(arguments: [0, 3]) func networkOnTheGridFixture(minIslandNodes: Int) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -100,9 +132,13 @@ struct DistanceJobTests {
                               origins: folder.appendingPathComponent("origins.csv").path,
                               osm: packageRoot.appendingPathComponent("fixtures/osm/grid.osm.pbf").path,
                               modes: [.network(.walk)], minutes: [5], minIslandNodes: minIslandNodes, output: output,
-                              originsOutput: folder.appendingPathComponent("origins-out.csv").path)
+                              originsOutput: folder.appendingPathComponent("origins-out.csv").path, opportunities: true, gravityBeta: 0.1)
         _ = try job.run()
         let zone = try properties(output)["ALL"]
+        // Opportunities and gravity (β = 0.1/min): the first origin has the pharmacy at 4.5178 min, e^(−0.45178) =
+        // 0.63650; the island origin, when snapped, reaches nothing (0); the unsnapped one is left out.
+        #expect(number(zone, "pharmacy_walk_opportunities_within_5_mean") == (minIslandNodes == 0 ? 0.5 : 1))
+        #expect(number(zone, "pharmacy_walk_gravity_beta_0.1_mean") == (minIslandNodes == 0 ? 0.318 : 0.636))
         #expect(number(zone, "pharmacy_walk_mean") == 4.52)
         #expect(number(zone, "pharmacy_walk_unreachable") == 2)
         #expect(number(zone, "pharmacy_walk_within_5_pct") == 100)

@@ -18,6 +18,10 @@ struct Distance: ParsableCommand {
           {c}_{m}_within_{t}_pct             weighted % of origins within t (metres or minutes)
           {c}_{m}_count_within_{t}           services within t of the ward's typical origin (up to 10)
           {c}_{m}_unreachable                origins that reach no {c} by m (network modes)
+        With --opportunities and --gravity-beta B (the DfT connectivity metric's two accessibility measures):
+          {c}_{m}_opportunities_within_{t}_mean   weighted mean number of {c} within t of each origin
+          {c}_{m}_gravity_beta_{B}_mean           weighted mean of Σ e^(−B t) over the {c} reachable (t in minutes,
+                                                  or km for straight line; terms below 0.001 left out)
           origins_count, origins_weight, origins_unreachable, reach_warning
 
         Examples:
@@ -57,6 +61,13 @@ struct Distance: ParsableCommand {
     @Option(help: ArgumentHelp("Thresholds for straight line, metres, comma-separated.", valueName: "LIST"))
     var metres: String = "800,2000"
 
+    @Flag(help: "Add cumulative opportunities: the mean number of services within each threshold of an origin.")
+    var opportunities = false
+
+    @Option(name: .customLong("gravity-beta"),
+            help: ArgumentHelp("Add gravity accessibility Σ e^(−β t), β per minute (per km for straight line), e.g. 0.1.", valueName: "BETA"))
+    var gravityBeta: Double?
+
     @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
     var walkKmh: Double = 4.8
 
@@ -90,6 +101,7 @@ struct Distance: ParsableCommand {
         _ = try Self.numbers(metres, flag: "--metres")
         _ = try parsedProfile()
         guard minIslandNodes >= 0 else { throw ValidationError("--min-island-nodes must be 0 or more") }
+        if let gravityBeta, !(gravityBeta > 0 && gravityBeta.isFinite) { throw ValidationError("--gravity-beta must be a positive number") }
         guard maxSnapMetres > 0, maxSnapMetres.isFinite else { throw ValidationError("--max-snap-metres must be a positive number") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
         if (xField == nil) != (yField == nil) { throw ValidationError("give both --x-field and --y-field, or neither") }
@@ -148,7 +160,7 @@ struct Distance: ParsableCommand {
             weightField: origin.weightField, osm: osm, modes: try parsedModes(),
             minutes: try Self.numbers(minutes, flag: "--minutes"), metres: try Self.numbers(metres, flag: "--metres"),
             profile: try parsedProfile(), maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes, output: output, originsOutput: originsOutput,
-            precision: precision)
+            precision: precision, opportunities: opportunities, gravityBeta: gravityBeta)
         let common = self.common
         let report = try job.run { common.progress($0) }
         if !report.originsOutsideZones.isEmpty {

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Accessibility as the DfT's connectivity metric measures it, from one origin: cumulative opportunities (how
+/// many services lie within each cost threshold) and gravity, Σ_j e^(−β c_j) over services j at cost c_j, so a
+/// service next door counts 1 and one far away almost nothing. Costs are minutes on the road network or metres in
+/// a straight line; `beta` is per the same unit.
+public struct OpportunityAccess: Sendable, Equatable {
+    /// Cost thresholds, ascending (minutes or metres).
+    public var thresholds: [Double]
+    /// Decay per cost unit; nil for no gravity measure.
+    public var beta: Double?
+
+    /// Gravity terms below this (e^(−β c) < 10⁻³) are left out, so a search can stop at `gravityCutoff`.
+    public static let negligibleTerm = 1e-3
+
+    public init(thresholds: [Double], beta: Double? = nil) {
+        self.thresholds = thresholds.sorted()
+        self.beta = beta
+    }
+
+    /// The cost beyond which gravity terms are negligible: ln(1000)/β.
+    public var gravityCutoff: Double? { beta.map { -log(Self.negligibleTerm) / $0 } }
+
+    /// How far a search from the origin must reach to compute every measure.
+    public var searchLimit: Double { max(thresholds.last ?? 0, gravityCutoff ?? 0) }
+
+    /// Measures of one origin, from the costs to each service it can reach (unreached services omitted or nil).
+    public func measure<S: Sequence>(costs: S) -> (counts: [Int], gravity: Double?) where S.Element == Double? {
+        var counts = [Int](repeating: 0, count: thresholds.count)
+        var gravity = 0.0
+        let cutoff = gravityCutoff ?? 0
+        for case let cost? in costs {
+            for (t, threshold) in thresholds.enumerated() where cost <= threshold { counts[t] += 1 }
+            if let beta, cost <= cutoff { gravity += exp(-beta * cost) }
+        }
+        return (counts, beta == nil ? nil : gravity)
+    }
+}
