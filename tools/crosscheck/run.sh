@@ -4,16 +4,23 @@
 # area_km2 in EPSG:27700, validity, written-geometry area, RFC 7946 winding and precision, reach_warning.
 # Then `reach distance` and `reach nearest` against geopandas and networkx (tools/crosscheck/distance.py), `reach
 # coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py), `reach departures` against gtfs-kit
-# (tools/crosscheck/departures.py). Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN).
-# Last line: 'N passed, M failed' over all four.
+# (tools/crosscheck/departures.py), `reach score` against numpy/scipy (tools/crosscheck/scoring.py: a hand example
+# and three studies on a synthetic table of the 7,681 wards). Builds debug reach if .build/debug/reach is missing
+# (or uses REACH_BIN). Last line: 'N passed, M failed' over all five.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck,
-#      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute)
+#      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute),
+#      CROSSCHECK_ONLY=scoring (only scoring.py)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 DATA=${REACH_DATA:-../shared/data}
 OUT=${CROSSCHECK_TMP:-/tmp/reach-crosscheck}
+ONLY=${CROSSCHECK_ONLY:-}
+case $ONLY in
+    "" | transit | scoring) ;;
+    *) echo "crosscheck: CROSSCHECK_ONLY=$ONLY: expected transit or scoring (or unset for everything)" >&2; exit 2 ;;
+esac
 
 if [[ -n "${REACH_BIN:-}" ]]; then
     REACH=$REACH_BIN
@@ -28,11 +35,14 @@ fi
 
 PY=$(tools/python-env.sh)
 mkdir -p "$OUT"
-rm -f "$OUT"/{wards,distance,coverage,departures}.log
+rm -f "$OUT"/{wards,distance,coverage,departures,scoring}.log
 wards_status=0
 distance_status=0
+coverage_status=0
+departures_status=0
+scoring_status=0
 
-if [[ ${CROSSCHECK_ONLY:-} != transit ]]; then # the wards and distance checkers (not indented: a long block)
+if [[ -z $ONLY ]]; then # the wards and distance checkers (not indented: a long block)
 cases=()
 skipped=()
 run_reach() { # run_reach NAME INPUT: runs reach; a failure is reported and left for wards.py to count
@@ -170,8 +180,9 @@ set +e
     tee "$OUT/distance.log"
 distance_status=${PIPESTATUS[0]}
 set -e
-fi # CROSSCHECK_ONLY
+fi # CROSSCHECK_ONLY (wards, distance)
 
+if [[ -z $ONLY || $ONLY == transit ]]; then # the transit checkers (not indented: a long block)
 # `reach coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py): Trafford wards 2017 with bus,
 # rail and Metrolink stops and 738 output areas by population; Cheshire West and Chester 2023 wards with NaPTAN
 # 061Stops.csv (no origins: ward point on surface); Newport 2023 wards with the Newport bus GTFS (departures per
@@ -283,10 +294,66 @@ coverage_status=${PIPESTATUS[0]}
     tee "$OUT/departures.log"
 departures_status=${PIPESTATUS[0]}
 set -e
+fi # CROSSCHECK_ONLY (transit)
+
+if [[ -z $ONLY || $ONLY == scoring ]]; then # the scoring checker (not indented: a long block)
+# `reach score` against numpy/scipy (tools/crosscheck/scoring.py, scoring_oracle.py: docs/scoring.md): the hand
+# example of scoring_oracle.py (3 wards, tools/crosscheck/studies/hand.*), then, when the shared data is present,
+# the three studies of tools/crosscheck/studies/ on a synthetic indicator table of all 7,681 English wards of 2013
+# (make_ward_table.py, written once into $OUT/scoring/wards.csv; the ward codes are in WD13CD). reach and the
+# oracle both write CSV into $OUT/scoring/NAME/ (reach.csv, oracle.csv).
+SOUT="$OUT/scoring"
+STUDIES=tools/crosscheck/studies
+mkdir -p "$SOUT"
+scases=()
+sskipped=()
+run_score() { # run_score NAME STUDY TABLE: reach and the oracle on one study; status and stderr kept
+    local name=$1 study=$2 table=$3 dir="$SOUT/$1"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    echo "crosscheck: $REACH score --study $study --in $table --code-field WD13CD --out $dir/reach.csv" >&2
+    local t0=$SECONDS
+    set +e
+    "$REACH" score --study "$study" --in "$table" --code-field WD13CD --out "$dir/reach.csv" 2>"$dir/stderr"
+    echo $? >"$dir/status"
+    set -e
+    if [[ $(cat "$dir/status") != 0 ]]; then
+        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
+        tail -n 20 "$dir/stderr" >&2
+    fi
+    echo "crosscheck: $name took $((SECONDS - t0))s (reach)" >&2
+    t0=$SECONDS
+    if ! "$PY" tools/crosscheck/scoring_oracle.py --study "$study" --in "$table" --code-field WD13CD \
+        --out "$dir/oracle.csv" 2>"$dir/oracle.stderr"; then
+        echo "crosscheck: the scoring oracle failed on $name; its stderr:" >&2
+        tail -n 20 "$dir/oracle.stderr" >&2
+    fi
+    echo "crosscheck: $name took $((SECONDS - t0))s (oracle)" >&2
+    scases+=(--case "$name" "$dir")
+}
+run_score scoring-hand "$STUDIES/hand.toml" "$STUDIES/hand.csv"
+if [[ -d "$DATA/uk-geojson/wards_by_lad" ]]; then
+    "$PY" tools/crosscheck/make_ward_table.py "$SOUT/wards.csv" --wards "$DATA/uk-geojson/wards_by_lad" >&2
+    run_score scoring-rank-exp-reweight "$STUDIES/rank_exp_reweight.toml" "$SOUT/wards.csv"
+    run_score scoring-zscore-linear-impute "$STUDIES/zscore_linear_impute.toml" "$SOUT/wards.csv"
+    run_score scoring-minmax-null "$STUDIES/minmax_null.toml" "$SOUT/wards.csv"
+else
+    echo "crosscheck: SKIP scoring-rank-exp-reweight, scoring-zscore-linear-impute, scoring-minmax-null:" \
+        "$DATA/uk-geojson/wards_by_lad not found (shared data absent; the synthetic table needs the ward codes)" >&2
+    sskipped+=(--skipped scoring-rank-exp-reweight --skipped scoring-zscore-linear-impute
+        --skipped scoring-minmax-null)
+fi
+
+set +e
+"$PY" tools/crosscheck/scoring.py check --data "$DATA" --tmp "$SOUT" "${scases[@]}" "${sskipped[@]}" |
+    tee "$OUT/scoring.log"
+scoring_status=${PIPESTATUS[0]}
+set -e
+fi # CROSSCHECK_ONLY (scoring)
 
 # One total over all checkers, as the last line.
 logs=()
-for log in wards distance coverage departures; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
+for log in wards distance coverage departures scoring; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
 "$PY" - "${logs[@]}" <<'PYEOF'
 import re, sys
 p = f = s = 0
@@ -301,4 +368,5 @@ for path in sys.argv[1:]:
 print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "")
       + " (crosscheck total: " + " + ".join(x.rsplit("/", 1)[-1].replace(".log", ".py") for x in sys.argv[1:]) + ")")
 PYEOF
-[[ $wards_status == 0 && $distance_status == 0 && $coverage_status == 0 && $departures_status == 0 ]]
+[[ $wards_status == 0 && $distance_status == 0 && $coverage_status == 0 && $departures_status == 0 &&
+    $scoring_status == 0 ]]

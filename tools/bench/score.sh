@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmarks `reach score` (docs/scoring.md) on all 7,681 English wards of 2013 against the numpy/scipy
+# implementation of the same spec (tools/bench/score_peers.py scipy = tools/crosscheck/scoring_oracle.py: rankdata,
+# ndtri, vectorised Monte Carlo). Study: tools/crosscheck/studies/rank_exp_reweight.toml (rank -> normal,
+# exponential domains, missing values reweighted, ranks within local authorities, 1,000 Monte Carlo draws, leave
+# one out; 9 indicators in 3 domains). Table: tools/crosscheck/make_ward_table.py's synthetic indicators for the
+# real ward codes (fixed seed, 2 % missing), generated once and cached in BENCH_TMP.
+# Each tool runs under /usr/bin/time -v (REACH_RUNS, default 3; PEER_RUNS, default 1); the bench prints median wall
+# seconds, peak RSS, each tool's `timings:` steps and the ratio, checks the goal (reach median < 2 s), then
+# compares the two outputs with tools/crosscheck/scoring.py's checks (floats to 1e-9, ranks identical): exit 1 if
+# they disagree (a missed goal is reported, not an error).
+# Builds reach in release (`swift build -c release --product reach`) only if .build/release/reach is missing, unless
+# REACH_BIN is set. Run from the repo root:  tools/bench/score.sh
+# Env: REACH_BIN=path/to/reach, REACH_RUNS=3, PEER_RUNS=1, SEED=20190926, STUDY=path/to/study.toml,
+#      REACH_DATA=../shared/data, BENCH_TMP=/tmp/reach-bench-score, GOAL=2 (seconds)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+DATA=${REACH_DATA:-../shared/data}
+WARDS="$DATA/uk-geojson/wards_by_lad"
+REACH_RUNS=${REACH_RUNS:-3}
+PEER_RUNS=${PEER_RUNS:-1}
+SEED=${SEED:-20190926}
+STUDY=${STUDY:-tools/crosscheck/studies/rank_exp_reweight.toml}
+TMP=${BENCH_TMP:-/tmp/reach-bench-score}
+GOAL=${GOAL:-2}
+
+[[ -d "$WARDS" ]] || { echo "bench/score: $WARDS not found (the all-England wards from shared data)" >&2; exit 1; }
+nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
+[[ "$nfiles" -eq 326 ]] || { echo "bench/score: expected 326 files in $WARDS, found $nfiles" >&2; exit 1; }
+[[ -f "$STUDY" ]] || { echo "bench/score: study $STUDY not found" >&2; exit 1; }
+
+if [[ ! -x /usr/bin/time ]]; then
+    echo "bench/score: installing Debian package 'time' for /usr/bin/time" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
+        { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
+fi
+if [[ -n "${REACH_BIN:-}" ]]; then
+    REACH=$REACH_BIN
+else
+    REACH=.build/release/reach
+    if [[ ! -x "$REACH" ]]; then
+        echo "bench/score: $REACH missing; swift build -c release --product reach" >&2
+        swift build -c release --product reach >&2
+    fi
+fi
+[[ -x "$REACH" ]] || { echo "bench/score: reach binary $REACH not found or not executable" >&2; exit 1; }
+if ! "$REACH" score --help 2>&1 | grep -q -- --study; then # an older binary prints the top-level help
+    echo "bench/score: $REACH has no score subcommand (an older build?): rebuild with" \
+        "swift build -c release --product reach, or set REACH_BIN" >&2
+    exit 1
+fi
+
+PY=$(tools/python-env.sh)
+mkdir -p "$TMP"
+TABLE="$TMP/wards-$SEED.csv"
+if [[ ! -s "$TABLE" ]]; then
+    "$PY" tools/crosscheck/make_ward_table.py "$TABLE" --wards "$WARDS" --seed "$SEED" >&2
+fi
+# Same page cache for both tools: read the inputs once before timing.
+cat "$TABLE" "$STUDY" >/dev/null
+
+run() { # run NAME RUNS CMD...: timed runs; "seconds maxrss_kib" appended to $TMP/NAME.time, output in NAME.run<i>.log
+    local name=$1 n=$2
+    shift 2
+    rm -f "$TMP/$name.time" "$TMP/$name".run*.log
+    for i in $(seq 1 "$n"); do
+        echo "bench/score: $name run $i/$n" >&2
+        if ! /usr/bin/time -v -o "$TMP/$name.timev" "$@" >"$TMP/$name.run$i.log" 2>&1; then
+            echo "bench/score: $name failed; its output:" >&2
+            tail -n 30 "$TMP/$name.run$i.log" >&2
+            exit 1
+        fi
+        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:12.34" and "Maximum resident set size (kbytes): N"
+        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
+                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$TMP/$name.timev" >>"$TMP/$name.time"
+    done
+}
+
+run reach "$REACH_RUNS" "$REACH" score --study "$STUDY" --in "$TABLE" --code-field WD13CD --out "$TMP/reach.csv"
+run scipy "$PEER_RUNS" "$PY" tools/bench/score_peers.py scipy --study "$STUDY" --in "$TABLE" --code-field WD13CD \
+    --out "$TMP/scipy.csv"
+
+"$PY" tools/bench/score_peers.py summary --tmp "$TMP" --study "$STUDY" --table "$TABLE" --goal "$GOAL"
