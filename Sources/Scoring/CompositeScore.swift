@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A whole score: per-ward domain scores, overall score, ranks, deciles and rank intervals, with everything an
 /// explanation needs. Arrays are in spec order (indicators, domains) and ward order; nil where there is no value.
 public struct ScoreResult: Sendable {
@@ -141,14 +143,26 @@ public enum CompositeScore {
             // Nearest-rank percentiles: the ⌈qT⌉-th smallest of a ward's T ranks, in integers to avoid rounding.
             let low = (5 * draws + 99) / 100 - 1
             let high = (95 * draws + 99) / 100 - 1
-            var p05 = [Int?](repeating: nil, count: n)
-            var p95 = [Int?](repeating: nil, count: n)
-            for i in 0..<n where score[i] != nil {
-                let sorted = drawnRanks[i * draws..<(i + 1) * draws].sorted()
-                if sorted[0] == 0 { continue }
-                p05[i] = Int(sorted[low])
-                p95[i] = Int(sorted[high])
+            // Each ward's ranks sorted on its own; wards split over the workers.
+            let bounds = (0...max(1, workers)).map { n * $0 / max(1, workers) }
+            let scoredWards = score.map { $0 != nil }
+            let slices = [[(Int?, Int?)]](unsafeUninitializedCapacity: bounds.count - 1) { buffer, count in
+                let shared = SharedSlices(buffer: buffer)
+                DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { w in
+                    var part: [(Int?, Int?)] = []
+                    var scratch = [UInt32](repeating: 0, count: draws)
+                    for i in bounds[w]..<bounds[w + 1] {
+                        guard scoredWards[i] else { part.append((nil, nil)); continue }
+                        for t in 0..<draws { scratch[t] = drawnRanks[i * draws + t] }
+                        scratch.sort()
+                        part.append(scratch[0] == 0 ? (nil, nil) : (Int(scratch[low]), Int(scratch[high])))
+                    }
+                    (shared.buffer.baseAddress! + w).initialize(to: part)
+                }
+                count = bounds.count - 1
             }
+            let p05 = slices.flatMap { $0.map(\.0) }
+            let p95 = slices.flatMap { $0.map(\.1) }
             rankP05 = p05
             rankP95 = p95
         }
@@ -170,4 +184,9 @@ public enum CompositeScore {
                            score: score, rank: rank, decile: decile, groupSizes: groupSizes, rankP05: rankP05,
                            rankP95: rankP95, leaveOneOutRanks: leaveOneOut)
     }
+}
+
+/// The per-worker result slots of the percentile pass; each worker initialises only its own.
+private struct SharedSlices: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<[(Int?, Int?)]>
 }

@@ -48,29 +48,47 @@ public struct RankWorkspace: Sendable {
     private mutating func radixSort(count m: Int) {
         guard m > 1 else { return }
         let mask = UInt64((1 << RankWorkspace.digitBits) - 1)
-        var shift: UInt64 = 0
-        while shift < 64 {
-            for b in counts.indices { counts[b] = 0 }
-            for j in 0..<m { counts[Int((keys[j] >> shift) & mask)] += 1 }
-            // A digit every key shares (the exponent bits, often) needs no pass.
-            if counts[Int((keys[0] >> shift) & mask)] != m {
-                var total = 0
-                for b in counts.indices {
-                    let c = counts[b]
-                    counts[b] = total
-                    total += c
+        // Raw buffers: this loop is the Monte Carlo pass's hot spot, and array uniqueness checks cost a third.
+        var swapped = false
+        keys.withUnsafeMutableBufferPointer { keysA in
+        keysSpare.withUnsafeMutableBufferPointer { keysB in
+        order.withUnsafeMutableBufferPointer { orderA in
+        orderSpare.withUnsafeMutableBufferPointer { orderB in
+        counts.withUnsafeMutableBufferPointer { counts in
+            var source = (keysA.baseAddress!, orderA.baseAddress!)
+            var target = (keysB.baseAddress!, orderB.baseAddress!)
+            var shift: UInt64 = 0
+            while shift < 64 {
+                counts.update(repeating: 0)
+                for j in 0..<m { counts[Int((source.0[j] >> shift) & mask)] += 1 }
+                // A digit every key shares (the exponent bits, often) needs no pass.
+                if counts[Int((source.0[0] >> shift) & mask)] != m {
+                    var total = 0
+                    for b in 0..<counts.count {
+                        let c = counts[b]
+                        counts[b] = total
+                        total += c
+                    }
+                    for j in 0..<m {
+                        let digit = Int((source.0[j] >> shift) & mask)
+                        let slot = counts[digit]
+                        counts[digit] = slot + 1
+                        target.0[slot] = source.0[j]
+                        target.1[slot] = source.1[j]
+                    }
+                    swap(&source, &target)
+                    swapped.toggle()
                 }
-                for j in 0..<m {
-                    let digit = Int((keys[j] >> shift) & mask)
-                    let slot = counts[digit]
-                    counts[digit] = slot + 1
-                    keysSpare[slot] = keys[j]
-                    orderSpare[slot] = order[j]
-                }
-                swap(&keys, &keysSpare)
-                swap(&order, &orderSpare)
+                shift += UInt64(RankWorkspace.digitBits)
             }
-            shift += UInt64(RankWorkspace.digitBits)
+        }
+        }
+        }
+        }
+        }
+        if swapped {
+            swap(&keys, &keysSpare)
+            swap(&order, &orderSpare)
         }
     }
 

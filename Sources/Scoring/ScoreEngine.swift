@@ -23,6 +23,10 @@ struct ScoreEngine: Sendable {
         var numerator: [Double]
         var denominator: [Double]
         var averageRank: [Double]
+        /// Per domain, X for every possible average rank (a multiple of 1/2) among m wards, and that m: the
+        /// count of wards with a domain score does not change between draws, so each log is taken once.
+        var exponential: [[Double]]
+        var exponentialCount: [Int]
 
         init(wardCount n: Int, domainCount: Int) {
             domainScore = [Double](repeating: .nan, count: n * domainCount)
@@ -31,6 +35,8 @@ struct ScoreEngine: Sendable {
             numerator = score
             denominator = score
             averageRank = score
+            exponential = [[Double]](repeating: [], count: domainCount)
+            exponentialCount = [Int](repeating: -1, count: domainCount)
         }
     }
 
@@ -49,21 +55,30 @@ struct ScoreEngine: Sendable {
                     for i in 0..<n { ws.domainScore[base + i] = .nan; ws.transformed[base + i] = .nan }
                     continue
                 }
-                for i in 0..<n { ws.numerator[i] = 0; ws.denominator[i] = 0 }
-                for k in members[d] {
-                    let omega = w[k] / total
-                    if omega == 0 { continue }
-                    let column = k * n
-                    for i in 0..<n {
-                        let value = z[column + i]
-                        if !value.isNaN {
-                            ws.numerator[i] += omega * value
-                            ws.denominator[i] += omega
+                ws.numerator.withUnsafeMutableBufferPointer { numerator in
+                    ws.denominator.withUnsafeMutableBufferPointer { denominator in
+                        numerator.update(repeating: 0)
+                        denominator.update(repeating: 0)
+                        for k in members[d] {
+                            let omega = w[k] / total
+                            if omega == 0 { continue }
+                            let column = k * n
+                            for i in 0..<n {
+                                let value = z[column + i]
+                                if !value.isNaN {
+                                    numerator[i] += omega * value
+                                    denominator[i] += omega
+                                }
+                            }
+                        }
+                        ws.domainScore.withUnsafeMutableBufferPointer { domainScore in
+                            scored.withUnsafeBufferPointer { scored in
+                                for i in 0..<n {
+                                    domainScore[base + i] = scored[i] && denominator[i] > 0 ? numerator[i] / denominator[i] : .nan
+                                }
+                            }
                         }
                     }
-                }
-                for i in 0..<n {
-                    ws.domainScore[base + i] = scored[i] && ws.denominator[i] > 0 ? ws.numerator[i] / ws.denominator[i] : .nan
                 }
                 switch transforms[d] {
                 case .linear:
@@ -74,10 +89,15 @@ struct ScoreEngine: Sendable {
                             ws.ranking.averageRanks(UnsafeBufferPointer(rebasing: scores[base..<base + n]), into: ranks)
                         }
                     }
-                    let count = Double(m)
+                    if ws.exponentialCount[d] != m {
+                        let count = Double(m)
+                        ws.exponential[d] = (0...2 * m).map { ExponentialTransform.value(scaledRank: Double($0) / 2 / count) }
+                        ws.exponentialCount[d] = m
+                    }
                     for i in 0..<n {
                         let rank = ws.averageRank[i]
-                        ws.transformed[base + i] = rank.isNaN ? .nan : ExponentialTransform.value(scaledRank: rank / count)
+                        // Average ranks are whole or half numbers, so 2 × rank indexes the table exactly.
+                        ws.transformed[base + i] = rank.isNaN ? .nan : ws.exponential[d][Int(2 * rank)]
                     }
                 }
             }
