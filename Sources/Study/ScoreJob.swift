@@ -206,14 +206,33 @@ public struct ScoreJob: Sendable {
             case .string(let text):
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { return nil }
-                guard let number = JSONNumber(literal: trimmed) ?? Double(trimmed).map(JSONNumber.init), number.value.isFinite else {
-                    throw bad("'\(text)'")
-                }
-                return number.value
+                guard let value = Self.decimal(trimmed) else { throw bad("'\(text)'") }
+                return value
             case .bool(let flag): throw bad("\(flag)")
             case .array, .object: throw bad("a JSON \(table.rows[i][source].map { if case .array = $0 { "array" } else { "object" } } ?? "value")")
             }
         }
+    }
+
+    /// A decimal number as spreadsheets write them: optional sign, digits with an optional point, optional
+    /// exponent (`12`, `-0.5`, `.5`, `3.`, `1e-3`, `+7`). Not `0x10`, `nan` or `inf`, which `Double(_:)` accepts.
+    static func decimal(_ text: String) -> Double? {
+        var digits = 0, index = text.utf8.startIndex
+        let bytes = text.utf8
+        func skipDigits() { while index < bytes.endIndex, (0x30...0x39).contains(bytes[index]) { digits += 1; index = bytes.index(after: index) } }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index = bytes.index(after: index) }
+        skipDigits()
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") { index = bytes.index(after: index); skipDigits() }
+        guard digits > 0 else { return nil }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index = bytes.index(after: index)
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index = bytes.index(after: index) }
+            digits = 0
+            skipDigits()
+            guard digits > 0 else { return nil }
+        }
+        guard index == bytes.endIndex, let value = Double(text), value.isFinite else { return nil }
+        return value
     }
 
     /// Adds a join's columns to the wards that have a row; errors name the file and line.

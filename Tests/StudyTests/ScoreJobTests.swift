@@ -103,6 +103,13 @@ import Testing
         }
     }
 
+    @Test func decimalsAsSpreadsheetsWriteThem() {
+        for (text, value) in [("12", 12.0), ("-0.5", -0.5), (".5", 0.5), ("3.", 3), ("1e-3", 0.001), ("+7", 7), ("2.5E2", 250)] {
+            #expect(ScoreJob.decimal(text) == value, "\(text)")
+        }
+        for text in ["0x10", "nan", "inf", "-", ".", "1e", "1,5", "12 m"] { #expect(ScoreJob.decimal(text) == nil, "\(text)") }
+    }
+
     @Test func badInputIsNamed() throws {
         let folder = try temporaryFolder()
         let studyPath = try write(study(indicators: indicator), "s.toml", in: folder)
