@@ -28,14 +28,19 @@ struct DistanceJobTests {
         (properties?[key] as? NSNumber)?.doubleValue
     }
 
-    @Test func straightLineByHand() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Zone A is x 400000–401000, zone B x 401000–402000, both y 300000–301000 (EPSG:27700).
+    /// Two 1 km zones side by side (A x 400000–401000, B 401000–402000, y 300000–301000, EPSG:27700) and three
+    /// services: GP west (400100, 300500), GP east (401900, 300500), a school (400500, 300500).
+    func writeTwoZones(in folder: URL) throws {
         try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
             .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
         try "name,kind,easting,northing\ngp west,GP,400100,300500\ngp east,GP,401900,300500\nschool,School,400500,300500\n"
             .write(to: folder.appendingPathComponent("services.csv"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func straightLineByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try writeTwoZones(in: folder)
         // o0 (400100, 300100) weight 10 in A: gp 400, school √(400² + 400²) = 565.685
         // o1 (400900, 300500) weight 30 in A: gp min(800, 1000) = 800, school 400
         // o2 (401500, 300500) weight 5 in B: gp min(1400, 400) = 400, school 1000
@@ -92,10 +97,7 @@ struct DistanceJobTests {
     @Test func opportunitiesAndGravityByHand() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
-            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
-        try "name,kind,easting,northing\ngp west,GP,400100,300500\ngp east,GP,401900,300500\nschool,School,400500,300500\n"
-            .write(to: folder.appendingPathComponent("services.csv"), atomically: true, encoding: .utf8)
+        try writeTwoZones(in: folder)
         try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
             .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out.geojson").path
