@@ -35,11 +35,9 @@ TOL=0.1
 nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
 [[ "$nfiles" -eq 326 ]] || { echo "bench/coverage: expected 326 files in $WARDS, found $nfiles" >&2; exit 1; }
 
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench/coverage: installing Debian package 'time' for /usr/bin/time" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
-        { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
-fi
+BENCH_TAG=bench/coverage
+. tools/bench/lib.sh
+bench_require_time
 if [[ $PEERS_ONLY == 1 ]]; then
     REACH=
 elif [[ -n "${REACH_BIN:-}" ]]; then
@@ -67,22 +65,7 @@ fi
 # Same page cache for both tools: read every input once before timing.
 cat "$WARDS"/*.json "$NAPTAN" >/dev/null
 
-run() { # run NAME RUNS CMD...: timed runs; "seconds maxrss_kib" appended to $TMP/NAME.time, output in NAME.run<i>.log
-    local name=$1 n=$2
-    shift 2
-    rm -f "$TMP/$name.time" "$TMP/$name".run*.log
-    for i in $(seq 1 "$n"); do
-        echo "bench/coverage: $name run $i/$n" >&2
-        if ! /usr/bin/time -v -o "$TMP/$name.timev" "$@" >"$TMP/$name.run$i.log" 2>&1; then
-            echo "bench/coverage: $name failed; its output:" >&2
-            tail -n 30 "$TMP/$name.run$i.log" >&2
-            exit 1
-        fi
-        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:12.34" and "Maximum resident set size (kbytes): N"
-        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
-                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$TMP/$name.timev" >>"$TMP/$name.time"
-    done
-}
+run() { bench_timed "$@"; } # run NAME RUNS CMD... (tools/bench/lib.sh)
 
 if [[ -n "$REACH" ]]; then
     run reach "$REACH_RUNS" "$REACH" coverage --wards "$WARDS" --naptan "$NAPTAN" --out "$TMP/reach.geojson"

@@ -29,11 +29,9 @@ for s in "${SECTIONS[@]}"; do
     [[ $s == straight || $s == pbf || $s == network ]] || { echo "bench/distance: unknown section '$s' (straight, pbf, network)" >&2; exit 2; }
 done
 
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench/distance: installing Debian package 'time' for /usr/bin/time" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
-        { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
-fi
+BENCH_TAG=bench/distance
+. tools/bench/lib.sh
+bench_require_time
 if [[ -n "${REACH_BIN:-}" ]]; then
     REACH=$REACH_BIN
 else

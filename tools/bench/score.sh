@@ -30,11 +30,9 @@ nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
 [[ "$nfiles" -eq 326 ]] || { echo "bench/score: expected 326 files in $WARDS, found $nfiles" >&2; exit 1; }
 [[ -f "$STUDY" ]] || { echo "bench/score: study $STUDY not found" >&2; exit 1; }
 
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench/score: installing Debian package 'time' for /usr/bin/time" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
-        { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
-fi
+BENCH_TAG=bench/score
+. tools/bench/lib.sh
+bench_require_time
 if [[ -n "${REACH_BIN:-}" ]]; then
     REACH=$REACH_BIN
 else
@@ -60,22 +58,7 @@ fi
 # Same page cache for both tools: read the inputs once before timing.
 cat "$TABLE" "$STUDY" >/dev/null
 
-run() { # run NAME RUNS CMD...: timed runs; "seconds maxrss_kib" appended to $TMP/NAME.time, output in NAME.run<i>.log
-    local name=$1 n=$2
-    shift 2
-    rm -f "$TMP/$name.time" "$TMP/$name".run*.log
-    for i in $(seq 1 "$n"); do
-        echo "bench/score: $name run $i/$n" >&2
-        if ! /usr/bin/time -v -o "$TMP/$name.timev" "$@" >"$TMP/$name.run$i.log" 2>&1; then
-            echo "bench/score: $name failed; its output:" >&2
-            tail -n 30 "$TMP/$name.run$i.log" >&2
-            exit 1
-        fi
-        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:12.34" and "Maximum resident set size (kbytes): N"
-        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
-                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$TMP/$name.timev" >>"$TMP/$name.time"
-    done
-}
+run() { bench_timed "$@"; } # run NAME RUNS CMD... (tools/bench/lib.sh)
 
 run reach "$REACH_RUNS" "$REACH" score --study "$STUDY" --in "$TABLE" --code-field WD13CD --out "$TMP/reach.csv"
 run scipy "$PEER_RUNS" "$PY" tools/bench/score_peers.py scipy --study "$STUDY" --in "$TABLE" --code-field WD13CD \

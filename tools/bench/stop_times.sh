@@ -29,11 +29,9 @@ PEERS_ONLY=${PEERS_ONLY:-0}
 SOURCE="$DATA/gtfs/newport-20240305-bus_gtfs.zip"
 [[ -f "$SOURCE" ]] || { echo "bench/stop_times: $SOURCE not found (shared data absent)" >&2; exit 1; }
 
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench/stop_times: installing Debian package 'time' for /usr/bin/time" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
-        { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
-fi
+BENCH_TAG=bench/stop_times
+. tools/bench/lib.sh
+bench_require_time
 if [[ $PEERS_ONLY == 1 ]]; then
     REACH=
 elif [[ -n "${REACH_BIN:-}" ]]; then

@@ -24,11 +24,9 @@ if [[ "$nfiles" -ne 326 ]]; then
     exit 1
 fi
 
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench/wards: installing Debian package 'time' for /usr/bin/time" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
-        { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
-fi
+BENCH_TAG=bench/wards
+. tools/bench/lib.sh
+bench_require_time
 
 if [[ -n "${REACH_BIN:-}" ]]; then
     REACH=$REACH_BIN
