@@ -47,19 +47,11 @@ mkdir -p "$TMP"
 SECTIONS_JSON="$TMP/sections.json"
 echo '{}' >"$SECTIONS_JSON"
 
-run() { # run NAME CMD...: RUNS timed runs; "seconds maxrss_kib" appended to $TMP/NAME.time, output in NAME.run<i>.log
+run() { # run NAME CMD...: RUNS timed runs (SLOW_RUNS for the synthetic pandana case), tools/bench/lib.sh
     local name=$1 n=$RUNS
     shift
     [[ $name == *synthetic-pandana* ]] && n=$SLOW_RUNS
-    rm -f "$TMP/$name.time" "$TMP/$name".run*.log
-    for i in $(seq 1 "$n"); do
-        echo "bench/distance: $name run $i/$n" >&2
-        if ! /usr/bin/time -f '%e %M' -a -o "$TMP/$name.time" "$@" >"$TMP/$name.run$i.log" 2>&1; then
-            echo "bench/distance: $name failed; its output:" >&2
-            tail -n 30 "$TMP/$name.run$i.log" >&2
-            exit 1
-        fi
-    done
+    bench_timed "$name" "$n" "$@"
 }
 
 section() { # section KEY TITLE BASELINE ROW...   ROW = "name|label|step;step"

@@ -55,22 +55,7 @@ ROWS=$(cat "$TMP/feed.rows")
 # Same page cache for every tool: read the inputs once before timing.
 cat "$FEED"/*.txt "$ZIP" >/dev/null
 
-run() { # run NAME CMD...: RUNS timed runs; "seconds maxrss_kib" appended to $TMP/NAME.time, output in NAME.run<i>.log
-    local name=$1
-    shift
-    rm -f "$TMP/$name.time" "$TMP/$name".run*.log
-    for i in $(seq 1 "$RUNS"); do
-        echo "bench/stop_times: $name run $i/$RUNS" >&2
-        if ! /usr/bin/time -v -o "$TMP/$name.timev" "$@" >"$TMP/$name.run$i.log" 2>&1; then
-            echo "bench/stop_times: $name failed; its output:" >&2
-            tail -n 30 "$TMP/$name.run$i.log" >&2
-            exit 1
-        fi
-        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:12.34" and "Maximum resident set size (kbytes): N"
-        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
-                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$TMP/$name.timev" >>"$TMP/$name.time"
-    done
-}
+run() { local name=$1; shift; bench_timed "$name" "$RUNS" "$@"; } # run NAME CMD...: RUNS timed runs (tools/bench/lib.sh)
 
 names=()
 if [[ -n "$REACH" ]]; then
