@@ -24,6 +24,11 @@ public struct ByteKeyIndex: Sendable {
         String(decoding: arena[offsets[id]..<offsets[id + 1]], as: UTF8.self)
     }
 
+    /// Calls `body` with the bytes of key `id`, without making a `String`.
+    public func withKey<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[offsets[id]..<offsets[id + 1]])) }
+    }
+
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
         // FNV-1a, 64-bit.

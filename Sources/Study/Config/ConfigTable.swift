@@ -137,6 +137,22 @@ struct ConfigTable: Sendable {
         return table
     }
 
+    /// A string or an array of strings (`ofcom = "a.csv"` or `ofcom = ["a.csv", "b.csv"]`), empty when absent.
+    func strings(_ key: String) throws(StudyConfigError) -> [String] {
+        guard let value = value(key) else { return [] }
+        switch value {
+        case .string(let text): return [text]
+        case .array(let items):
+            var texts: [String] = []
+            for (index, item) in items.enumerated() {
+                guard case .string(let text) = item else { throw error("\(key)[\(index + 1)]", "expected a string, found \(item.typeName)") }
+                texts.append(text)
+            }
+            return texts
+        default: throw error(key, "expected a string or an array of strings, found \(value.typeName)")
+        }
+    }
+
     /// An array of tables (`[[key]]`), empty when absent.
     func tables(_ key: String) throws(StudyConfigError) -> [ConfigTable] {
         guard let value = value(key) else { return [] }

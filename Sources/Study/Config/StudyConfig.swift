@@ -1,4 +1,5 @@
 import Foundation
+import GeoData
 import Scoring
 
 /// Extra ward columns from a CSV keyed by ward code (an IMD score, the share of households without a car).
@@ -22,6 +23,25 @@ public struct JoinSpec: Sendable, Equatable {
     }
 }
 
+/// The study's broadband inputs (`[broadband]`, docs/broadband.md): Ofcom files, how to place their records, and
+/// an explicit column map. Paths are resolved against the study file's folder.
+public struct BroadbandSpec: Sendable, Equatable {
+    public var ofcom: [String] = []
+    /// A postcode directory (ONSPD style), or output areas: one of the two.
+    public var postcodes: String?
+    public var postcodeField: String?
+    public var xField: String?
+    public var yField: String?
+    /// CRS of the directory's coordinates (detected from the column names when nil).
+    public var postcodesCRS: String?
+    public var outputAreas: String?
+    public var outputAreaField: String?
+    /// Role (`BroadbandLayout.roles`) → header name.
+    public var columns: [String: String] = [:]
+
+    public init() {}
+}
+
 /// A study file (TOML): the score's indicators, domains and method, and the extra columns to join
 /// (docs/scoring.md, "The study file"). Every key is validated; errors name the file, key and line.
 public struct StudyConfig: Sendable {
@@ -29,6 +49,7 @@ public struct StudyConfig: Sendable {
     public var file: String
     public var scoring: ScoringSpec?
     public var joins: [JoinSpec]
+    public var broadband: BroadbandSpec?
 
     /// Reads and validates a study file.
     public static func load(path: String) throws -> StudyConfig {
@@ -46,8 +67,7 @@ public struct StudyConfig: Sendable {
         if let table = try root.table("score") { scoring = try decodeScore(table) }
         var joins: [JoinSpec] = []
         for table in try root.tables("join") {
-            let relative = try table.requiredString("file")
-            let path = relative.hasPrefix("/") || folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
+            let path = resolve(try table.requiredString("file"), folder: folder)
             var columns: [(String, String)]?
             if let map = try table.table("columns") {
                 columns = try map.entries.keys.sorted { a, b in
@@ -59,8 +79,43 @@ public struct StudyConfig: Sendable {
             joins.append(JoinSpec(file: path, key: try table.requiredString("key"), columns: columns))
             try table.finish(known: ["file", "key", "columns"])
         }
-        try root.finish(known: ["score", "join"])
-        return StudyConfig(file: file, scoring: scoring, joins: joins)
+        var broadband: BroadbandSpec?
+        if let table = try root.table("broadband") { broadband = try decodeBroadband(table, folder: folder) }
+        try root.finish(known: ["score", "join", "broadband"])
+        return StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband)
+    }
+
+    /// A path as written in the study, relative to the study file's folder.
+    static func resolve(_ path: String, folder: String) -> String {
+        path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+    }
+
+    private static func decodeBroadband(_ table: ConfigTable, folder: String) throws(StudyConfigError) -> BroadbandSpec {
+        var spec = BroadbandSpec()
+        spec.ofcom = try table.strings("ofcom").map { resolve($0, folder: folder) }
+        guard !spec.ofcom.isEmpty else { throw table.error(nil, "missing key 'ofcom' (the Ofcom Connected Nations files)") }
+        spec.postcodes = try table.string("postcodes").map { resolve($0, folder: folder) }
+        spec.postcodeField = try table.string("postcode_field")
+        spec.xField = try table.string("x_field")
+        spec.yField = try table.string("y_field")
+        spec.postcodesCRS = try table.string("postcodes_crs")
+        spec.outputAreas = try table.string("output_areas").map { resolve($0, folder: folder) }
+        spec.outputAreaField = try table.string("output_area_field")
+        if (spec.postcodes == nil) == (spec.outputAreas == nil) {
+            throw table.error(spec.postcodes == nil ? nil : "output_areas", "give exactly one of 'postcodes' (a postcode directory) and 'output_areas'")
+        }
+        if (spec.xField == nil) != (spec.yField == nil) { throw table.error(spec.xField == nil ? "y_field" : "x_field", "give both x_field and y_field, or neither") }
+        if let map = try table.table("columns") {
+            for role in map.entries.keys.sorted(by: { (map.lines.line(of: map.keyPath($0)) ?? 0, $0) < (map.lines.line(of: map.keyPath($1)) ?? 0, $1) }) {
+                guard BroadbandLayout.roles.contains(role) else {
+                    throw map.error(role, "unknown role (roles: \(BroadbandLayout.roles.joined(separator: ", ")))")
+                }
+                spec.columns[role] = try map.requiredString(role)
+            }
+        }
+        try table.finish(known: ["ofcom", "postcodes", "postcode_field", "x_field", "y_field", "postcodes_crs", "output_areas",
+                                 "output_area_field", "columns"])
+        return spec
     }
 
     /// Names become property names: a letter, then letters, digits and _.
