@@ -5,12 +5,14 @@
 # Then `reach distance` and `reach nearest` against geopandas and networkx (tools/crosscheck/distance.py), `reach
 # coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py), `reach departures` against gtfs-kit
 # (tools/crosscheck/departures.py), `reach score` against numpy/scipy (tools/crosscheck/scoring.py: a hand example
-# and three studies on a synthetic table of the 7,681 wards). Builds debug reach if .build/debug/reach is missing
-# (or uses REACH_BIN). Last line: 'N passed, M failed' over all five.
+# and three studies on a synthetic table of the 7,681 wards), `reach broadband` against pandas/geopandas with exact
+# fractions (tools/crosscheck/broadband.py: a hand-made case, Trafford with the real Ofcom 2016 files, the made-up
+# output-area fixture, a national sample of the 2022 layout). Builds debug reach if .build/debug/reach is missing
+# (or uses REACH_BIN). Last line: 'N passed, M failed' over all six.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck,
 #      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute),
-#      CROSSCHECK_ONLY=scoring (only scoring.py)
+#      CROSSCHECK_ONLY=scoring (only scoring.py), CROSSCHECK_ONLY=broadband (only broadband.py)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -18,8 +20,9 @@ DATA=${REACH_DATA:-../shared/data}
 OUT=${CROSSCHECK_TMP:-/tmp/reach-crosscheck}
 ONLY=${CROSSCHECK_ONLY:-}
 case $ONLY in
-    "" | transit | scoring) ;;
-    *) echo "crosscheck: CROSSCHECK_ONLY=$ONLY: expected transit or scoring (or unset for everything)" >&2; exit 2 ;;
+    "" | transit | scoring | broadband) ;;
+    *) echo "crosscheck: CROSSCHECK_ONLY=$ONLY: expected transit, scoring or broadband (or unset for everything)" >&2
+        exit 2 ;;
 esac
 
 if [[ -n "${REACH_BIN:-}" ]]; then
@@ -35,12 +38,13 @@ fi
 
 PY=$(tools/python-env.sh)
 mkdir -p "$OUT"
-rm -f "$OUT"/{wards,distance,coverage,departures,scoring}.log
+rm -f "$OUT"/{wards,distance,coverage,departures,scoring,broadband}.log
 wards_status=0
 distance_status=0
 coverage_status=0
 departures_status=0
 scoring_status=0
+broadband_status=0
 
 if [[ -z $ONLY ]]; then # the wards and distance checkers (not indented: a long block)
 cases=()
@@ -351,9 +355,84 @@ scoring_status=${PIPESTATUS[0]}
 set -e
 fi # CROSSCHECK_ONLY (scoring)
 
+if [[ -z $ONLY || $ONLY == broadband ]]; then # the broadband checker (not indented: a long block)
+# `reach broadband` against pandas/geopandas in exact fractions (tools/crosscheck/broadband.py: docs/broadband.md):
+# the hand-made case (broadband.py prepare writes $OUT/broadband/handmade/), Trafford's 2023 wards with its postcode
+# directory and the real Ofcom 2016 M and WA files, the made-up output-area fixture (fixtures/broadband/) on
+# Trafford's 2017 wards, and a national sample of tools/bench/make_postcodes.py (50,000 points, 2022 layout,
+# written once into $OUT/broadband/national/) over all 7,681 wards of 2013. Each case's reach arguments are kept in
+# $OUT/broadband/NAME/args: the checker runs its oracle on the same arguments.
+BOUT="$OUT/broadband"
+mkdir -p "$BOUT"
+bcases=()
+bskipped=()
+run_broadband() { # run_broadband NAME OUTFILE ARGS...: reach writes $BOUT/NAME/OUTFILE and unmatched.csv
+    local name=$1 outfile=$2 dir="$BOUT/$1"
+    shift 2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    printf '%s\n' "$@" --unmatched-out "$dir/unmatched.csv" --out "$dir/$outfile" >"$dir/args"
+    echo "crosscheck: $REACH broadband $* --unmatched-out $dir/unmatched.csv --out $dir/$outfile" >&2
+    local t0=$SECONDS
+    set +e
+    "$REACH" broadband "$@" --unmatched-out "$dir/unmatched.csv" --out "$dir/$outfile" 2>"$dir/stderr"
+    echo $? >"$dir/status"
+    set -e
+    if [[ $(cat "$dir/status") != 0 ]]; then
+        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
+        tail -n 20 "$dir/stderr" >&2
+    fi
+    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
+    bcases+=(--case "$name" "$dir")
+}
+"$PY" tools/crosscheck/broadband.py prepare --data "$DATA" --tmp "$BOUT" >&2
+H="$BOUT/handmade"
+run_broadband broadband-handmade out.geojson --wards "$H/zones.geojson" --code-field code --postcodes "$H/onspd.csv" \
+    --ofcom "$H/cov.csv" --ofcom "$H/perf.csv"
+run_broadband broadband-speeds-only out.csv --wards "$H/zones.geojson" --code-field code --postcodes "$H/onspd.csv" \
+    --ofcom "$H/perf.csv"
+T="$DATA/trafford"
+OF="$DATA/ofcom"
+if [[ -f "$T/wards_2023.geojson" && -f "$T/postcodes.csv" && -f "$OF/2016_fixed_pc_r01_M.csv" ]]; then
+    # The directory's coordinates are lon/lat: named, as docs/broadband.md lists only lat/long and
+    # latitude/longitude for detection.
+    run_broadband broadband-trafford-2016 out.geojson --wards "$T/wards_2023.geojson" --code-field area_code \
+        --postcodes "$T/postcodes.csv" --x-field lon --y-field lat --postcodes-crs EPSG:4326 \
+        --ofcom "$OF/2016_fixed_pc_r01_M.csv" --ofcom "$OF/2016_fixed_pc_r01_WA.csv"
+else
+    echo "crosscheck: SKIP broadband-trafford-2016: $T/wards_2023.geojson, $T/postcodes.csv or" \
+        "$OF/2016_fixed_pc_r01_M.csv not found (shared data absent)" >&2
+    bskipped+=(--skipped broadband-trafford-2016)
+fi
+FB=fixtures/broadband
+if [[ -f $FB/trafford_oa21_coverage.csv && -f $FB/trafford_oa21_performance.csv ]]; then
+    run_broadband broadband-oa-fixture out.csv --wards fixtures/trafford/wards_2017.geojson --code-field area_code \
+        --output-areas fixtures/trafford/output_areas_2021.geojson --ofcom $FB/trafford_oa21_coverage.csv \
+        --ofcom $FB/trafford_oa21_performance.csv
+else
+    echo "crosscheck: SKIP broadband-oa-fixture: $FB/trafford_oa21_coverage.csv or" \
+        "$FB/trafford_oa21_performance.csv not found" >&2
+    bskipped+=(--skipped broadband-oa-fixture)
+fi
+N="$BOUT/national"
+if [[ -f "$N/onspd.csv" && -d "$DATA/uk-geojson/wards_by_lad" ]]; then
+    run_broadband broadband-national out.csv --wards "$DATA/uk-geojson/wards_by_lad" --code-field WD13CD \
+        --postcodes "$N/onspd.csv" --ofcom "$N/coverage.csv" --ofcom "$N/performance.csv"
+else
+    echo "crosscheck: SKIP broadband-national: $DATA/uk-geojson/wards_by_lad not found (shared data absent)" >&2
+    bskipped+=(--skipped broadband-national)
+fi
+
+set +e
+"$PY" tools/crosscheck/broadband.py check --data "$DATA" --tmp "$BOUT" "${bcases[@]}" "${bskipped[@]}" |
+    tee "$OUT/broadband.log"
+broadband_status=${PIPESTATUS[0]}
+set -e
+fi # CROSSCHECK_ONLY (broadband)
+
 # One total over all checkers, as the last line.
 logs=()
-for log in wards distance coverage departures scoring; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
+for log in wards distance coverage departures scoring broadband; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
 "$PY" - "${logs[@]}" <<'PYEOF'
 import re, sys
 p = f = s = 0
@@ -369,4 +448,4 @@ print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "")
       + " (crosscheck total: " + " + ".join(x.rsplit("/", 1)[-1].replace(".log", ".py") for x in sys.argv[1:]) + ")")
 PYEOF
 [[ $wards_status == 0 && $distance_status == 0 && $coverage_status == 0 && $departures_status == 0 &&
-    $scoring_status == 0 ]]
+    $scoring_status == 0 && $broadband_status == 0 ]]
