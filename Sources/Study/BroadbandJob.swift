@@ -146,9 +146,14 @@ public struct BroadbandJob: Sendable {
         }
         let zoneOf = try ZoneAssignment.assign(points, to: layer)
         var tallies = [BroadbandTally](repeating: BroadbandTally(), count: layer.zones.count)
+        // The zone of each record; -1 not placed, `outsideEveryZone` placed outside them all.
         var recordZone = [Int32](repeating: -1, count: records.rows.count)
         for (i, r) in located.enumerated() {
-            guard let z = zoneOf[i] else { records.unmatch(r, .outsideZones); continue }
+            guard let z = zoneOf[i] else {
+                records.unmatch(r, .outsideZones)
+                recordZone[r] = Self.outsideEveryZone
+                continue
+            }
             recordZone[r] = Int32(z)
             let row = records.rows[r]
             tallies[z].add(row, weight: report.premisesWeighted ? row.premises : 1)
@@ -284,6 +289,7 @@ public struct BroadbandJob: Sendable {
     func readRecords(progress: (String) -> Void, report: inout Report) throws -> Records {
         var records = Records(keyKind: placement.keyKind)
         var coverageFilesWithoutPremises: [String] = []
+        var anyPremises = false
         var measures = Set<BroadbandMeasure>()
         var headers: [Set<String>] = []
         let valueBits: UInt16 = ~BroadbandRow.premisesBit
@@ -322,6 +328,7 @@ public struct BroadbandJob: Sendable {
                 records.rows[id] = existing
             }
             if !layout.measures.isEmpty, layout.premises == nil { coverageFilesWithoutPremises.append(path) }
+            if layout.premises != nil { anyPremises = true }
             measures.formUnion(layout.measures.keys)
             headers.append(Set(layout.header.map(BroadbandLayout.normalise)))
             if layout.medianDown != nil { report.hasSpeeds = true }
@@ -334,7 +341,8 @@ public struct BroadbandJob: Sendable {
                 throw DataError(file: "--column", "\(role)=\(header): no Ofcom file has a column '\(header)' (\(ofcom.joined(separator: ", ")))")
             }
         }
-        report.premisesWeighted = coverageFilesWithoutPremises.isEmpty
+        // Premises weights need premises: a performance file alone (no premises anywhere) weighs each record 1.
+        report.premisesWeighted = coverageFilesWithoutPremises.isEmpty && anyPremises
         report.measures = measures.sorted()
         report.absentMeasures = BroadbandMeasure.allCases.filter { !measures.contains($0) }
         report.records = records.rows.count
@@ -343,13 +351,16 @@ public struct BroadbandJob: Sendable {
 
     // MARK: - Sector attribution
 
+    /// Marks a record placed outside every zone: its sector is then not wholly in any one zone.
+    static let outsideEveryZone: Int32 = -2
+
     /// Per zone, the unplaced records (not in the directory, or no location there) whose postcode sector has all its
-    /// placed records in that zone.
+    /// placed records in that zone (a record placed outside every zone counts, and keeps its sector from every zone).
     func sectorAttribution(_ records: Records, recordZone: [Int32], zoneCount: Int) -> [Int] {
         let claimable = records.unmatched.filter { $0.reason.attributable }
         guard !claimable.isEmpty else { return Array(repeating: 0, count: zoneCount) }
         var sectorZone: [String: Int32] = [:]
-        for r in records.rows.indices where recordZone[r] >= 0 {
+        for r in records.rows.indices where recordZone[r] != -1 {
             let sector = Postcode.sector(Array(records.keys.key(r).utf8))
             if let zone = sectorZone[sector] {
                 if zone != recordZone[r] { sectorZone[sector] = -1 }

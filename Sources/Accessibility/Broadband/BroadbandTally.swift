@@ -11,8 +11,10 @@ public struct BroadbandTally: Sendable {
     public var premises = 0.0
     var numerator = SIMD8<Double>(repeating: 0)
     var denominator = SIMD8<Double>(repeating: 0)
-    /// (speed in Mbit/s, weight) of the records with a speed and a weight above 0.
+    /// (speed in Mbit/s, weight) of the records with a speed and a weight above 0: the median's support.
     public private(set) var speeds: [(mbps: Double, weight: Double)] = []
+    /// Records that had a speed, whatever their weight.
+    public private(set) var speedRecords = 0
 
     public init() {}
 
@@ -32,7 +34,10 @@ public struct BroadbandTally: Sendable {
             numerator[i] += weight * share
             denominator[i] += weight
         }
-        if row.present & BroadbandRow.speedBit != 0, weight > 0 { speeds.append((row.speedMbps, weight)) }
+        if row.present & BroadbandRow.speedBit != 0 {
+            speedRecords += 1
+            if weight > 0 { speeds.append((row.speedMbps, weight)) }
+        }
     }
 
     /// 100 × Σ w·share / Σ w for `measure`, or nil when no record with weight above 0 has it.
@@ -41,9 +46,6 @@ public struct BroadbandTally: Sendable {
         guard denominator[i] > 0 else { return nil }
         return 100 * numerator[i] / denominator[i]
     }
-
-    /// Records that had a speed.
-    public var speedRecords: Int { speeds.count }
 
     /// The weighted median of the records' speeds, Mbit/s.
     public var medianDownMbps: Double? { BroadbandTally.weightedMedian(speeds) }
