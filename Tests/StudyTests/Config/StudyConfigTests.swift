@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func unknownTopLevelTable() {
-        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes score, join)")) {
+        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes score, join, broadband)")) {
             try StudyConfig.parse(text: "[scores]\nnormalisation = \"rank\"\n", file: "s.toml")
         }
     }
