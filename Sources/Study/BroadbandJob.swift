@@ -111,16 +111,53 @@ public struct BroadbandJob: Sendable {
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
         try AtomicFile.checkWritable(output)
         if let unmatchedOutput { try AtomicFile.checkWritable(unmatchedOutput) }
-        guard !ofcom.isEmpty else { throw DataError(file: "reach broadband", "no Ofcom files given: name them with --ofcom FILE") }
-        for role in columns.keys where !BroadbandLayout.roles.contains(role) {
-            throw DataError(file: "--column", "'\(role)' is not a role (roles: \(BroadbandLayout.roles.joined(separator: ", ")))")
-        }
+        try check()
         var report = Report()
         var clock = StepClock()
         let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
         report.zoneCount = layer.zones.count
         clock.lap("read zones", into: &report.timings)
 
+        let computed = try compute(layer: layer, report: &report, progress: progress)
+        clock.last = .now
+        progress("writing \(layer.zones.count) zones to \(output)")
+        let figures = computed.figures
+        let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { z, _ in figures.properties[z] }
+        switch PropertyTable.Format(path: output) {
+        case .csv:
+            let rows = features.map(\.properties)
+            try AtomicFile.write(PropertyTable(source: output, format: .csv, rows: rows, geometries: nil, columns: [], locations: []).csv(), to: output)
+        case .geojson:
+            try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
+        }
+        if let unmatchedOutput { try AtomicFile.write(Self.unmatchedTable(computed.unmatched), to: unmatchedOutput) }
+        clock.lap("write", into: &report.timings)
+        return report
+    }
+
+    /// Checks what can be checked before reading anything: Ofcom files given, column roles known.
+    public func check() throws {
+        guard !ofcom.isEmpty else { throw DataError(file: "reach broadband", "no Ofcom files given: name them with --ofcom FILE") }
+        for role in columns.keys where !BroadbandLayout.roles.contains(role) {
+            throw DataError(file: "--column", "'\(role)' is not a role (roles: \(BroadbandLayout.roles.joined(separator: ", ")))")
+        }
+    }
+
+    /// Every unmatched record as CSV: file, line, key, reason, detail.
+    public static func unmatchedTable(_ unmatched: [Unmatched]) -> [UInt8] {
+        var text = "file,line,key,reason,detail\n"
+        for entry in unmatched {
+            text += [entry.file, String(entry.line), entry.key, entry.reason.rawValue, entry.detail].map(CSVField.escape).joined(separator: ",") + "\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// The figures of every zone of `layer`: Ofcom files read and merged, records placed and tallied. What was
+    /// read, and the timings, go into `report`; the unmatched records come back in file and line order.
+    public func compute(layer: ZoneLayer, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (figures: ZoneFigures, unmatched: [Unmatched]) {
+        var clock = StepClock()
+        report.zoneCount = layer.zones.count
         let places = try loadPlaces(workingCRS: layer.workingCRS, progress: progress)
         report.placementSummary = places.summary
         clock.lap("read \(placement.keyKind == .postcode ? "postcode directory" : "output areas")", into: &report.timings)
@@ -196,29 +233,9 @@ public struct BroadbandJob: Sendable {
                 values.warn(z, "no record here has a median download speed (Ofcom's N/A: too few lines)")
             }
         }
-        var results = layer
-        for z in results.zones.indices { results.zones[z].warnings += values.warnings[z] }
-        report.zonesWithWarnings = results.zones.count { !$0.warnings.isEmpty }
-
-        progress("writing \(layer.zones.count) zones to \(output)")
-        let table = values
-        let features = try ZoneExport.features(results) { z, zone in table.properties(of: z, hasGeometry: zone.geometry != nil) }
-        switch PropertyTable.Format(path: output) {
-        case .csv:
-            let rows = features.map(\.properties)
-            try AtomicFile.write(PropertyTable(source: output, format: .csv, rows: rows, geometries: nil, columns: [], locations: []).csv(), to: output)
-        case .geojson:
-            try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
-        }
-        if let unmatchedOutput {
-            var text = "file,line,key,reason,detail\n"
-            for entry in records.unmatched {
-                text += [entry.file, String(entry.line), entry.key, entry.reason.rawValue, entry.detail].map(CSVField.escape).joined(separator: ",") + "\n"
-            }
-            try AtomicFile.write(Array(text.utf8), to: unmatchedOutput)
-        }
-        clock.lap("write", into: &report.timings)
-        return report
+        let figures = ZoneFigures(values, layer: layer)
+        report.zonesWithWarnings = figures.applyingWarnings(to: layer).zones.count { !$0.warnings.isEmpty }
+        return (figures, records.unmatched)
     }
 
     // MARK: - Places

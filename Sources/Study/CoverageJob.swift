@@ -108,6 +108,24 @@ public struct CoverageJob: Sendable {
         report.originsOutsideZones = originSet.outside
         clock.lap("read and place origins", into: &report.timings)
 
+        let figures = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
+        clock.last = .now
+        report.zonesWithWarnings = figures.applyingWarnings(to: layer).zones.count { !$0.warnings.isEmpty }
+        progress("writing \(layer.zones.count) zones to \(output)")
+        let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { z, _ in figures.properties[z] }
+        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
+        clock.lap("write", into: &report.timings)
+        return report
+    }
+
+    /// The figures of every zone of `layer` from `originSet` (already placed in it): stops and feeds read,
+    /// catchments, nearest stops, departures. Timings and what was read go into `report`.
+    public func compute(layer: ZoneLayer, origins originSet: OriginSet, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> ZoneFigures {
+        guard !stops.isEmpty || !gtfs.isEmpty else {
+            throw DataError(file: "reach coverage", "no stops given: name --naptan, --bus-stops, --rail-stations, --metro-stops, --osm-stops or --gtfs")
+        }
+        var clock = StepClock()
         var feeds: [TransitFeed] = [], beforeFeeds: [TransitFeed] = []
         if !gtfs.isEmpty {
             let loaded = try TransitFeed.load(paths: gtfs, date: date, window: window, workingCRS: layer.workingCRS, progress: progress)
@@ -222,29 +240,16 @@ public struct CoverageJob: Sendable {
             clock.lap("departures near origins", into: &report.timings)
         }
 
-        // Write.
-        var results = layer
-        for z in results.zones.indices {
-            if layer.zones[z].geometry != nil, originSet.fallbackZones.contains(z) {
-                results.zones[z].warnings.append("no origin lies in this zone; its point-on-surface stands for it")
-            }
-            results.zones[z].warnings += values.warnings[z]
+        for z in layer.zones.indices where layer.zones[z].geometry != nil && originSet.fallbackZones.contains(z) {
+            values.warnings[z].insert("no origin lies in this zone; its point-on-surface stands for it", at: 0)
         }
-        report.zonesWithWarnings = results.zones.count { !$0.warnings.isEmpty }
         values.columns = Self.grouped(values.columns)
-        let table = values
-        let counts = members.map(\.count)
-        let weights = members.map { $0.reduce(0) { $0 + originSet.weights[$1] } }
-        progress("writing \(layer.zones.count) zones to \(output)")
-        let features = try ZoneExport.features(results) { z, zone in
-            var properties = table.properties(of: z, hasGeometry: zone.geometry != nil)
-            properties.append(("origins_count", .number(Double(counts[z]))))
-            properties.append(("origins_weight", .number(weights[z])))
-            return properties
+        var figures = ZoneFigures(values, layer: layer)
+        for (z, own) in members.enumerated() {
+            figures.properties[z].append(("origins_count", .number(Double(own.count))))
+            figures.properties[z].append(("origins_weight", .number(own.reduce(0) { $0 + originSet.weights[$1] })))
         }
-        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
-        clock.lap("write", into: &report.timings)
-        return report
+        return figures
     }
 
     /// Stop indicators kind by kind (bus, rail, metro), then the timetable ones, keeping order within each.

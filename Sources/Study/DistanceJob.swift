@@ -92,7 +92,7 @@ public struct DistanceJob: Sendable {
 
     /// Every origin's values, for `--origins-out` and the aggregation: `values[c][m][o]` is the distance (metres,
     /// straight) or time (minutes, network) from origin `o` to the nearest service of category `c` by mode `m`.
-    struct OriginValues {
+    public struct OriginValues: Sendable {
         var values: [[[Double?]]]
         var snapMetres: [TravelMode: [Double?]]
         /// `access[c][m][o]`: origin o's cumulative counts and gravity for category c by mode m; nil when the
@@ -115,17 +115,36 @@ public struct DistanceJob: Sendable {
         report.zoneCount = layer.zones.count
         clock.lap("read zones", into: &report.timings)
 
+        let originSet = try loadOrigins(layer: layer, progress: progress)
+        report.originCount = originSet.points.count
+        report.originsOutsideZones = originSet.outside
+        clock.lap("read and place origins", into: &report.timings)
+
+        let computed = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
+        clock.last = .now
+
+        progress("writing \(layer.zones.count) zones to \(output)")
+        let figures = computed.figures
+        let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { index, _ in figures.properties[index] }
+        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
+        if let originsOutput {
+            try AtomicFile.write(originsTable(origins: originSet, layer: layer, values: computed.originValues, names: computed.names), to: originsOutput)
+        }
+        clock.lap("write", into: &report.timings)
+        return report
+    }
+
+    /// The figures of every zone of `layer` from `originSet` (already placed in it): services read, nearest and
+    /// network times, accessibility measures, aggregates. Timings go into `report`.
+    public func compute(layer: ZoneLayer, origins originSet: OriginSet, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (figures: ZoneFigures, originValues: OriginValues, names: [String]) {
+        var clock = StepClock()
         progress("reading services")
         let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions)
         let names = catalogue.names
         guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
         report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
         clock.lap("read services", into: &report.timings)
-
-        let originSet = try loadOrigins(layer: layer, progress: progress)
-        report.originCount = originSet.points.count
-        report.originsOutsideZones = originSet.outside
-        clock.lap("read and place origins", into: &report.timings)
 
         // Straight line: one k-d tree per category.
         var values = [[[Double?]]](repeating: [[Double?]](repeating: [], count: modes.count), count: names.count)
@@ -187,18 +206,12 @@ public struct DistanceJob: Sendable {
                                         straightIndexes: straightIndexes, network: networkContext)
         report.zonesWithWarnings = zoneResults.filter { !$0.warnings.isEmpty }.count + layer.zones.filter { !$0.warnings.isEmpty }.count
         clock.lap("aggregate", into: &report.timings)
-
-        progress("writing \(layer.zones.count) zones to \(output)")
-        var withResults = layer
-        for i in withResults.zones.indices { withResults.zones[i].warnings += zoneResults[i].warnings }
-        let results = zoneResults
-        let features = try ZoneExport.features(withResults) { index, _ in results[index].properties }
-        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
-        if let originsOutput {
-            try AtomicFile.write(originsTable(origins: originSet, layer: layer, values: originValues, names: names), to: originsOutput)
+        var figures = ZoneFigures(zoneCount: layer.zones.count)
+        for (z, result) in zoneResults.enumerated() {
+            figures.properties[z] = result.properties
+            figures.warnings[z] = result.warnings
         }
-        clock.lap("write", into: &report.timings)
-        return report
+        return (figures, originValues, names)
     }
 
     // MARK: Cumulative opportunities and gravity
