@@ -15,6 +15,10 @@ public struct ScoreJob: Sendable {
     /// The property holding ward codes; detected when nil (WD23CD, area_code...).
     public var codeField: String?
     public var workers: Int
+    /// A table already in memory (the wards of `reach run`), read instead of `input`.
+    public var table: PropertyTable?
+    /// A study already loaded, used instead of reading `study`.
+    public var config: StudyConfig?
 
     public init(study: String?, input: String, output: String? = nil, codeField: String? = nil,
                 workers: Int = ParallelMap.workerCount) {
@@ -76,13 +80,18 @@ public struct ScoreJob: Sendable {
     public func score(progress: @Sendable (String) -> Void = { _ in }) throws -> Scored {
         var clock = StepClock()
         var report = Report()
-        let config = try loadStudy()
+        let config = try self.config ?? loadStudy()
         guard let spec = config.scoring else {
             throw StudyConfigError(file: config.file, "the study has no [score] table: nothing to score")
         }
         if let output { try AtomicFile.checkWritable(output) }
-        progress("reading \(input)")
-        var table = try PropertyTable.read(path: input)
+        var table: PropertyTable
+        if let preloaded = self.table {
+            table = preloaded
+        } else {
+            progress("reading \(input)")
+            table = try PropertyTable.read(path: input)
+        }
         guard !table.rows.isEmpty else { throw DataError(file: input, "no wards in the table") }
         let codeField = try self.codeField ?? ZoneLoader.detectCodeField(table.columns) ?? {
             throw DataError(file: input, "cannot tell which column holds ward codes (columns: \(table.columns.prefix(12).joined(separator: ", "))); name it with --code-field")

@@ -32,6 +32,22 @@ public struct GeoJSONWriter: Sendable {
         return output
     }
 
+    /// Encodes GeoJSON Text Sequences (RFC 8142): each feature as one line, after an ASCII record separator (0x1E),
+    /// ending in a line feed. GDAL reads it as `GeoJSONSeq`; `jq --seq` and streaming tools one feature at a time.
+    public func encodeSequence(_ features: [Feature]) throws -> [UInt8] {
+        let writer = self
+        let chunks: [[UInt8]] = try ParallelMap.map(features, chunksPerWorker: 2) { slice in
+            var json = JSONWriter(capacity: 1 << 20)
+            for feature in slice {
+                json.byte(0x1E)
+                writer.feature(feature, into: &json)
+                json.byte(0x0A)
+            }
+            return [json.bytes]
+        }
+        return chunks.flatMap { $0 }
+    }
+
     /// Encodes and writes atomically (temporary file, then rename).
     public func write(_ features: [Feature], to path: String) throws {
         try AtomicFile.write(try encode(features), to: path)

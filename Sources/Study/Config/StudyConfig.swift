@@ -50,6 +50,8 @@ public struct StudyConfig: Sendable {
     public var scoring: ScoringSpec?
     public var joins: [JoinSpec]
     public var broadband: BroadbandSpec?
+    /// What `reach run` computes and writes; nil for a study with only `[score]` and `[[join]]`.
+    public var run: RunSpec?
 
     /// Reads and validates a study file.
     public static func load(path: String) throws -> StudyConfig {
@@ -81,13 +83,14 @@ public struct StudyConfig: Sendable {
         }
         var broadband: BroadbandSpec?
         if let table = try root.table("broadband") { broadband = try decodeBroadband(table, folder: folder) }
-        try root.finish(known: ["score", "join", "broadband"])
-        return StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband)
+        let run = try RunSpec.decode(root, folder: folder)
+        try root.finish(known: ["study", "wards", "origins", "distance", "coverage", "broadband", "join", "score", "outputs"])
+        return StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
     }
 
     /// A path as written in the study, relative to the study file's folder.
     static func resolve(_ path: String, folder: String) -> String {
-        path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+        ((path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)) as NSString).standardizingPath
     }
 
     private static func decodeBroadband(_ table: ConfigTable, folder: String) throws(StudyConfigError) -> BroadbandSpec {

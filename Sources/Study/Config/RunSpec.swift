@@ -1,0 +1,202 @@
+import Accessibility
+import Foundation
+import GeoData
+
+/// What `reach run` computes and writes: the study file's `[study]`, `[wards]`, `[origins]`, `[distance]`,
+/// `[coverage]` and `[outputs]` tables (docs/study.md). Paths are resolved against the study file's folder.
+public struct RunSpec: Sendable {
+    public var name: String
+    /// The output folder.
+    public var output: String
+    public var workingCRS: String = "EPSG:27700"
+
+    public var wards: [String] = []
+    public var wardCodeField: String?
+    /// The property with ward names, for the map.
+    public var wardNameField: String?
+    public var wardCRS: String?
+
+    public var origins: String?
+    public var originWeightField: String?
+    public var originCRS: String?
+
+    public struct Distance: Sendable {
+        public var services: [String] = []
+        public var categoryField: String?
+        public var modes: [DistanceMode] = [.straight]
+        public var osm: String?
+        public var minutes: [Double] = [15, 30]
+        public var metres: [Double] = [800, 2000]
+        public var opportunities = false
+        public var gravityBeta: Double?
+    }
+    public var distance: Distance?
+
+    public struct Coverage: Sendable {
+        public var naptan: [String] = []
+        public var busStops: [String] = []
+        public var railStations: [String] = []
+        public var metroStops: [String] = []
+        public var osmStops: [String] = []
+        public var gtfs: [String] = []
+        public var date: ServiceDate?
+        public var window: ServiceWindow = .morningPeak
+        public var busRadiusMetres = CoverageJob.defaultBusRadius
+        public var railRadiusMetres = CoverageJob.defaultRailRadius
+        public var stationBandsMetres = CoverageJob.defaultBands
+        public var frequentPerHour = 4.0
+    }
+    public var coverage: Coverage?
+
+    /// Output formats written to the folder.
+    public enum Format: String, Sendable, CaseIterable {
+        case geojson, geojsonseq, csv
+    }
+    public var formats: [Format] = Format.allCases
+    public var map = true
+    /// The property the map shows first; nil picks `connectivity_score` when scored, else the first indicator.
+    public var mapProperty: String?
+    public var precision = 6
+
+    /// Every input file the study names, for the checks before any work.
+    public var inputs: [(key: String, path: String)] = []
+
+    static func decode(_ root: ConfigTable, folder: String) throws(StudyConfigError) -> RunSpec? {
+        guard let study = try root.table("study") else {
+            for key in ["wards", "origins", "distance", "coverage", "outputs"] where root.has(key) {
+                throw root.error(key, "[\(key)] needs a [study] table with the output folder (output = \"out/my-study\")")
+            }
+            return nil
+        }
+        var inputs: [(String, String)] = []
+        func path(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> String? {
+            guard let text = try table.string(key) else { return nil }
+            guard !text.isEmpty else { throw table.error(key, "must not be empty") }
+            let resolved = StudyConfig.resolve(text, folder: folder)
+            inputs.append((table.keyPath(key), resolved))
+            return resolved
+        }
+        func paths(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> [String] {
+            let list = try table.strings(key).map { StudyConfig.resolve($0, folder: folder) }
+            for (i, item) in list.enumerated() { inputs.append((list.count == 1 ? table.keyPath(key) : "\(table.keyPath(key))[\(i + 1)]", item)) }
+            return list
+        }
+        func positive(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> Double? {
+            guard let value = try table.number(key) else { return nil }
+            guard value > 0 else { throw table.error(key, "must be > 0, not \(value)") }
+            return value
+        }
+        func positives(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> [Double]? {
+            guard let value = table.value(key) else { return nil }
+            guard case .array(let items) = value, !items.isEmpty else { throw table.error(key, "expected a non-empty array of numbers") }
+            var numbers: [Double] = []
+            for item in items {
+                switch item {
+                case .integer(let n) where n > 0: numbers.append(Double(n))
+                case .float(let x) where x > 0 && x.isFinite: numbers.append(x)
+                default: throw table.error(key, "expected numbers > 0")
+                }
+            }
+            return numbers
+        }
+
+        guard let outputText = try study.string("output"), !outputText.isEmpty else {
+            throw study.error(nil, "missing key 'output' (the folder the study writes to)")
+        }
+        var spec = RunSpec(name: try study.string("name") ?? "reach study", output: StudyConfig.resolve(outputText, folder: folder))
+        spec.workingCRS = try study.string("working_crs") ?? spec.workingCRS
+        try study.finish(known: ["name", "output", "working_crs"])
+
+        guard let wards = try root.table("wards") else { throw root.error(nil, "missing table [wards] (files = [\"wards.geojson\"])") }
+        spec.wards = try paths(wards, "files")
+        guard !spec.wards.isEmpty else { throw wards.error(nil, "missing key 'files' (the ward boundaries)") }
+        spec.wardCodeField = try wards.string("code_field")
+        spec.wardNameField = try wards.string("name_field")
+        spec.wardCRS = try wards.string("crs")
+        try wards.finish(known: ["files", "code_field", "name_field", "crs"])
+
+        if let origins = try root.table("origins") {
+            spec.origins = try path(origins, "file")
+            guard spec.origins != nil else { throw origins.error(nil, "missing key 'file' (the origins: population-weighted points)") }
+            spec.originWeightField = try origins.string("weight_field")
+            spec.originCRS = try origins.string("crs")
+            try origins.finish(known: ["file", "weight_field", "crs"])
+        }
+
+        if let table = try root.table("distance") {
+            var distance = Distance()
+            distance.services = try paths(table, "services")
+            guard !distance.services.isEmpty else { throw table.error(nil, "missing key 'services' (service files, one category each)") }
+            distance.categoryField = try table.string("category_field")
+            let modeNames = try table.strings("modes")
+            if !modeNames.isEmpty {
+                distance.modes = []
+                for name in modeNames {
+                    guard let mode = DistanceMode(name) else { throw table.error("modes", "'\(name)' is not a mode (straight, walk, cycle, car)") }
+                    distance.modes.append(mode)
+                }
+            }
+            distance.osm = try path(table, "osm")
+            if distance.modes.contains(where: { $0 != .straight }), distance.osm == nil {
+                throw table.error("modes", "network modes need a road network: add osm = \"extract.osm.pbf\"")
+            }
+            distance.minutes = try positives(table, "minutes") ?? distance.minutes
+            distance.metres = try positives(table, "metres") ?? distance.metres
+            distance.opportunities = try table.bool("opportunities") ?? false
+            distance.gravityBeta = try positive(table, "gravity_beta")
+            try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta"])
+            spec.distance = distance
+        }
+
+        if let table = try root.table("coverage") {
+            var coverage = Coverage()
+            coverage.naptan = try paths(table, "naptan")
+            coverage.busStops = try paths(table, "bus_stops")
+            coverage.railStations = try paths(table, "rail_stations")
+            coverage.metroStops = try paths(table, "metro_stops")
+            coverage.osmStops = try paths(table, "osm_stops")
+            coverage.gtfs = try paths(table, "gtfs")
+            if coverage.naptan.isEmpty, coverage.busStops.isEmpty, coverage.railStations.isEmpty, coverage.metroStops.isEmpty,
+               coverage.osmStops.isEmpty, coverage.gtfs.isEmpty {
+                throw table.error(nil, "no stops: add naptan, bus_stops, rail_stations, metro_stops, osm_stops or gtfs")
+            }
+            if let text = try table.string("date") {
+                guard let date = ServiceDate(text) else { throw table.error("date", "'\(text)' is not a date (YYYY-MM-DD)") }
+                coverage.date = date
+            }
+            if let text = try table.string("window") {
+                guard let window = ServiceWindow(text) else { throw table.error("window", "'\(text)': expected HH:MM-HH:MM with the end after the start") }
+                coverage.window = window
+            }
+            coverage.busRadiusMetres = try positive(table, "bus_radius") ?? coverage.busRadiusMetres
+            coverage.railRadiusMetres = try positive(table, "rail_radius") ?? coverage.railRadiusMetres
+            coverage.stationBandsMetres = try positives(table, "station_bands") ?? coverage.stationBandsMetres
+            coverage.frequentPerHour = try positive(table, "frequent_per_hour") ?? coverage.frequentPerHour
+            try table.finish(known: ["naptan", "bus_stops", "rail_stations", "metro_stops", "osm_stops", "gtfs", "date", "window",
+                                     "bus_radius", "rail_radius", "station_bands", "frequent_per_hour"])
+            spec.coverage = coverage
+        }
+
+        if let table = try root.table("outputs") {
+            let names = try table.strings("formats")
+            if !names.isEmpty {
+                spec.formats = []
+                for name in names {
+                    guard let format = Format(rawValue: name) else {
+                        throw table.error("formats", "'\(name)' is not a format (\(Format.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    spec.formats.append(format)
+                }
+            }
+            spec.map = try table.bool("map") ?? true
+            spec.mapProperty = try table.string("map_property")
+            if let precision = try table.integer("precision") {
+                guard (0...15).contains(precision) else { throw table.error("precision", "must be between 0 and 15, not \(precision)") }
+                spec.precision = precision
+            }
+            try table.finish(known: ["formats", "map", "map_property", "precision"])
+        }
+        spec.inputs = inputs
+        return spec
+    }
+}
