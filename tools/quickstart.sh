@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tools/install-deps.sh
 swift build --product reach
-mkdir -p out
-.build/debug/reach wards --wards fixtures/trafford/wards_2017.geojson --out out/trafford-wards.geojson
-echo "quickstart: open out/trafford-wards.geojson in QGIS or any web map" >&2
+.build/debug/reach run fixtures/trafford/study.toml
+echo "quickstart: open out/trafford/wards.geojson in QGIS or any web map, out/trafford/wards.csv in a spreadsheet;" \
+    "out/trafford/schema.json says what every column means" >&2

@@ -14,7 +14,8 @@ public enum PropertySchema {
     static let modes = ["straight", "walk", "cycle", "car"]
 
     /// The entry of a property the steps of `reach` write; nil for one they do not (an input or joined column).
-    public static func describe(_ name: String) -> Entry? {
+    /// `domains` are the study's score domains (`{domain}_score`...).
+    public static func describe(_ name: String, domains: [String] = []) -> Entry? {
         func entry(_ unit: String?, _ description: String, _ source: String) -> Entry {
             Entry(name: name, unit: unit, description: description, source: source)
         }
@@ -65,10 +66,12 @@ public enum PropertySchema {
             if rest.hasPrefix("frequent_pop_pct") { return entry("%", "share of the ward's origin weight near a stop with frequent \(routeClass) departures", "reach coverage") }
             if rest.hasPrefix("departures_change_pct") { return entry("%", "change in \(routeClass) departures an hour since the earlier feed", "reach coverage") }
         }
-        // Scores.
-        if name.hasSuffix("_score_exp") { return entry(nil, "domain score after the exponential transform (0–100)", "reach score") }
-        if name.hasSuffix("_score") { return entry(nil, "domain score (weighted sum of normalised indicators; higher = less connected)", "reach score") }
-        if name.hasSuffix("_rank") { return entry("rank", "rank of the domain score (1 = least connected)", "reach score") }
+        // Scores of the study's domains.
+        for domain in domains {
+            if name == "\(domain)_score_exp" { return entry(nil, "\(domain) domain score after the exponential transform (0–100)", "reach score") }
+            if name == "\(domain)_score" { return entry(nil, "\(domain) domain score (weighted sum of normalised indicators; higher = less connected)", "reach score") }
+            if name == "\(domain)_rank" { return entry("rank", "rank of the \(domain) domain score (1 = least connected)", "reach score") }
+        }
         return nil
     }
 
@@ -95,12 +98,12 @@ public enum PropertySchema {
 
     /// The schema document: every column of `rows` in order, described; `origins` names where a column that no
     /// step writes came from (the ward file, a joined CSV).
-    public static func document(study: String, columns: [String], origins: [String: String]) -> JSONValue {
+    public static func document(study: String, columns: [String], origins: [String: String], domains: [String] = []) -> JSONValue {
         var properties: [JSONValue] = []
         for column in columns {
             var object = JSONObject()
             object["name"] = .string(column)
-            if let entry = describe(column) {
+            if let entry = describe(column, domains: domains) {
                 object["unit"] = entry.unit.map { .string($0) } ?? .null
                 object["description"] = .string(entry.description)
                 object["source"] = .string(entry.source)

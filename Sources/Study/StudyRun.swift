@@ -221,7 +221,8 @@ public struct StudyRun: Sendable {
             }
         }
         var json = JSONWriter(capacity: 1 << 16)
-        json.value(PropertySchema.document(study: spec.name, columns: columns, origins: columnOrigins))
+        json.value(PropertySchema.document(study: spec.name, columns: columns, origins: columnOrigins,
+                                           domains: config.scoring?.domains.map(\.name) ?? []))
         json.byte(0x0A)
         try AtomicFile.write(json.bytes, to: path(Self.schemaName))
         report.outputs.append(path(Self.schemaName))

@@ -1,0 +1,115 @@
+import Foundation
+import GeoData
+import Testing
+@testable import Study
+
+/// `reach run` on the bundled Trafford inputs: the pipeline composes the steps, so each ward's figures must be the
+/// ones the steps give on their own (each step is checked against hand and geopandas numbers in its own tests).
+struct StudyRunTests {
+    static let fixtures = packageRoot.appendingPathComponent("fixtures").path
+
+    /// The bundled study with absolute paths and the output in `folder`.
+    func study(in folder: URL, extra: String = "", score: Bool = true) throws -> String {
+        var text = try String(contentsOfFile: "\(Self.fixtures)/trafford/study.toml", encoding: .utf8)
+        text = text.replacingOccurrences(of: "output = \"../../out/trafford\"", with: "output = \"\(folder.path)/out\"")
+        for name in ["wards_2017.geojson", "output_areas_2021.geojson", "gp_practices.geojson", "pharmacies.geojson", "schools.geojson",
+                     "town_centres.geojson", "jobcentre_plus.geojson", "bus_stops.geojson", "rail_stations.geojson",
+                     "metrolink_stops.geojson", "postcodes.csv", "ward_2017_imd2019.csv"] {
+            text = text.replacingOccurrences(of: "\"\(name)\"", with: "\"\(Self.fixtures)/trafford/\(name)\"")
+        }
+        text = text.replacingOccurrences(of: "\"../broadband/", with: "\"\(Self.fixtures)/broadband/")
+        if !score, let cut = text.range(of: "\n[score]\n") { text = String(text[..<cut.lowerBound]) }
+        let path = folder.appendingPathComponent("study.toml").path
+        try (text + extra).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func byCode(_ path: String) throws -> [String: [String: Any]] {
+        var result: [String: [String: Any]] = [:]
+        for feature in try readBack(path) {
+            let properties = try #require(feature["properties"] as? [String: Any])
+            result[try #require(properties["area_code"] as? String)] = properties
+        }
+        return result
+    }
+
+    @Test func runsTheWholeStudyAsTheStepsDo() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try StudyRun(study: try study(in: folder)).run()
+        #expect(report.wards == 21 && report.origins == 738 && report.scored == 21)
+        let out = folder.appendingPathComponent("out").path
+        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "schema.json", "broadband_unmatched.csv"])
+        let wards = try byCode("\(out)/wards.geojson")
+        #expect(wards.count == 21)
+
+        // The same steps run on their own.
+        let trafford = "\(Self.fixtures)/trafford"
+        let distanceOut = folder.appendingPathComponent("distance.geojson").path
+        _ = try DistanceJob(zones: ["\(trafford)/wards_2017.geojson"],
+                            services: ["gp_practices", "pharmacies", "schools", "town_centres", "jobcentre_plus"].map { "\(trafford)/\($0).geojson" },
+                            origins: "\(trafford)/output_areas_2021.geojson", weightField: "population", output: distanceOut).run()
+        let coverageOut = folder.appendingPathComponent("coverage.geojson").path
+        _ = try CoverageJob(zones: ["\(trafford)/wards_2017.geojson"], origins: "\(trafford)/output_areas_2021.geojson", weightField: "population",
+                            stops: StopSources(busStops: ["\(trafford)/bus_stops.geojson"], railStations: ["\(trafford)/rail_stations.geojson"],
+                                               metroStops: ["\(trafford)/metrolink_stops.geojson"]), output: coverageOut).run()
+        let broadbandOut = folder.appendingPathComponent("broadband.geojson").path
+        _ = try BroadbandJob(zones: ["\(trafford)/wards_2017.geojson"], ofcom: ["\(Self.fixtures)/broadband/ofcom_2016_trafford.csv"],
+                             placement: .postcodes(path: "\(trafford)/postcodes.csv", xField: "lon", yField: "lat", crs: .wgs84),
+                             output: broadbandOut).run()
+        for step in [distanceOut, coverageOut, broadbandOut] {
+            for (code, properties) in try byCode(step) {
+                for (key, value) in properties where key != "reach_warning" {
+                    #expect((wards[code]?[key] as? NSObject) == (value as? NSObject), "\(code) \(key)")
+                }
+            }
+        }
+        // The joined column and the score are there; ranks are a permutation of 1...21.
+        #expect((wards["E05000819"]?["imd2019_score"] as? NSNumber) != nil)
+        let ranks = wards.values.compactMap { ($0["connectivity_rank"] as? NSNumber)?.intValue }.sorted()
+        #expect(ranks == Array(1...21))
+
+        // GeoJSONSeq: one record-separated feature a line, each a Feature.
+        let sequence = try Data(contentsOf: URL(fileURLWithPath: "\(out)/wards.geojsonseq"))
+        let records = sequence.split(separator: 0x0A)
+        #expect(records.count == 21 && records.allSatisfy { $0.first == 0x1E })
+        for record in records {
+            let object = try JSONSerialization.jsonObject(with: Data(record.dropFirst())) as? [String: Any]
+            #expect(object?["type"] as? String == "Feature")
+        }
+        // schema.json describes every CSV column, in order.
+        let header = try String(contentsOfFile: "\(out)/wards.csv", encoding: .utf8).split(separator: "\n")[0].split(separator: ",").map(String.init)
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/schema.json"))) as? [String: Any]
+        let described = (schema?["properties"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(described == header)
+        let gp = (schema?["properties"] as? [[String: Any]])?.first { $0["name"] as? String == "gp_practices_straight_mean" }
+        #expect(gp?["unit"] as? String == "m" && gp?["source"] as? String == "reach distance")
+        let imd = (schema?["properties"] as? [[String: Any]])?.first { $0["name"] as? String == "imd2019_score" }
+        #expect((imd?["source"] as? String)?.hasPrefix("joined from ") == true)
+    }
+
+    func failure(_ body: () throws -> Void) -> String {
+        do { try body(); return "no error" } catch { return "\(error)" }
+    }
+
+    /// Bad studies stop before any work, naming the file, line and key, and write nothing.
+    @Test func badStudiesStopBeforeWork() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let unknown = try study(in: folder, extra: "\n[outputs]\nformat = [\"csv\"]\n", score: false)
+        let lines = try String(contentsOfFile: unknown, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let line = lines.firstIndex { $0.hasPrefix("format =") }! + 1
+        #expect(failure { _ = try StudyRun(study: unknown).run() } == "\(unknown):\(line): outputs.format: unknown key ([outputs] takes formats, map, map_property, precision)")
+
+        let missing = folder.appendingPathComponent("missing.toml").path
+        try "[study]\noutput = \"\(folder.path)/out\"\n[wards]\nfiles = \"nowhere.geojson\"\n".write(toFile: missing, atomically: true, encoding: .utf8)
+        #expect(failure { _ = try StudyRun(study: missing).run() } == "\(missing): wards.files: input file \(folder.path)/nowhere.geojson does not exist")
+
+        let blocked = folder.appendingPathComponent("blocked.toml").path
+        try "a file".write(toFile: folder.appendingPathComponent("taken").path, atomically: true, encoding: .utf8)
+        try "[study]\noutput = \"\(folder.path)/taken/out\"\n[wards]\nfiles = \"\(Self.fixtures)/trafford/wards_2017.geojson\"\n"
+            .write(toFile: blocked, atomically: true, encoding: .utf8)
+        #expect(failure { _ = try StudyRun(study: blocked).run() }.hasPrefix("\(folder.path)/taken/out: cannot create the output folder"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out/wards.geojson"))
+    }
+}
