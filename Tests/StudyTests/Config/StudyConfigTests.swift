@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func unknownTopLevelTable() {
-        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes score, join, broadband)")) {
+        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes study, wards, origins, distance, coverage, broadband, join, score, outputs)")) {
             try StudyConfig.parse(text: "[scores]\nnormalisation = \"rank\"\n", file: "s.toml")
         }
     }
