@@ -16,8 +16,8 @@
 # and property by property (tools/crosscheck/broadband.py compare: counts exact, percentages and medians equal to
 # 1e-9 or one output unit apart, a rounding midpoint reached by two float sums, counted and listed) and the
 # unmatched counts by reason: exit 1 if they disagree.
-# Builds reach in release (`swift build -c release --product reach`) only if .build/release/reach is missing,
-# unless REACH_BIN is set. Run from the repo root:  tools/bench/broadband.sh
+# Builds reach in release (`swift build -c release --product reach`, a no-op when up to date) unless REACH_BIN
+# is set or SKIP_BUILD=1. Run from the repo root:  tools/bench/broadband.sh
 # Env: REACH_BIN=path/to/reach, REACH_RUNS=3, PEER_RUNS=1, POINTS=1700000, SEED=20220505,
 #      REACH_DATA=../shared/data, BENCH_TMP=/tmp/reach-bench-broadband, PEERS_ONLY=1 (time the peer only)
 set -euo pipefail
@@ -32,32 +32,11 @@ SEED=${SEED:-20220505}
 TMP=${BENCH_TMP:-/tmp/reach-bench-broadband}
 PEERS_ONLY=${PEERS_ONLY:-0}
 
-[[ -d "$WARDS" ]] || { echo "bench/broadband: $WARDS not found (the all-England wards from shared data)" >&2; exit 1; }
-nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
-[[ "$nfiles" -eq 326 ]] || { echo "bench/broadband: expected 326 files in $WARDS, found $nfiles" >&2; exit 1; }
-
 BENCH_TAG=bench/broadband
 . tools/bench/lib.sh
+bench_require_wards "$WARDS"
 bench_require_time
-if [[ $PEERS_ONLY == 1 ]]; then
-    REACH=
-elif [[ -n "${REACH_BIN:-}" ]]; then
-    REACH=$REACH_BIN
-else
-    REACH=.build/release/reach
-    if [[ ! -x "$REACH" ]]; then
-        echo "bench/broadband: $REACH missing; swift build -c release --product reach" >&2
-        swift build -c release --product reach >&2
-    fi
-fi
-if [[ -n "$REACH" ]]; then
-    [[ -x "$REACH" ]] || { echo "bench/broadband: reach binary $REACH not found or not executable" >&2; exit 1; }
-    if ! "$REACH" broadband --help 2>&1 | grep -q -- --ofcom; then # an older binary prints the top-level help
-        echo "bench/broadband: $REACH has no broadband subcommand (an older build?): rebuild with" \
-            "swift build -c release --product reach, or set REACH_BIN" >&2
-        exit 1
-    fi
-fi
+bench_reach broadband --ofcom
 
 PY=$(tools/python-env.sh)
 IN="$TMP/inputs-$POINTS-$SEED"

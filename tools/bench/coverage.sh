@@ -31,25 +31,11 @@ TMP=${BENCH_TMP:-/tmp/reach-bench-coverage}
 PEERS_ONLY=${PEERS_ONLY:-0}
 TOL=0.1
 
-[[ -d "$WARDS" ]] || { echo "bench/coverage: $WARDS not found (the all-England wards from shared data)" >&2; exit 1; }
-nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
-[[ "$nfiles" -eq 326 ]] || { echo "bench/coverage: expected 326 files in $WARDS, found $nfiles" >&2; exit 1; }
-
 BENCH_TAG=bench/coverage
 . tools/bench/lib.sh
+bench_require_wards "$WARDS"
 bench_require_time
-if [[ $PEERS_ONLY == 1 ]]; then
-    REACH=
-elif [[ -n "${REACH_BIN:-}" ]]; then
-    REACH=$REACH_BIN
-elif [[ ${SKIP_BUILD:-0} == 1 ]]; then
-    REACH=.build/release/reach
-else
-    echo "bench/coverage: swift build -c release --product reach" >&2
-    swift build -c release --product reach >&2
-    REACH=.build/release/reach
-fi
-[[ -z "$REACH" || -x "$REACH" ]] || { echo "bench/coverage: reach binary $REACH not found or not executable" >&2; exit 1; }
+bench_reach coverage --bus-radius
 
 PY=$(tools/python-env.sh)
 mkdir -p "$TMP"

@@ -32,14 +32,7 @@ done
 BENCH_TAG=bench/distance
 . tools/bench/lib.sh
 bench_require_time
-if [[ -n "${REACH_BIN:-}" ]]; then
-    REACH=$REACH_BIN
-else
-    echo "bench/distance: swift build -c release --product reach" >&2
-    swift build -c release --product reach >&2
-    REACH=.build/release/reach
-fi
-[[ -x "$REACH" ]] || { echo "bench/distance: reach binary $REACH not found or not executable" >&2; exit 1; }
+PEERS_ONLY=0 bench_reach distance --modes
 
 PY=$(tools/python-env.sh)
 PEERS=tools/bench/distance_peers.py

@@ -26,3 +26,36 @@ bench_timed() {
                     /Maximum resident set size/ { m = $2 } END { print s, m }' "$TMP/$name.timev" >>"$TMP/$name.time"
     done
 }
+
+# bench_require_wards DIR: the all-England ward folder of shared data (326 files, one per local authority), or exit 1.
+bench_require_wards() {
+    local dir=$1 n
+    [[ -d "$dir" ]] || { echo "$BENCH_TAG: $dir not found (the all-England wards from shared data)" >&2; exit 1; }
+    n=$(find "$dir" -maxdepth 1 -name '*.json' | wc -l)
+    [[ "$n" -eq 326 ]] || { echo "$BENCH_TAG: expected 326 files in $dir, found $n" >&2; exit 1; }
+}
+
+# bench_reach SUBCOMMAND FLAG: sets REACH, the binary to time. PEERS_ONLY=1 leaves it empty (time the peers only);
+# REACH_BIN is used as given; otherwise `swift build -c release --product reach` (incremental: a no-op when up to
+# date) unless SKIP_BUILD=1, then .build/release/reach. The binary must have SUBCOMMAND with FLAG: an older build
+# prints the top-level help instead.
+bench_reach() {
+    local sub=$1 flag=$2 help
+    if [[ ${PEERS_ONLY:-0} == 1 ]]; then REACH=; return 0; fi
+    if [[ -n "${REACH_BIN:-}" ]]; then
+        REACH=$REACH_BIN
+    else
+        REACH=.build/release/reach
+        if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+            echo "$BENCH_TAG: swift build -c release --product reach" >&2
+            swift build -c release --product reach >&2
+        fi
+    fi
+    [[ -x "$REACH" ]] || { echo "$BENCH_TAG: reach binary $REACH not found or not executable" >&2; exit 1; }
+    # Read the help whole first: grep -q stopping early would kill reach with SIGPIPE, and pipefail report that.
+    help=$("$REACH" "$sub" --help 2>&1 || true)
+    if ! grep -q -- "$flag" <<<"$help"; then
+        echo "$BENCH_TAG: $REACH has no '$sub' subcommand taking $flag (an older build?): rebuild, or set REACH_BIN" >&2
+        exit 1
+    fi
+}

@@ -9,8 +9,8 @@
 # seconds, peak RSS, each tool's `timings:` steps and the ratio, checks the goal (reach median < 2 s), then
 # compares the two outputs with tools/crosscheck/scoring.py's checks (floats to 1e-9, ranks identical): exit 1 if
 # they disagree (a missed goal is reported, not an error).
-# Builds reach in release (`swift build -c release --product reach`) only if .build/release/reach is missing, unless
-# REACH_BIN is set. Run from the repo root:  tools/bench/score.sh
+# Builds reach in release (`swift build -c release --product reach`, a no-op when up to date) unless REACH_BIN is
+# set or SKIP_BUILD=1. Run from the repo root:  tools/bench/score.sh
 # Env: REACH_BIN=path/to/reach, REACH_RUNS=3, PEER_RUNS=1, SEED=20190926, STUDY=path/to/study.toml,
 #      REACH_DATA=../shared/data, BENCH_TMP=/tmp/reach-bench-score, GOAL=2 (seconds)
 set -euo pipefail
@@ -25,29 +25,13 @@ STUDY=${STUDY:-tools/crosscheck/studies/rank_exp_reweight.toml}
 TMP=${BENCH_TMP:-/tmp/reach-bench-score}
 GOAL=${GOAL:-2}
 
-[[ -d "$WARDS" ]] || { echo "bench/score: $WARDS not found (the all-England wards from shared data)" >&2; exit 1; }
-nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
-[[ "$nfiles" -eq 326 ]] || { echo "bench/score: expected 326 files in $WARDS, found $nfiles" >&2; exit 1; }
 [[ -f "$STUDY" ]] || { echo "bench/score: study $STUDY not found" >&2; exit 1; }
 
 BENCH_TAG=bench/score
 . tools/bench/lib.sh
+bench_require_wards "$WARDS"
 bench_require_time
-if [[ -n "${REACH_BIN:-}" ]]; then
-    REACH=$REACH_BIN
-else
-    REACH=.build/release/reach
-    if [[ ! -x "$REACH" ]]; then
-        echo "bench/score: $REACH missing; swift build -c release --product reach" >&2
-        swift build -c release --product reach >&2
-    fi
-fi
-[[ -x "$REACH" ]] || { echo "bench/score: reach binary $REACH not found or not executable" >&2; exit 1; }
-if ! "$REACH" score --help 2>&1 | grep -q -- --study; then # an older binary prints the top-level help
-    echo "bench/score: $REACH has no score subcommand (an older build?): rebuild with" \
-        "swift build -c release --product reach, or set REACH_BIN" >&2
-    exit 1
-fi
+bench_reach score --study
 
 PY=$(tools/python-env.sh)
 mkdir -p "$TMP"

@@ -32,18 +32,7 @@ SOURCE="$DATA/gtfs/newport-20240305-bus_gtfs.zip"
 BENCH_TAG=bench/stop_times
 . tools/bench/lib.sh
 bench_require_time
-if [[ $PEERS_ONLY == 1 ]]; then
-    REACH=
-elif [[ -n "${REACH_BIN:-}" ]]; then
-    REACH=$REACH_BIN
-elif [[ ${SKIP_BUILD:-0} == 1 ]]; then
-    REACH=.build/release/reach
-else
-    echo "bench/stop_times: swift build -c release --product reach" >&2
-    swift build -c release --product reach >&2
-    REACH=.build/release/reach
-fi
-[[ -z "$REACH" || -x "$REACH" ]] || { echo "bench/stop_times: reach binary $REACH not found or not executable" >&2; exit 1; }
+bench_reach departures --gtfs
 
 PY=$(tools/python-env.sh)
 PEERS=tools/bench/stop_times_peers.py

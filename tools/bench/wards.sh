@@ -14,28 +14,11 @@ RUNS=${RUNS:-3}
 EXPECT=7681
 TMP=${BENCH_TMP:-/tmp/reach-bench-wards}
 
-if [[ ! -d "$WARDS" ]]; then
-    echo "bench/wards: $WARDS not found (the all-England wards from shared data); nothing to benchmark" >&2
-    exit 1
-fi
-nfiles=$(find "$WARDS" -maxdepth 1 -name '*.json' | wc -l)
-if [[ "$nfiles" -ne 326 ]]; then
-    echo "bench/wards: expected 326 files in $WARDS, found $nfiles" >&2
-    exit 1
-fi
-
 BENCH_TAG=bench/wards
 . tools/bench/lib.sh
+bench_require_wards "$WARDS"
 bench_require_time
-
-if [[ -n "${REACH_BIN:-}" ]]; then
-    REACH=$REACH_BIN
-else
-    echo "bench/wards: swift build -c release --product reach" >&2
-    swift build -c release --product reach >&2
-    REACH=.build/release/reach
-fi
-[[ -x "$REACH" ]] || { echo "bench/wards: reach binary $REACH not found or not executable" >&2; exit 1; }
+PEERS_ONLY=0 bench_reach wards --wards
 
 PY=$(tools/python-env.sh)
 mkdir -p "$TMP"
