@@ -123,13 +123,9 @@ public struct BroadbandJob: Sendable {
         progress("writing \(layer.zones.count) zones to \(output)")
         let figures = computed.figures
         let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { z, _ in figures.properties[z] }
-        switch PropertyTable.Format(path: output) {
-        case .csv:
-            let rows = features.map(\.properties)
-            try AtomicFile.write(PropertyTable(source: output, format: .csv, rows: rows, geometries: nil, columns: [], locations: []).csv(), to: output)
-        case .geojson:
-            try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
-        }
+        let table = PropertyTable(source: output, format: .geojson, rows: features.map(\.properties), geometries: features.map(\.geometry),
+                                  columns: [], locations: [])
+        try AtomicFile.write(try table.encoded(for: output, precision: precision), to: output)
         if let unmatchedOutput { try AtomicFile.write(Self.unmatchedTable(computed.unmatched), to: unmatchedOutput) }
         clock.lap("write", into: &report.timings)
         return report

@@ -143,10 +143,7 @@ public struct ScoreJob: Sendable {
         guard let output else { return scored.report }
         var clock = StepClock()
         progress("writing \(output)")
-        switch PropertyTable.Format(path: output) {
-        case .csv: try AtomicFile.write(scored.table.csv(), to: output)
-        case .geojson: try AtomicFile.write(try GeoJSONWriter().encode(scored.table.features), to: output)
-        }
+        try AtomicFile.write(try scored.table.encoded(for: output), to: output)
         clock.lap("write", into: &scored.report.timings)
         return scored.report
     }

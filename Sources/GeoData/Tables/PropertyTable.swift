@@ -83,6 +83,15 @@ public struct PropertyTable: Sendable {
         }
     }
 
+    /// The table encoded as `path`'s extension asks: CSV for `.csv`, else RFC 7946 GeoJSON with coordinates to
+    /// `precision` decimals.
+    public func encoded(for path: String, precision: Int = 6) throws -> [UInt8] {
+        switch Format(path: path) {
+        case .csv: csv()
+        case .geojson: try GeoJSONWriter(precision: precision).encode(features)
+        }
+    }
+
     /// The features to write as GeoJSON (rows without geometry get `null`).
     public var features: [Feature] {
         rows.indices.map { Feature(properties: rows[$0], geometry: geometries?[$0] ?? nil) }
