@@ -5,5 +5,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tools/install-deps.sh
 swift build --product reach
 .build/debug/reach run fixtures/trafford/study.toml
-echo "quickstart: open out/trafford/wards.geojson in QGIS or any web map, out/trafford/wards.csv in a spreadsheet;" \
+echo "quickstart: the map is out/trafford/map.html (open it in any browser; it needs no network)." \
+    "Open out/trafford/wards.geojson in QGIS, out/trafford/wards.csv in a spreadsheet;" \
     "out/trafford/schema.json says what every column means" >&2

@@ -57,7 +57,12 @@ public enum PropertySchema {
             let label = kind.replacingOccurrences(of: "_", with: " ")
             if rest == "count" { return entry("stops", "active \(label)s inside the ward", "reach coverage") }
             if rest.hasPrefix("area_pct") { return entry("%", "share of the ward's area within the catchment of a \(label) (straight line)", "reach coverage") }
-            if rest.hasPrefix("pop_pct") { return entry("%", "share of the ward's origin weight within \(rest.dropFirst("pop_pct".count).replacingOccurrences(of: "_", with: " ")) of a \(label)", "reach coverage") }
+            if rest.hasPrefix("pop_pct") {
+                // bus_stop_pop_pct is within the study's catchment radius; rail_station_pop_pct_800m within a band.
+                let band = rest.dropFirst("pop_pct".count).replacingOccurrences(of: "_", with: "")
+                let within = band.isEmpty ? "the catchment radius (bus_radius / rail_radius)" : band
+                return entry("%", "share of the ward's origin weight within \(within) of a \(label)", "reach coverage")
+            }
             if rest == "distance_mean_m" { return entry("m", "population-weighted mean straight-line distance to the nearest \(label)", "reach coverage") }
         }
         for routeClass in ["bus", "rail", "metro"] where name.hasPrefix(routeClass + "_") {

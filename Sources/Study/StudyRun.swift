@@ -43,6 +43,7 @@ public struct StudyRun: Sendable {
     public static let csvName = "wards.csv"
     public static let schemaName = "schema.json"
     public static let unmatchedName = "broadband_unmatched.csv"
+    public static let mapName = "map.html"
 
     /// Reads and checks the study, its inputs and its output folder, before any long work: an unknown key, a
     /// missing input file or a folder that cannot be written stops here.
@@ -229,6 +230,18 @@ public struct StudyRun: Sendable {
         if config.broadband != nil {
             try AtomicFile.write(BroadbandJob.unmatchedTable(unmatched), to: path(Self.unmatchedName))
             report.outputs.append(path(Self.unmatchedName))
+        }
+        if spec.map {
+            var options = WardMap.Options(title: spec.name, source: (study as NSString).lastPathComponent)
+            options.property = spec.mapProperty
+            options.codeField = layer.codeField
+            options.nameField = spec.wardNameField
+            options.crs = working
+            options.domains = config.scoring?.domains.map(\.name) ?? []
+            let map = try WardMap.render(wards: table.features, options: options)
+            try AtomicFile.write(map.html, to: path(Self.mapName))
+            report.outputs.append(path(Self.mapName))
+            for line in map.report.notDrawn { report.notes.append("map: not drawn: \(line)") }
         }
         clock.lap("write", into: &report.timings)
         return report

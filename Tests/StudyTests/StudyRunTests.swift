@@ -39,7 +39,7 @@ struct StudyRunTests {
         let report = try StudyRun(study: try study(in: folder)).run()
         #expect(report.wards == 21 && report.origins == 738 && report.scored == 21)
         let out = folder.appendingPathComponent("out").path
-        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "schema.json", "broadband_unmatched.csv"])
+        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "schema.json", "broadband_unmatched.csv", "map.html"])
         let wards = try byCode("\(out)/wards.geojson")
         #expect(wards.count == 21)
 
@@ -86,6 +86,20 @@ struct StudyRunTests {
         #expect(gp?["unit"] as? String == "m" && gp?["source"] as? String == "reach distance")
         let imd = (schema?["properties"] as? [[String: Any]])?.first { $0["name"] as? String == "imd2019_score" }
         #expect((imd?["source"] as? String)?.hasPrefix("joined from ") == true)
+        // Every description is whole: no empty slot left by a name pattern ("within  of").
+        for entry in schema?["properties"] as? [[String: Any]] ?? [] {
+            #expect(!((entry["description"] as? String) ?? "").contains("  "), "\(entry["name"] ?? "")")
+        }
+
+        // The map: every ward drawn, coloured by the score, with the study's domains among the key figures.
+        let map = try String(contentsOfFile: "\(out)/map.html", encoding: .utf8)
+        #expect(map.components(separatedBy: "<path data-i=").count - 1 == 21)
+        let data = try WardMapTests.data(map)
+        let properties = try #require(data["properties"] as? [[String: Any]])
+        let initial = try #require(data["initial"] as? Int)
+        #expect(properties[initial]["name"] as? String == "connectivity_score")
+        let key = (data["key"] as? [Int] ?? []).map { properties[$0]["name"] as? String }
+        #expect(key == ["connectivity_score", "connectivity_rank", "connectivity_decile", "services_score", "transport_score", "digital_score"])
     }
 
     func failure(_ body: () throws -> Void) -> String {

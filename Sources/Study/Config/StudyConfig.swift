@@ -90,7 +90,25 @@ public struct StudyConfig: Sendable {
 
     /// A path as written in the study, relative to the study file's folder.
     static func resolve(_ path: String, folder: String) -> String {
-        ((path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)) as NSString).standardizingPath
+        lexicallyNormal(path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path))
+    }
+
+    /// `a/./b/../c` → `a/c`, `fixtures/trafford/../../out` → `out`: Foundation's `standardizingPath` leaves `..`
+    /// in relative paths, which then show in every message. Lexical, like Python's `os.path.normpath`.
+    static func lexicallyNormal(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part == "..", absolute {
+                continue
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     private static func decodeBroadband(_ table: ConfigTable, folder: String) throws(StudyConfigError) -> BroadbandSpec {

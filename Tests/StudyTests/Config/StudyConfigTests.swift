@@ -124,3 +124,17 @@ import Testing
         #expect(spec.robustness.draws == 1000 && spec.robustness.seed == 2019)
     }
 }
+
+/// Paths of a study resolve against its folder, with `.` and `..` taken out as Python's os.path.normpath does
+/// (the expectations are normpath's answers).
+struct StudyPathTests {
+    @Test func pathsAreNormalisedLexically() {
+        #expect(StudyConfig.lexicallyNormal("fixtures/trafford/../../out/trafford") == "out/trafford")
+        #expect(StudyConfig.lexicallyNormal("a/./b//c/") == "a/b/c")
+        #expect(StudyConfig.lexicallyNormal("../x/../../y") == "../../y")
+        #expect(StudyConfig.lexicallyNormal("/a/../../b") == "/b")
+        #expect(StudyConfig.lexicallyNormal("a/..") == ".")
+        #expect(StudyConfig.resolve("../../out", folder: "fixtures/trafford") == "out")
+        #expect(StudyConfig.resolve("/abs/file.csv", folder: "fixtures/trafford") == "/abs/file.csv")
+    }
+}
