@@ -83,12 +83,16 @@ public struct PropertyTable: Sendable {
         }
     }
 
-    /// The table encoded as `path`'s extension asks: CSV for `.csv`, else RFC 7946 GeoJSON with coordinates to
-    /// `precision` decimals.
+    /// The table encoded as `path`'s extension asks: CSV for `.csv`, GeoJSON Text Sequences (RFC 8142) for
+    /// `.geojsonseq` or `.geojsons`, else RFC 7946 GeoJSON; coordinates to `precision` decimals.
     public func encoded(for path: String, precision: Int = 6) throws -> [UInt8] {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".geojsonseq") || lower.hasSuffix(".geojsons") {
+            return try GeoJSONWriter(precision: precision).encodeSequence(features)
+        }
         switch Format(path: path) {
-        case .csv: csv()
-        case .geojson: try GeoJSONWriter(precision: precision).encode(features)
+        case .csv: return csv()
+        case .geojson: return try GeoJSONWriter(precision: precision).encode(features)
         }
     }
 

@@ -30,8 +30,9 @@ public struct Zone: Sendable {
     public var repairedReason: String?
     /// Why this zone's results may be missing or doubtful, for its `reach_warning`.
     public var warnings: [String]
-    /// Set when the boundary lies wholly outside the working CRS's area of use; read by the whole-file check.
-    var areaOfUseMiss: AreaOfUseMiss?
+    /// Set when the boundary lies wholly outside the working CRS's area of use; read by the whole-file check
+    /// and by `reach validate`.
+    public internal(set) var areaOfUseMiss: AreaOfUseMiss?
 
     public init(code: String, properties: JSONObject, geometry: Shape?, areaSquareMetres: Double?,
                 source: FeatureSource, repairedReason: String? = nil, warnings: [String] = []) {
@@ -55,12 +56,19 @@ public struct ZoneLayer: Sendable {
     /// The files read, in order.
     public var files: [String]
 
+    public init(zones: [Zone], workingCRS: CRS, codeField: String?, files: [String]) {
+        self.zones = zones
+        self.workingCRS = workingCRS
+        self.codeField = codeField
+        self.files = files
+    }
+
     public var repairedCount: Int { zones.count { $0.repairedReason != nil } }
     public var unusableCount: Int { zones.count { $0.geometry == nil } }
 }
 
 /// How a boundary missed the working CRS's area of use.
-enum AreaOfUseMiss: Sendable {
+public enum AreaOfUseMiss: Sendable {
     /// Outside, and still outside with x and y exchanged.
     case outside
     /// Outside, but inside once x and y are exchanged: latitude/longitude swapped.

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Study
+
+/// `reach export`: a ward table in the other formats, with its schema.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a ward table again as GeoJSON, GeoJSON Text Sequences or CSV, with its schema.json.",
+        discussion: """
+        Reads the GeoJSON or CSV of any reach step (run, wards, distance, coverage, broadband, score) and writes \
+        each --out in the format its extension names:
+          .geojson                 RFC 7946 GeoJSON in WGS84 (a CSV input gives null geometries)
+          .geojsonseq, .geojsons   GeoJSON Text Sequences (RFC 8142): one feature a line, for streaming
+          .csv                     no geometry, one row a ward, one column a property
+        --select keeps only the columns named, in that order (e.g. the code, the name and a few figures for a \
+        spreadsheet). --schema writes the unit, meaning and source of every column written.
+
+        Exit codes: 0 success; 1 bad input (the message names the file and column); 2 wrong usage.
+
+        Examples:
+          reach export --in out/trafford/wards.geojson --out trafford.csv --out trafford.geojsonseq
+          reach export --in out/trafford/wards.geojson --select area_code,area_name,connectivity_score,connectivity_rank \\
+              --out ranks.csv --schema ranks.schema.json
+        """
+    )
+
+    @Option(name: .customLong("in"), help: ArgumentHelp("The ward table: GeoJSON or CSV (by extension).", valueName: "FILE"))
+    var input: String
+
+    @Option(name: .customLong("out"), parsing: .singleValue,
+            help: ArgumentHelp("A file to write, format by extension: .geojson, .geojsonseq (or .geojsons), .csv (repeatable).", valueName: "FILE"))
+    var outputs: [String] = []
+
+    @Option(help: ArgumentHelp("Write the schema (unit, meaning, source of each column) to this JSON file.", valueName: "FILE"))
+    var schema: String?
+
+    @Option(help: ArgumentHelp("Columns to keep, comma-separated, in output order (default: all).", valueName: "A,B,C"))
+    var select: String?
+
+    @Option(help: ArgumentHelp("A study file, so its score domains' {domain}_score columns are described.", valueName: "FILE"))
+    var study: String?
+
+    @Option(help: ArgumentHelp("Decimal places of output coordinates (6 ≈ 0.1 m).", valueName: "N"))
+    var precision = 6
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if outputs.isEmpty && schema == nil { throw ValidationError("give at least one --out FILE (or --schema FILE)") }
+        for path in outputs {
+            let lower = path.lowercased()
+            guard [".geojson", ".geojsonseq", ".geojsons", ".csv", ".json"].contains(where: { lower.hasSuffix($0) }) else {
+                throw ValidationError("--out \(path): name a .geojson, .geojsonseq, .geojsons or .csv file")
+            }
+        }
+        if !(0...15).contains(precision) { throw ValidationError("--precision must be 0...15") }
+    }
+
+    func run() throws {
+        let columns = select.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        let report = try ExportJob(input: input, outputs: outputs, schema: schema, select: columns, study: study, precision: precision).run()
+        if !quiet {
+            if !report.hasGeometry, outputs.contains(where: { !$0.lowercased().hasSuffix(".csv") }) {
+                Terminal.error("warning: \(input) has no geometries; the GeoJSON written has null geometries")
+            }
+            Terminal.info("reach: exported \(Terminal.count(report.rows)) rows × \(report.columns.count) columns; wrote \(report.written.joined(separator: ", "))")
+        }
+    }
+}

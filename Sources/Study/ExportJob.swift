@@ -1,0 +1,64 @@
+import Foundation
+import GeoData
+
+/// `reach export`: an existing ward table (the GeoJSON or CSV of any reach step) written again as GeoJSON,
+/// GeoJSON Text Sequences or CSV, optionally with only some columns, and with its `schema.json`.
+public struct ExportJob: Sendable {
+    public var input: String
+    /// Files to write, each in the format its extension names (`.geojson`, `.geojsonseq`/`.geojsons`, `.csv`).
+    public var outputs: [String]
+    /// The schema document (unit, meaning and source of every column) to write, if any.
+    public var schema: String?
+    /// Columns to keep, in this order; nil keeps them all.
+    public var select: [String]?
+    /// A study whose score domains describe the `{domain}_score` columns.
+    public var study: String?
+    public var precision: Int
+
+    public init(input: String, outputs: [String], schema: String? = nil, select: [String]? = nil, study: String? = nil, precision: Int = 6) {
+        self.input = input
+        self.outputs = outputs
+        self.schema = schema
+        self.select = select
+        self.study = study
+        self.precision = precision
+    }
+
+    public struct Report: Sendable {
+        public var rows = 0
+        public var columns: [String] = []
+        public var hasGeometry = false
+        public var written: [String] = []
+    }
+
+    public func run() throws -> Report {
+        for path in outputs + [schema].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+        let domains = try study.flatMap { try StudyConfig.load(path: $0).scoring }?.domains.map(\.name) ?? []
+        var table = try PropertyTable.read(path: input)
+        if let select {
+            let known = Set(table.columns)
+            if let missing = select.first(where: { !known.contains($0) }) {
+                throw DataError(file: input, field: missing, "no such column; the table has: \(table.columns.joined(separator: ", "))")
+            }
+            table.rows = table.rows.map { row in JSONObject(select.map { ($0, row[$0] ?? .null) }) }
+            table.columns = select
+        }
+        var report = Report()
+        report.rows = table.rows.count
+        report.columns = table.columns
+        report.hasGeometry = table.geometries?.contains { $0 != nil } ?? false
+        for path in outputs {
+            try AtomicFile.write(try table.encoded(for: path, precision: precision), to: path)
+            report.written.append(path)
+        }
+        if let schema {
+            var json = JSONWriter(capacity: 1 << 16)
+            json.value(PropertySchema.document(study: (input as NSString).lastPathComponent, columns: table.columns,
+                                               origins: [:], domains: domains))
+            json.byte(0x0A)
+            try AtomicFile.write(json.bytes, to: schema)
+            report.written.append(schema)
+        }
+        return report
+    }
+}
