@@ -29,6 +29,8 @@ struct Broadband: ParsableCommand {
 
         Column roles for --column ROLE=HEADER: \(BroadbandLayout.roles.joined(separator: ", ")).
 
+        \(HelpText.exitCodes)
+
         Examples:
           reach broadband --wards ../shared/data/trafford/wards_2023.geojson \\
               --postcodes ../shared/data/trafford/postcodes.csv \\

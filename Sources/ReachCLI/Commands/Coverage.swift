@@ -23,6 +23,8 @@ struct Coverage: ParsableCommand {
           bus_departures_change_pct, rail_...      with --gtfs-before: 100 x (after - before) / before
         A radius other than the standard one is added to the names (bus_stop_area_pct_300m).
 
+        \(HelpText.exitCodes)
+
         Examples:
           reach coverage --wards fixtures/trafford/wards_2017.geojson \\
               --bus-stops ../shared/data/trafford/bus_stops.geojson \\

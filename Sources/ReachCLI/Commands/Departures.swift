@@ -14,6 +14,8 @@ struct Departures: ParsableCommand {
         and not pickup_type 1; trips in frequencies.txt run once per headway (docs/transit.md).
         Columns: feed, stop_id, stop_name, lon, lat, modes (route classes calling), departures, departures_per_hour.
 
+        \(HelpText.exitCodes)
+
         Example:
           reach departures --gtfs ../shared/data/gtfs/newport-20240305-bus_gtfs.zip --date 2024-03-05 --out out/departures.csv
         """

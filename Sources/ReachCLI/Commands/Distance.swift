@@ -24,6 +24,8 @@ struct Distance: ParsableCommand {
                                                   or km for straight line; terms below 0.001 left out)
           origins_count, origins_weight, origins_unreachable, reach_warning
 
+        \(HelpText.exitCodes)
+
         Examples:
           reach distance --wards fixtures/trafford/wards_2017.geojson \\
               --services ../shared/data/trafford/gp_practices.geojson \\

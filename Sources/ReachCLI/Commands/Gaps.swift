@@ -19,6 +19,8 @@ struct Gaps: ParsableCommand {
           gap_origins_weight     their weight, e.g. population
         A ward wholly within reach of a stop has no feature.
 
+        \(HelpText.exitCodes)
+
         Example:
           reach gaps --wards fixtures/trafford/wards_2017.geojson \\
               --bus-stops ../shared/data/trafford/bus_stops.geojson \\

@@ -13,6 +13,8 @@ struct Nearest: ParsableCommand {
         input order: point (0-based row), then per category {c}_metres (3 decimals) and {c}_nearest (0-based \
         index of the nearest service among that category's services, in read order).
 
+        \(HelpText.exitCodes)
+
         Example:
           reach nearest --points homes.csv --services ../shared/data/trafford/gp_practices.geojson --out nearest.csv
         """

@@ -12,6 +12,8 @@ struct Network: ParsableCommand {
         segments, length and connected components per mode. --out-edges writes every segment as GeoJSON \
         (mode, OSM node ids, length_m, forward_s, backward_s; null where a direction is closed) for QGIS.
 
+        \(HelpText.exitCodes)
+
         Example:
           reach network --osm ../shared/data/osm/rutland-2022-07-20.osm.pbf --modes walk --out-edges out/walk.geojson
         """

@@ -36,6 +36,8 @@ struct Score: ParsableCommand {
         connectivity_rank_p05/_p95 (Monte Carlo weight draws), connectivity_rank_loo_min/_max (each indicator \
         left out in turn), score_missing.
 
+        \(HelpText.exitCodes)
+
         Examples:
           reach score --print-default-study > study.toml
           reach score --study study.toml --in out/coverage.geojson --out out/scored.geojson
@@ -94,6 +96,8 @@ struct Explain: ParsableCommand {
         rank, decile and rank interval; each domain's score D, transformed score X, weight and contribution; each \
         indicator's raw value, normalised value z, rank among the wards that have it (1 = least connected), weight \
         within its domain and contribution. The contributions add up to the domain score and the score.
+
+        \(HelpText.exitCodes)
 
         Example:
           reach explain E05000820 --study study.toml --in out/coverage.geojson

@@ -17,6 +17,8 @@ struct Wards: ParsableCommand {
           reach_warning  null, or why this ward's figures are missing or doubtful
         A ward that cannot be used keeps its properties with "geometry": null and a reach_warning.
 
+        \(HelpText.exitCodes)
+
         Example:
           reach wards --wards fixtures/trafford/wards_2017.geojson --out out/trafford-wards.geojson
         """
