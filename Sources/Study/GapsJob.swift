@@ -80,12 +80,28 @@ public struct GapsJob: Sendable {
         }
         clock.lap("read stops", into: &report.timings)
         progress("gaps: \(layer.zones.count) zones, \(allStops.count) stops, \(JSONWriter.format(radiusMetres)) m")
-        let coverage = try StopCoverage(radiusMetres: radiusMetres).measure(zones: layer.zones, stops: allStops.map(\.xy), gaps: true)
+        let (flat, coverage) = try Self.gapFeatures(layer: layer, origins: originSet, stops: allStops.map(\.xy),
+                                                    radiusMetres: radiusMetres, extraWarnings: extractWarnings)
         clock.lap("gaps", into: &report.timings)
+        report.gapCount = flat.count
+        report.zonesWithGaps = zip(coverage, layer.zones).count { !$0.gaps.isEmpty && ($1.areaSquareMetres ?? 0) > 0 }
+        report.gapAreaSquareMetres = coverage.reduce(0) { $0 + $1.gaps.reduce(0) { $0 + $1.polygonArea } }
+        report.gapWeight = flat.reduce(0) { $0 + ($1.properties["gap_origins_weight"]?.doubleValue ?? 0) }
+        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(flat), to: output)
+        clock.lap("write", into: &report.timings)
+        return report
+    }
 
+    /// The gaps of every zone as WGS84 features (the zone's properties, `gap_id`, `gap_area_m2`, `gap_area_pct`,
+    /// `gap_origins_count`, `gap_origins_weight`, `reach_warning`), largest first within each zone, and the
+    /// coverage they came from. `stops` are in the layer's working CRS.
+    public static func gapFeatures(layer: ZoneLayer, origins originSet: OriginSet, stops: [XY], radiusMetres: Double,
+                                   extraWarnings: [[String]]? = nil) throws -> (features: [Feature], coverage: [StopCoverage.ZoneResult]) {
+        let coverage = try StopCoverage(radiusMetres: radiusMetres).measure(zones: layer.zones, stops: stops, gaps: true)
         let members = originSet.members(zoneCount: layer.zones.count)
         let codeField = layer.codeField ?? "zone_code"
-        let zones = layer.zones, workingCRS = layer.workingCRS, extract = extractWarnings
+        let zones = layer.zones, workingCRS = layer.workingCRS
+        let extract = extraWarnings ?? [[String]](repeating: [], count: zones.count)
         let features: [[Feature]] = try ParallelMap.map(Array(zones.indices), worker: {
             (GEOSContext(), try Transformer(from: workingCRS, to: .wgs84))
         }) { state, slice in
@@ -110,14 +126,7 @@ public struct GapsJob: Sendable {
                 }
             }
         }
-        let flat = features.flatMap { $0 }
-        report.gapCount = flat.count
-        report.zonesWithGaps = features.count { !$0.isEmpty }
-        report.gapAreaSquareMetres = coverage.reduce(0) { $0 + $1.gaps.reduce(0) { $0 + $1.polygonArea } }
-        report.gapWeight = flat.reduce(0) { $0 + ($1.properties["gap_origins_weight"]?.doubleValue ?? 0) }
-        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(flat), to: output)
-        clock.lap("write", into: &report.timings)
-        return report
+        return (features.flatMap { $0 }, coverage)
     }
 }
 

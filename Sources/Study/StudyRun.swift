@@ -44,6 +44,7 @@ public struct StudyRun: Sendable {
     public static let schemaName = "schema.json"
     public static let unmatchedName = "broadband_unmatched.csv"
     public static let mapName = "map.html"
+    public static let gapsName = "gaps.geojson"
 
     /// Reads and checks the study, its inputs and its output folder, before any long work: an unknown key, a
     /// missing input file or a folder that cannot be written stops here.
@@ -120,6 +121,7 @@ public struct StudyRun: Sendable {
         clock.lap("read origins", into: &report.timings)
 
         var figures = ZoneFigures(zoneCount: layer.zones.count)
+        var gaps: [Feature]?
         if let distance = spec.distance {
             begin("distance")
             let job = DistanceJob(zones: spec.wards, services: distance.services, categoryField: distance.categoryField,
@@ -144,6 +146,13 @@ public struct StudyRun: Sendable {
             figures.append(try job.compute(layer: layer, origins: originSet, report: &stepReport, progress: messages("coverage")))
             report.notes += stepReport.feedWarnings
             for kind in stepReport.omittedKinds { report.notes.append("no active \(kind.rawValue) stops were read, so no \(kind.stem)_* figures are written") }
+            if coverage.gaps {
+                let radius = coverage.gapsRadiusMetres ?? coverage.busRadiusMetres
+                messages("coverage")("gaps farther than \(JSONWriter.format(radius)) m from every stop")
+                let loaded = try stops.load(progress: messages("coverage"))
+                gaps = try GapsJob.gapFeatures(layer: layer, origins: originSet, stops: loaded.stops.map(\.xy), radiusMetres: radius,
+                                               extraWarnings: StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)).features
+            }
             clock.lap("coverage", into: &report.timings)
         }
         var unmatched: [BroadbandJob.Unmatched] = []
@@ -231,6 +240,10 @@ public struct StudyRun: Sendable {
             try AtomicFile.write(BroadbandJob.unmatchedTable(unmatched), to: path(Self.unmatchedName))
             report.outputs.append(path(Self.unmatchedName))
         }
+        if let gaps {
+            try AtomicFile.write(try writer.encode(gaps), to: path(Self.gapsName))
+            report.outputs.append(path(Self.gapsName))
+        }
         if spec.map {
             var options = WardMap.Options(title: spec.name, source: (study as NSString).lastPathComponent)
             options.property = spec.mapProperty
@@ -238,7 +251,8 @@ public struct StudyRun: Sendable {
             options.nameField = spec.wardNameField
             options.crs = working
             options.domains = config.scoring?.domains.map(\.name) ?? []
-            let map = try WardMap.render(wards: table.features, options: options)
+            let gapLayer = WardMap.gapLayer(gaps ?? [], keeping: Set([layer.codeField, spec.wardNameField].compactMap { $0 }))
+            let map = try WardMap.render(wards: table.features, gaps: gapLayer, options: options)
             try AtomicFile.write(map.html, to: path(Self.mapName))
             report.outputs.append(path(Self.mapName))
             for line in map.report.notDrawn { report.notes.append("map: not drawn: \(line)") }

@@ -45,6 +45,10 @@ public struct RunSpec: Sendable {
         public var railRadiusMetres = CoverageJob.defaultRailRadius
         public var stationBandsMetres = CoverageJob.defaultBands
         public var frequentPerHour = 4.0
+        /// Also map the gaps (`gaps.geojson`, and a layer of the map): each ward's area farther than
+        /// `gapsRadiusMetres` (default: the bus radius) from every stop of the stop files.
+        public var gaps = false
+        public var gapsRadiusMetres: Double?
     }
     public var coverage: Coverage?
 
@@ -172,8 +176,14 @@ public struct RunSpec: Sendable {
             coverage.railRadiusMetres = try positive(table, "rail_radius") ?? coverage.railRadiusMetres
             coverage.stationBandsMetres = try positives(table, "station_bands") ?? coverage.stationBandsMetres
             coverage.frequentPerHour = try positive(table, "frequent_per_hour") ?? coverage.frequentPerHour
+            coverage.gaps = try table.bool("gaps") ?? false
+            coverage.gapsRadiusMetres = try positive(table, "gaps_radius")
+            if coverage.gaps, coverage.naptan.isEmpty, coverage.busStops.isEmpty, coverage.railStations.isEmpty,
+               coverage.metroStops.isEmpty, coverage.osmStops.isEmpty {
+                throw table.error("gaps", "gaps are drawn from stop files: add naptan, bus_stops, rail_stations, metro_stops or osm_stops")
+            }
             try table.finish(known: ["naptan", "bus_stops", "rail_stations", "metro_stops", "osm_stops", "gtfs", "date", "window",
-                                     "bus_radius", "rail_radius", "station_bands", "frequent_per_hour"])
+                                     "bus_radius", "rail_radius", "station_bands", "frequent_per_hour", "gaps", "gaps_radius"])
             spec.coverage = coverage
         }
 

@@ -33,13 +33,7 @@ public struct MapJob: Sendable {
         }
         var gapFeatures: [Feature] = []
         if let gaps {
-            let keep = Set([options.codeField ?? "", options.nameField ?? ""])
-            gapFeatures = try Self.readWGS84(gaps).map { feature in
-                // The gaps carry every property of their ward; the hover shows the gap's own figures.
-                var properties = JSONObject()
-                for (key, value) in feature.properties where key.hasPrefix("gap_") || keep.contains(key) { properties[key] = value }
-                return Feature(properties: properties, geometry: feature.geometry)
-            }
+            gapFeatures = WardMap.gapLayer(try Self.readWGS84(gaps), keeping: Set([options.codeField, options.nameField].compactMap { $0 }))
         }
         let (html, report) = try WardMap.render(wards: wards, gaps: gapFeatures, options: options)
         try AtomicFile.write(html, to: output)

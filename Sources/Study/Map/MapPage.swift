@@ -72,6 +72,8 @@ struct MapPage {
         }
         var notes = "Colours are deciles: each shade holds a tenth of the wards that have a value, ranked from lowest (dark) to highest (yellow); tied values share a shade. Boundaries are drawn simplified to \(Self.metres(tolerance)); every figure was computed on the full boundaries."
         if notDrawn > 0 { notes += " \(notDrawn) ward(s) have no boundary to draw." }
+        let tinyGaps = gapPaths.count { $0.isEmpty }
+        if tinyGaps > 0 { notes += " \(tinyGaps) gap(s) too small to draw at this tolerance are in the gaps file but not on the map." }
         out += """
         <p class="notes">\(escape(notes))</p>
         <p class="notes">Made with reach from \(escape(options.source)).\(options.attribution.map { " " + escape($0) } ?? "")</p>

@@ -105,6 +105,16 @@ public enum WardMap {
         return (html, report)
     }
 
+    /// Gaps as `reach gaps` writes them carry every property of their ward; the map's hover shows only the gap's
+    /// own figures (`gap_*`) and the properties in `keeping` (the ward's code and name).
+    public static func gapLayer(_ features: [Feature], keeping: Set<String>) -> [Feature] {
+        features.map { feature in
+            var properties = JSONObject()
+            for (key, value) in feature.properties where key.hasPrefix("gap_") || keeping.contains(key) { properties[key] = value }
+            return Feature(properties: properties, geometry: feature.geometry)
+        }
+    }
+
     /// The features' polygons in `crs`; nil (and a line in `problems`) for a feature without one.
     static func project(_ features: [Feature], to crs: CRS, report problems: inout [String],
                         label: (Int) -> String) throws -> [Shape?] {
