@@ -35,7 +35,7 @@ struct MapPage {
         </head>
         <body>
         <main>
-        <svg id="map" viewBox="0 0 \(width) \(height)" preserveAspectRatio="xMidYMid meet" role="img" aria-label="\(escape(options.title)): wards coloured by decile">
+        <svg id="map"\(wardPaths.count > 1000 ? " class=\"dense\"" : "") viewBox="0 0 \(width) \(height)" preserveAspectRatio="xMidYMid meet" role="img" aria-label="\(escape(options.title)): wards coloured by decile">
         <defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff" fill-opacity="0.35"/><line x1="0" y1="0" x2="0" y2="8" stroke="#000000" stroke-width="3"/></pattern></defs>
         <g id="wards">
 
@@ -60,7 +60,7 @@ struct MapPage {
         </main>
         <aside>
         <h1>\(escape(options.title))</h1>
-        <p class="meta">\(columns.codes.count) wards · \(escape(crsName))</p>
+        <p class="meta">\(Self.grouped(columns.codes.count)) wards · \(escape(crsName))</p>
         <label for="property">Colour wards by</label>
         <select id="property">\(selectOptions())</select>
         <p id="description"></p>
@@ -115,6 +115,17 @@ struct MapPage {
         <text x="\(f(x))" y="\(f(y - bar))" font-size="\(f(font))">\(Self.metres(metres))</text></g>
 
         """
+    }
+
+    /// 7681 → "7,681".
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
     }
 
     static func metres(_ value: Double) -> String {
@@ -189,7 +200,8 @@ struct MapPage {
     #map { width: 100%; height: 100%; display: block; cursor: grab; touch-action: none; }
     #map.dragging { cursor: grabbing; }
     #wards path { stroke: #ffffff; stroke-width: 0.6; stroke-linejoin: round; vector-effect: non-scaling-stroke; fill-rule: evenodd; }
-    #wards path:hover, #wards path.active { stroke: #000000; stroke-width: 2; }
+    #map.dense #wards path { stroke-width: 0.15; }
+    #wards path:hover, #wards path.active, #map.dense #wards path.active { stroke: #000000; stroke-width: 2; }
     #gaps path { fill: url(#hatch); stroke: #000000; stroke-width: 0.8; vector-effect: non-scaling-stroke; fill-rule: evenodd; }
     #gaps.off { display: none; }
     #scale text { fill: #222222; font-family: inherit; }
