@@ -79,6 +79,10 @@ public struct CoverageJob: Sendable {
         public var feedWarnings: [String] = []
         public var zonesWithWarnings = 0
         public var timings: [(step: String, seconds: Double)] = []
+        /// The stops read from the stop files (not GTFS), in the working CRS, and the OpenStreetMap extracts'
+        /// bounds: what `reach run` draws the gaps from, without reading the files again.
+        public var fileStops: [XY] = []
+        public var extractBounds: [(file: String, envelope: Envelope)] = []
     }
 
     /// A band's label: whole kilometres as `2km`, else metres as `800m`.
@@ -149,6 +153,8 @@ public struct CoverageJob: Sendable {
             let loaded = try stops.load(progress: progress)
             allStops = loaded.stops
             report.stopReports = loaded.reports
+            report.fileStops = allStops.map(\.xy)
+            report.extractBounds = loaded.extractBounds
             extractWarnings = StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)
         }
         var byKind: [StopKind: [XY]] = [:]

@@ -149,9 +149,8 @@ public struct StudyRun: Sendable {
             if coverage.gaps {
                 let radius = coverage.gapsRadiusMetres ?? coverage.busRadiusMetres
                 messages("coverage")("gaps farther than \(JSONWriter.format(radius)) m from every stop")
-                let loaded = try stops.load(progress: messages("coverage"))
-                gaps = try GapsJob.gapFeatures(layer: layer, origins: originSet, stops: loaded.stops.map(\.xy), radiusMetres: radius,
-                                               extraWarnings: StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)).features
+                gaps = try GapsJob.gapFeatures(layer: layer, origins: originSet, stops: stepReport.fileStops, radiusMetres: radius,
+                                               extraWarnings: StopSources.outsideExtracts(layer: layer, bounds: stepReport.extractBounds)).features
             }
             clock.lap("coverage", into: &report.timings)
         }
