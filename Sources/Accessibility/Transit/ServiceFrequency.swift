@@ -61,48 +61,27 @@ public struct ServiceFrequency: Sendable {
     public init(feed: GTFSFeed, date: ServiceDate, window: ServiceWindow) {
         self.date = date
         self.window = window
-        let services = feed.serviceIDs.count
-        let today = (0..<services).map { feed.runs(service: $0, on: date) }
-        let yesterday = (0..<services).map { feed.runs(service: $0, on: date.adding(days: -1)) }
-        tripsRunning = feed.tripService.count { today[Int($0)] }
+        tripsRunning = feed.tripService.count { feed.runs(service: Int($0), on: date) }
         var stops: [Int32] = [], instances: [Int32] = [], classes: [RouteClass] = []
         var nextInstance: Int32 = 0
         let routeClasses = feed.routeTypes.map(RouteClass.init(routeType:))
         let start = window.startSeconds, end = window.endSeconds
-        for t in 0..<feed.tripCount {
-            let s = Int(feed.tripService[t])
+        feed.forEachTripInstance(on: date) { t, delta in
             let first = Int(feed.tripFirst[t]), last = Int(feed.tripFirst[t + 1]) - 1
-            guard last > first else { continue }
             let routeClass = routeClasses[Int(feed.tripRoute[t])]
-            // (shift in seconds) for each day the trip runs on that reaches into this date's window.
-            for shift in [0, -86_400] where shift == 0 ? today[s] : yesterday[s] {
-                // Start offsets: the trip's own times, or one per headway run.
-                var offsets: [Int] = [0]
-                if let runs = feed.frequencies[t] {
-                    let base = Int(feed.departureSeconds[first])
-                    offsets = []
-                    for run in runs {
-                        var startTime = run.startSeconds
-                        while startTime < run.endSeconds { offsets.append(startTime - base); startTime += run.headwaySeconds }
-                    }
-                }
-                for offset in offsets {
-                    let delta = offset + shift
-                    // Skip quickly when the trip's departures cannot meet the window.
-                    if Int(feed.departureSeconds[first]) + delta >= end || Int(feed.departureSeconds[last - 1]) + delta < start { continue }
-                    var used = false
-                    for k in first..<last where feed.pickupAllowed[k] {
-                        let time = Int(feed.departureSeconds[k]) + delta
-                        if time >= start && time < end {
-                            stops.append(feed.stopTimeStop[k])
-                            instances.append(nextInstance)
-                            classes.append(routeClass)
-                            used = true
-                        }
-                    }
-                    if used { nextInstance += 1 }
+            // Skip quickly when the trip's departures cannot meet the window (the last stop time is no departure).
+            if Int(feed.departureSeconds[first]) + delta >= end || Int(feed.departureSeconds[last - 1]) + delta < start { return }
+            var used = false
+            for k in first..<last where feed.pickupAllowed[k] {
+                let time = Int(feed.departureSeconds[k]) + delta
+                if time >= start && time < end {
+                    stops.append(feed.stopTimeStop[k])
+                    instances.append(nextInstance)
+                    classes.append(routeClass)
+                    used = true
                 }
             }
+            if used { nextInstance += 1 }
         }
         instanceCount = Int(nextInstance)
         // Group by stop (counting sort, stable).

@@ -100,3 +100,30 @@ public struct GTFSFeed: Sendable {
         return tripService.count { running[Int($0)] }
     }
 }
+
+extension GTFSFeed {
+    /// Calls `body` with each run of a trip that belongs to service date `date`: the trip's index and the seconds
+    /// to add to its stop times to put them on `date`'s clock. Trips of the previous service day run too, shifted
+    /// by −24 h (a 25:30:00 stop time is 01:30 on `date`), and a trip in frequencies.txt runs once per headway
+    /// from each start time (the first stop time moved to it). Trips with fewer than two stop times are skipped.
+    public func forEachTripInstance(on date: ServiceDate, _ body: (_ trip: Int, _ deltaSeconds: Int) -> Void) {
+        let today = (0..<serviceIDs.count).map { runs(service: $0, on: date) }
+        let yesterday = (0..<serviceIDs.count).map { runs(service: $0, on: date.adding(days: -1)) }
+        for t in 0..<tripCount {
+            let s = Int(tripService[t])
+            let first = Int(tripFirst[t])
+            guard Int(tripFirst[t + 1]) - first >= 2 else { continue }
+            for shift in [0, -86_400] where shift == 0 ? today[s] : yesterday[s] {
+                guard let runs = frequencies[t] else { body(t, shift); continue }
+                let base = Int(departureSeconds[first])
+                for run in runs {
+                    var start = run.startSeconds
+                    while start < run.endSeconds {
+                        body(t, start - base + shift)
+                        start += run.headwaySeconds
+                    }
+                }
+            }
+        }
+    }
+}
