@@ -6,11 +6,8 @@ import GeoPrimitives
 /// `reach coverage`: per zone, how much of its area and its people are near a bus stop or station, and how often
 /// services run from the stops near them (docs/transit.md).
 public struct CoverageJob: Sendable {
-    public var zones: [String]
-    public var zoneOptions: ZoneLoadOptions
-    public var origins: String?
-    public var originOptions: PointLoadOptions
-    public var weightField: String?
+    /// Where the zones and origins come from, and how they are read.
+    public var inputs: ZoneOriginInputs
     public var stops: StopSources
     public var gtfs: [String]
     public var gtfsBefore: [String]
@@ -38,11 +35,7 @@ public struct CoverageJob: Sendable {
                 window: ServiceWindow = .morningPeak, busRadiusMetres: Double = CoverageJob.defaultBusRadius,
                 railRadiusMetres: Double = CoverageJob.defaultRailRadius, stationBandsMetres: [Double] = CoverageJob.defaultBands,
                 frequentPerHour: Double = 4, output: String, precision: Int = 6) {
-        self.zones = zones
-        self.zoneOptions = zoneOptions
-        self.origins = origins
-        self.originOptions = originOptions
-        self.weightField = weightField
+        self.inputs = ZoneOriginInputs(zones: zones, zoneOptions: zoneOptions, origins: origins, originOptions: originOptions, weightField: weightField)
         self.stops = stops
         self.gtfs = gtfs
         self.gtfsBefore = gtfsBefore
@@ -103,11 +96,11 @@ public struct CoverageJob: Sendable {
         guard gtfsBefore.isEmpty || !gtfs.isEmpty else { throw DataError(file: "--gtfs-before", "needs --gtfs (the after feed) too") }
         var report = Report()
         var clock = StepClock()
-        let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
+        let layer = try inputs.loadZones(progress: progress)
         report.zoneCount = layer.zones.count
         clock.lap("read zones", into: &report.timings)
 
-        let originSet = try OriginSet.load(path: origins, options: originOptions, weightField: weightField, layer: layer, progress: progress)
+        let originSet = try inputs.loadOrigins(in: layer, progress: progress)
         report.originCount = originSet.points.count
         report.originsOutsideZones = originSet.outside
         clock.lap("read and place origins", into: &report.timings)

@@ -8,17 +8,14 @@ import Projection
 /// `reach distance`: from where people live in each zone to the nearest service of each category, by straight
 /// line and over the road network, averaged over the zone's origins as the DfT Journey Time Statistics do.
 public struct DistanceJob: Sendable {
-    public var zones: [String]
-    public var zoneOptions: ZoneLoadOptions
+    /// Where the zones and origins come from, and how they are read.
+    public var inputs: ZoneOriginInputs
     public var services: [String]
     public var categoryField: String?
     /// Keep only these categories (all when empty).
     public var categories: [String]
     public var serviceOptions: PointLoadOptions
     /// Where people live: points or polygons; nil uses each zone's point-on-surface.
-    public var origins: String?
-    public var originOptions: PointLoadOptions
-    public var weightField: String?
     public var osm: String?
     public var modes: [DistanceMode]
     /// Thresholds for network modes, minutes; for straight line, metres.
@@ -45,15 +42,11 @@ public struct DistanceJob: Sendable {
                 osm: String? = nil, modes: [DistanceMode]? = nil, minutes: [Double] = [15, 30], metres: [Double] = [800, 2000],
                 profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, minIslandNodes: Int = 40, output: String,
                 originsOutput: String? = nil, precision: Int = 6, opportunities: Bool = false, gravityBeta: Double? = nil) {
-        self.zones = zones
-        self.zoneOptions = zoneOptions
+        self.inputs = ZoneOriginInputs(zones: zones, zoneOptions: zoneOptions, origins: origins, originOptions: originOptions, weightField: weightField)
         self.services = services
         self.categoryField = categoryField
         self.categories = categories
         self.serviceOptions = serviceOptions
-        self.origins = origins
-        self.originOptions = originOptions
-        self.weightField = weightField
         self.osm = osm
         self.modes = (modes ?? (osm == nil ? [.straight] : DistanceMode.all)).sorted()
         self.minutes = minutes
@@ -111,11 +104,11 @@ public struct DistanceJob: Sendable {
         var report = Report()
         var clock = StepClock()
 
-        let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
+        let layer = try inputs.loadZones(progress: progress)
         report.zoneCount = layer.zones.count
         clock.lap("read zones", into: &report.timings)
 
-        let originSet = try loadOrigins(layer: layer, progress: progress)
+        let originSet = try inputs.loadOrigins(in: layer, progress: progress)
         report.originCount = originSet.points.count
         report.originsOutsideZones = originSet.outside
         clock.lap("read and place origins", into: &report.timings)
@@ -166,7 +159,7 @@ public struct DistanceJob: Sendable {
         if !travelModes.isEmpty {
             guard let osm else { throw DataError(file: "--modes", "network modes (\(travelModes.map(\.rawValue).joined(separator: ", "))) need a road network: give --osm FILE.osm.pbf") }
             progress("reading the road network \(osm)")
-            let network = try RoadNetwork.read(path: osm, profile: profile, modes: travelModes, workingCRS: zoneOptions.workingCRS)
+            let network = try RoadNetwork.read(path: osm, profile: profile, modes: travelModes, workingCRS: inputs.zoneOptions.workingCRS)
             report.network = network.summary
             clock.lap("read network", into: &report.timings)
             let context = try NetworkContext(network: network, modes: travelModes, catalogue: catalogue, names: names,
@@ -248,12 +241,6 @@ public struct DistanceJob: Sendable {
         }
         // Reorder to [category][mode][origin].
         return names.indices.map { c in modes.indices.map { m in perOrigin.map { $0[c][m] } } }
-    }
-
-    // MARK: Origins
-
-    func loadOrigins(layer: ZoneLayer, progress: @Sendable (String) -> Void) throws -> OriginSet {
-        try OriginSet.load(path: origins, options: originOptions, weightField: weightField, layer: layer, progress: progress)
     }
 
     // MARK: Aggregation

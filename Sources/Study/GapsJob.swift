@@ -7,11 +7,8 @@ import Projection
 /// `reach gaps`: each zone's area farther than a radius from every active stop, one feature per polygon, with
 /// its area and the origins (people) inside it: the map of transport deserts.
 public struct GapsJob: Sendable {
-    public var zones: [String]
-    public var zoneOptions: ZoneLoadOptions
-    public var origins: String?
-    public var originOptions: PointLoadOptions
-    public var weightField: String?
+    /// Where the zones and origins come from, and how they are read.
+    public var inputs: ZoneOriginInputs
     public var stops: StopSources
     /// Feeds whose stops are used when no stop file is given.
     public var gtfs: [String]
@@ -24,11 +21,7 @@ public struct GapsJob: Sendable {
     public init(zones: [String], zoneOptions: ZoneLoadOptions = ZoneLoadOptions(), origins: String? = nil,
                 originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil, stops: StopSources = StopSources(),
                 gtfs: [String] = [], kinds: Set<StopKind>? = nil, radiusMetres: Double = 400, output: String, precision: Int = 6) {
-        self.zones = zones
-        self.zoneOptions = zoneOptions
-        self.origins = origins
-        self.originOptions = originOptions
-        self.weightField = weightField
+        self.inputs = ZoneOriginInputs(zones: zones, zoneOptions: zoneOptions, origins: origins, originOptions: originOptions, weightField: weightField)
         self.stops = stops
         self.gtfs = gtfs
         self.kinds = kinds
@@ -56,9 +49,9 @@ public struct GapsJob: Sendable {
         }
         var report = Report()
         var clock = StepClock()
-        let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
+        let layer = try inputs.loadZones(progress: progress)
         report.zoneCount = layer.zones.count
-        let originSet = try OriginSet.load(path: origins, options: originOptions, weightField: weightField, layer: layer, progress: progress)
+        let originSet = try inputs.loadOrigins(in: layer, progress: progress)
         report.originCount = originSet.points.count
         clock.lap("read zones and origins", into: &report.timings)
         var allStops: [TransitStop]
