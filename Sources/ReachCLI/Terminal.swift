@@ -1,4 +1,5 @@
 import Foundation
+import Study
 
 /// Messages for people go to stderr; data goes to files or stdout.
 enum Terminal {
@@ -11,15 +12,7 @@ enum Terminal {
     }
 
     /// 7681 → "7,681".
-    static func count(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var result = ""
-        for (i, digit) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return result
-    }
+    static func count(_ value: Int) -> String { NumberText.grouped(value) }
 
     static func seconds(_ value: Double) -> String {
         String(format: "%.2f s", value)

@@ -60,7 +60,7 @@ struct MapPage {
         </main>
         <aside>
         <h1>\(escape(options.title))</h1>
-        <p class="meta">\(Self.grouped(columns.codes.count)) wards · \(escape(crsName))</p>
+        <p class="meta">\(NumberText.grouped(columns.codes.count)) wards · \(escape(crsName))</p>
         <label for="property">Colour wards by</label>
         <select id="property">\(selectOptions())</select>
         <p id="description"></p>
@@ -115,17 +115,6 @@ struct MapPage {
         <text x="\(f(x))" y="\(f(y - bar))" font-size="\(f(font))">\(Self.metres(metres))</text></g>
 
         """
-    }
-
-    /// 7681 → "7,681".
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
     }
 
     static func metres(_ value: Double) -> String {
