@@ -259,6 +259,7 @@ public struct DistanceJob: Sendable {
         var members = [[Int]](repeating: [], count: layer.zones.count)
         for (o, z) in origins.zone.enumerated() { members[z].append(o) }
         let zoneOrigins = members
+        let typicalOrigins = ZoneTypicalOrigin.points(layer: layer, origins: origins)
         let modes = self.modes
         let job = self
         return try ParallelMap.map(Array(layer.zones.indices), worker: { network?.makeSearches() }) { searches, slice in
@@ -272,18 +273,7 @@ public struct DistanceJob: Sendable {
                 } else if origins.fallbackZones.contains(z) {
                     result.warnings.append("no origin lies in this zone; its point-on-surface stands for it")
                 }
-                // The typical origin: the weighted mean position of the zone's origins.
-                var typical: XY?
-                if !own.isEmpty {
-                    let weightSum = totalWeight > 0 ? totalWeight : Double(own.count)
-                    var x = 0.0, y = 0.0
-                    for o in own {
-                        let w = totalWeight > 0 ? origins.weights[o] : 1
-                        x += w * origins.points[o].x
-                        y += w * origins.points[o].y
-                    }
-                    typical = XY(x / weightSum, y / weightSum)
-                }
+                let typical = typicalOrigins[z]
                 var unreachableMax = 0
                 var typicalTimes: [TravelMode: [[Double?]]] = [:]
                 if let typical, let network, var searches {

@@ -95,15 +95,20 @@ public struct NetworkTravelTime: Sendable {
     /// After a forward search from `origin` (seeded by `seedsFrom`), the time to each service, or nil when
     /// it was not reached within the search's limit.
     public func timesFrom(_ origin: SnapPoint, search: TravelTimeSearch) -> [Double?] {
-        services.map { service in
-            var best = TravelTimeSearch.unreachable
-            // Arriving from the segment's start node going forward, or from its end node going backward.
-            if let time = Self.fromStart(service, graph) { best = min(best, search.seconds[Int(graph.segmentFrom[service.segment])] + time) }
-            if let time = Self.fromEnd(service, graph) { best = min(best, search.seconds[Int(graph.segmentTo[service.segment])] + time) }
-            if service.segment == origin.segment, let direct = Self.along(origin.segment, from: origin.fraction, to: service.fraction, graph) {
-                best = min(best, direct)
-            }
-            return best.isFinite ? best : nil
+        services.map { Self.time(to: $0, from: origin, search: search) }
+    }
+
+    /// After a forward search from `origin` (seeded by `seedsFrom`), the time to the snap point `target`
+    /// (seconds), or nil when it was not reached within the search's limit.
+    public static func time(to target: SnapPoint, from origin: SnapPoint, search: TravelTimeSearch) -> Double? {
+        let graph = search.graph
+        var best = TravelTimeSearch.unreachable
+        // Arriving from the segment's start node going forward, or from its end node going backward.
+        if let time = fromStart(target, graph) { best = min(best, search.seconds[Int(graph.segmentFrom[target.segment])] + time) }
+        if let time = fromEnd(target, graph) { best = min(best, search.seconds[Int(graph.segmentTo[target.segment])] + time) }
+        if target.segment == origin.segment, let direct = along(origin.segment, from: origin.fraction, to: target.fraction, graph) {
+            best = min(best, direct)
         }
+        return best.isFinite ? best : nil
     }
 }

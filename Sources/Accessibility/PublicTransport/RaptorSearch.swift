@@ -33,7 +33,7 @@ public struct StopTransfers: Sendable {
 /// one footpath from each stop improved. One search object per thread over a shared timetable; its arrays are
 /// reused between searches.
 ///
-/// Rules: a vehicle is boarded at a stop where boarding is allowed, at a departure no earlier than the arrival
+/// Rules: a vehicle is boarded at a stop where boarding is allowed and left where alighting is, at a departure no earlier than the arrival
 /// there in the previous round (no minimum change time: the same second connects); a footpath follows a ride,
 /// never the access walk or another footpath.
 public struct RaptorSearch: Sendable {
@@ -105,7 +105,7 @@ public struct RaptorSearch: Sendable {
                 var trip = -1
                 for i in from..<length {
                     let s = Int(timetable.patternStops[stopBase + i])
-                    if trip >= 0 {
+                    if trip >= 0, timetable.canAlight[stopBase + i] {
                         let time = timetable.arrivals[Int(timetable.tripTimeFirst[trip]) + i]
                         // Target pruning by the best arrival so far at this stop.
                         if time < arrival[s] && time <= latestArrival {

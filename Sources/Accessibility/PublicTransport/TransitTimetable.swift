@@ -30,6 +30,8 @@ public struct TransitTimetable: Sendable {
     /// Whether a passenger may board at the i-th stop of pattern p: `canBoard[patternStopFirst[p] + i]`
     /// (GTFS pickup_type 1 forbids it).
     public let canBoard: [Bool]
+    /// Whether a passenger may alight there (GTFS drop_off_type 1 forbids it), indexed like `canBoard`.
+    public let canAlight: [Bool]
     /// The patterns calling at stop s: `stopPatterns[stopPatternFirst[s] ..< stopPatternFirst[s + 1]]`, with the
     /// stop's position in each pattern in `stopPatternPosition`.
     public let stopPatternFirst: [UInt32]
@@ -63,7 +65,8 @@ public struct TransitTimetable: Sendable {
         self.stopXY = stopXY
         self.stopLabel = stopLabel
 
-        // Group the runs by pattern key: the stop sequence, with the high bit set where boarding is not allowed.
+        // Group the runs by pattern key: the stop sequence, with bit 31 set where boarding is not allowed and bit 30
+        // where alighting is not.
         struct Run { var feed: Int; var trip: Int; var delta: Int }
         var patternOf: [[UInt32]: Int] = [:]
         var keys: [[UInt32]] = []
@@ -76,6 +79,7 @@ public struct TransitTimetable: Sendable {
                       Int(feed.arrivalSeconds[end - 1]) + delta >= rangeSeconds.lowerBound else { return }
                 let key = (first..<end).map { k in
                     UInt32(offsets[f] + Int(feed.stopTimeStop[k])) | (feed.pickupAllowed[k] ? 0 : 0x8000_0000)
+                        | (feed.dropOffAllowed[k] ? 0 : 0x4000_0000)
                 }
                 let p: Int
                 if let known = patternOf[key] {
@@ -90,7 +94,7 @@ public struct TransitTimetable: Sendable {
             }
         }
 
-        var patternStopFirst: [UInt32] = [0], patternStops: [UInt32] = [], canBoard: [Bool] = []
+        var patternStopFirst: [UInt32] = [0], patternStops: [UInt32] = [], canBoard: [Bool] = [], canAlight: [Bool] = []
         var patternTripFirst: [UInt32] = [0], tripTimeFirst: [UInt32] = []
         var arrivals: [Int32] = [], departures: [Int32] = []
         for (p, key) in keys.enumerated() {
@@ -120,8 +124,9 @@ public struct TransitTimetable: Sendable {
             }
             for group in groups {
                 for stop in key {
-                    patternStops.append(stop & 0x7FFF_FFFF)
+                    patternStops.append(stop & 0x3FFF_FFFF)
                     canBoard.append(stop & 0x8000_0000 == 0)
+                    canAlight.append(stop & 0x4000_0000 == 0)
                 }
                 patternStopFirst.append(UInt32(patternStops.count))
                 for r in group {
@@ -135,6 +140,7 @@ public struct TransitTimetable: Sendable {
         self.patternStopFirst = patternStopFirst
         self.patternStops = patternStops
         self.canBoard = canBoard
+        self.canAlight = canAlight
         self.patternTripFirst = patternTripFirst
         self.tripTimeFirst = tripTimeFirst
         self.arrivals = arrivals

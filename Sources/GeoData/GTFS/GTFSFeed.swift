@@ -37,6 +37,8 @@ public struct GTFSFeed: Sendable {
     public var departureSeconds: [Int32]
     /// False where `pickup_type` is 1 (no pickup).
     public var pickupAllowed: [Bool]
+    /// False where `drop_off_type` is 1 (no drop off).
+    public var dropOffAllowed: [Bool]
     /// Headway-based service (frequencies.txt) by trip.
     public var frequencies: [Int: [Frequency]]
 
@@ -105,7 +107,8 @@ extension GTFSFeed {
     /// Calls `body` with each run of a trip that belongs to service date `date`: the trip's index and the seconds
     /// to add to its stop times to put them on `date`'s clock. Trips of the previous service day run too, shifted
     /// by −24 h (a 25:30:00 stop time is 01:30 on `date`), and a trip in frequencies.txt runs once per headway
-    /// from each start time (the first stop time moved to it). Trips with fewer than two stop times are skipped.
+    /// from each start time (the first stop time moved to it). Trips with fewer than two stop times are skipped (the
+    /// reader has warned about each).
     public func forEachTripInstance(on date: ServiceDate, _ body: (_ trip: Int, _ deltaSeconds: Int) -> Void) {
         let today = (0..<serviceIDs.count).map { runs(service: $0, on: date) }
         let yesterday = (0..<serviceIDs.count).map { runs(service: $0, on: date.adding(days: -1)) }

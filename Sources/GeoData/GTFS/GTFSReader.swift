@@ -9,7 +9,7 @@ extension GTFSFeed {
         var feed = GTFSFeed(path: path, stopIDs: ByteKeyIndex(), stopNames: [], stopLonLat: [], stopSources: [],
                             routeIDs: ByteKeyIndex(), routeTypes: [], tripIDs: ByteKeyIndex(), tripRoute: [], tripService: [],
                             serviceIDs: ByteKeyIndex(), calendar: [], exceptions: [], tripFirst: [0], stopTimeStop: [],
-                            arrivalSeconds: [], departureSeconds: [], pickupAllowed: [], frequencies: [:], warnings: [])
+                            arrivalSeconds: [], departureSeconds: [], pickupAllowed: [], dropOffAllowed: [], frequencies: [:], warnings: [])
         // stop_times.txt is checked first: it is the file a broken export most often lacks.
         guard archive.has("stop_times.txt") else { throw DataError(file: path, "has no stop_times.txt, so no trip calls anywhere") }
         try feed.readStops(archive.requiredTable("stops.txt"))
@@ -153,12 +153,13 @@ extension GTFSFeed {
         let sequenceColumn = try table.requiredColumn("stop_sequence")
         let arrivalColumn = try table.requiredColumn("arrival_time"), departureColumn = try table.requiredColumn("departure_time")
         let pickupColumn = table.column("pickup_type") ?? -1
+        let dropOffColumn = table.column("drop_off_type") ?? -1
         let distanceColumn = table.column("shape_dist_traveled") ?? -1
         let estimate = table.bytes.count / 60
         var rowTrip: [Int32] = [], rowSequence: [Int32] = [], rowStop: [Int32] = [], rowArrival: [Int32] = []
-        var rowDeparture: [Int32] = [], rowPickup: [Bool] = [], rowLine: [Int32] = [], rowDistance: [Double] = []
+        var rowDeparture: [Int32] = [], rowPickup: [Bool] = [], rowDropOff: [Bool] = [], rowLine: [Int32] = [], rowDistance: [Double] = []
         rowTrip.reserveCapacity(estimate); rowSequence.reserveCapacity(estimate); rowStop.reserveCapacity(estimate)
-        rowArrival.reserveCapacity(estimate); rowDeparture.reserveCapacity(estimate); rowPickup.reserveCapacity(estimate)
+        rowArrival.reserveCapacity(estimate); rowDeparture.reserveCapacity(estimate); rowPickup.reserveCapacity(estimate); rowDropOff.reserveCapacity(estimate)
         rowLine.reserveCapacity(estimate)
         if distanceColumn >= 0 { rowDistance.reserveCapacity(estimate) }
         let blank: Int32 = -1
@@ -187,14 +188,18 @@ extension GTFSFeed {
             guard let departure = GTFSTime.parse(row.field(departureColumn)) else {
                 throw DataError(file: source, location: "line \(row.line)", field: "departure_time", "not a time HH:MM:SS (\"\(row.string(departureColumn))\")")
             }
-            var pickup = true
-            if pickupColumn >= 0 {
-                let field = row.field(pickupColumn)
-                if field.count == 1, field[0] == UInt8(ascii: "1") { pickup = false }
-                else if !(field.isEmpty || (field.count == 1 && field[0] >= 0x30 && field[0] <= 0x33)) {
-                    throw DataError(file: source, location: "line \(row.line)", field: "pickup_type", "expected 0, 1, 2 or 3 (\"\(row.string(pickupColumn))\")")
+            // pickup_type / drop_off_type: 1 forbids; 0 (or blank), 2 and 3 (arrange with the operator) allow.
+            func allowed(_ column: Int, _ name: String) throws -> Bool {
+                guard column >= 0 else { return true }
+                let field = row.field(column)
+                if field.count == 1, field[0] == UInt8(ascii: "1") { return false }
+                guard field.isEmpty || (field.count == 1 && field[0] >= 0x30 && field[0] <= 0x33) else {
+                    throw DataError(file: source, location: "line \(row.line)", field: name, "expected 0, 1, 2 or 3 (\"\(row.string(column))\")")
                 }
+                return true
             }
+            let pickup = try allowed(pickupColumn, "pickup_type")
+            let dropOff = try allowed(dropOffColumn, "drop_off_type")
             if distanceColumn >= 0 {
                 rowDistance.append(try row.double(distanceColumn, source: source, name: "shape_dist_traveled") ?? .nan)
             }
@@ -204,6 +209,7 @@ extension GTFSFeed {
             rowArrival.append((arrival ?? departure).map { Int32($0) } ?? blank)
             rowDeparture.append((departure ?? arrival).map { Int32($0) } ?? blank)
             rowPickup.append(pickup)
+            rowDropOff.append(dropOff)
             rowLine.append(Int32(row.line))
         }
         // Group rows by trip (counting sort keeps file order within a trip), then order each trip by sequence.
@@ -234,6 +240,7 @@ extension GTFSFeed {
         arrivalSeconds = order.map { rowArrival[Int($0)] }
         departureSeconds = order.map { rowDeparture[Int($0)] }
         pickupAllowed = order.map { rowPickup[Int($0)] }
+        dropOffAllowed = order.map { rowDropOff[Int($0)] }
         let lines = order.map { rowLine[Int($0)] }
         let distances = distanceColumn >= 0 ? order.map { rowDistance[Int($0)] } : []
         try fillAndCheckTimes(lines: lines, distances: distances, source: source)
@@ -244,6 +251,9 @@ extension GTFSFeed {
         for t in 0..<tripIDs.count {
             let start = Int(tripFirst[t]), end = Int(tripFirst[t + 1])
             guard start < end else { continue }
+            if end - start == 1 {
+                warnings.append("\(source): line \(lines[start]): trip '\(tripIDs.key(t))' has only one stop time and cannot be ridden; left out")
+            }
             for k in [start, end - 1] where departureSeconds[k] < 0 {
                 throw DataError(file: source, location: "line \(lines[k])", field: "departure_time",
                                 "trip '\(tripIDs.key(t))' has no time at its \(k == start ? "first" : "last") stop (GTFS requires both)")
