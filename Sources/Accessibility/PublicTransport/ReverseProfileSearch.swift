@@ -144,7 +144,7 @@ public struct ReverseProfileSearch: Sendable {
                 originTouched[o] = false
                 guard latest[o] > covered[o] else { continue }
                 // Departure minutes in (covered, latest] are first met by this deadline.
-                let from = max(0, Int((Int64(covered[o]) - Int64(minutes.startSeconds)) / 60 + 1))
+                let from = max(0, Int((Int64(covered[o]) - Int64(minutes.startSeconds)).floorDiv(60) + 1))
                 let last = min(k - 1, Int((Int64(latest[o]) - Int64(minutes.startSeconds)).floorDiv(60)))
                 if from <= last {
                     for m in from...last {
