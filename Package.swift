@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "GeoDataTests", dependencies: ["GeoData", "Geometry", "Projection", "GeoPrimitives"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility", "GeoData", "GeoPrimitives", "Projection"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "GeoData", "GeoPrimitives"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Accessibility", "GeoData", "GeoPrimitives"]),
         .testTarget(name: "ReachCLITests", dependencies: ["ReachCLI"]),
     ]
 )

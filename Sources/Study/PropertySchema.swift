@@ -26,6 +26,26 @@ public enum PropertySchema {
                 return entry("%", "premises-weighted share of premises that are \(m == .belowUSO ? "" : "able to get ")\(m.meaning)", "reach broadband (Ofcom Connected Nations)")
             }
         }
+        // Public transport: {category}_pt_...
+        if let range = name.range(of: "_pt_") {
+            let category = String(name[..<range.lowerBound]), rest = String(name[range.upperBound...])
+            let source = "reach pt"
+            let what = "door-to-door time to the nearest \(category) by public transport and walking"
+            switch rest {
+            case "mean": return entry("min", "population-weighted mean over the ward's origins of the median over the departure window of the \(what)", source)
+            case "p25_mean": return entry("min", "population-weighted mean of each origin's 25th percentile over the window of the \(what)", source)
+            case "p75_mean": return entry("min", "population-weighted mean of each origin's 75th percentile over the window of the \(what)", source)
+            case "unreachable": return entry("origins", "origins whose median \(what) is over the maximum trip", source)
+            default:
+                if rest.hasPrefix("within_"), rest.hasSuffix("_pct") {
+                    let t = rest.dropFirst("within_".count).dropLast("_pct".count)
+                    return entry("%", "share of the ward's origin weight whose median \(what) is within \(t) min", source)
+                }
+                if rest.hasPrefix("count_within_") {
+                    return entry("services", "\(category) services within \(rest.dropFirst("count_within_".count)) min (median over the window) by public transport and walking of the ward's typical origin (up to 10)", source)
+                }
+            }
+        }
         // Distance and travel time: {category}_{mode}_...
         for mode in modes {
             guard let range = name.range(of: "_\(mode)_") else { continue }
@@ -86,6 +106,7 @@ public enum PropertySchema {
         "origins_count": ("origins", "origins (weighted points) placed in the ward", "reach distance / coverage"),
         "origins_weight": (nil, "total weight (population) of the ward's origins", "reach distance / coverage"),
         "origins_unreachable": ("origins", "origins that reach no service by some network mode", "reach distance"),
+        "pt_origins_unserved": ("origins", "origins with no stop that has a departure in the window within the maximum walk (their public-transport times are walking only)", "reach pt"),
         "broadband_records": ("records", "Ofcom records (postcodes or output areas) placed in the ward", "reach broadband"),
         "broadband_premises": ("premises", "premises of those records (null when the files have no premises counts)", "reach broadband"),
         "broadband_median_down_mbps": ("Mbit/s", "premises-weighted median of the records' median download speeds", "reach broadband"),

@@ -194,7 +194,8 @@ public struct PublicTransportJob: Sendable {
         report.accessLinks = access.point.count
         clock.lap("timetable and walking links", into: &report.timings)
         guard !access.point.isEmpty else {
-            throw DataError(file: gtfs.joined(separator: ", "), try noStopMessage(origins: originSet.points, stops: timetable.stopXY, labels: timetable.stopLabel, maxWalk: maxWalk))
+            let onGraph = "\(NumberText.grouped(links.snappedStopCount)) of \(NumberText.grouped(timetable.stopCount)) stops and \(NumberText.grouped(originSnaps.count - report.originsOffGraph)) of \(NumberText.grouped(originSnaps.count)) origins are within \(DistanceJob.label(maxSnapMetres)) m of a walkable road"
+            throw DataError(file: gtfs.joined(separator: ", "), try noStopMessage(origins: originSet.points, stops: timetable.stopXY, labels: timetable.stopLabel, maxWalk: maxWalk) + " (\(onGraph))")
         }
 
         // Origins with a stop within the maximum walk that has a departure in the window.

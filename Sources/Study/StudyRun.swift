@@ -89,6 +89,7 @@ public struct StudyRun: Sendable {
         var steps = ["read wards", "read origins"]
         if spec.distance != nil { steps.append("distance") }
         if spec.coverage != nil { steps.append("coverage") }
+        if spec.publicTransport != nil { steps.append("public transport") }
         if config.broadband != nil { steps.append("broadband") }
         if !config.joins.isEmpty || config.scoring != nil { steps.append("join and score") }
         steps.append("write")
@@ -153,6 +154,20 @@ public struct StudyRun: Sendable {
                                                extraWarnings: StopSources.outsideExtracts(layer: layer, bounds: stepReport.extractBounds)).features
             }
             clock.lap("coverage", into: &report.timings)
+        }
+        if let pt = spec.publicTransport {
+            begin("public transport")
+            let job = PublicTransportJob(zones: spec.wards, services: pt.services, categoryField: pt.categoryField,
+                                         serviceOptions: PointLoadOptions(workingCRS: working), osm: pt.osm, gtfs: pt.gtfs, date: pt.date,
+                                         window: pt.window, maxWalkMinutes: pt.maxWalkMinutes, maxTransferWalkMinutes: pt.maxTransferWalkMinutes,
+                                         maxTripMinutes: pt.maxTripMinutes, minutes: pt.minutes, output: "")
+            var stepReport = PublicTransportJob.Report()
+            figures.append(try job.compute(layer: layer, origins: originSet, report: &stepReport, progress: messages("public transport")).figures)
+            report.notes += stepReport.warnings
+            for unsnapped in stepReport.unsnappedServices {
+                report.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any walkable road to be reached by public transport (e.g. \(unsnapped.firstSource))")
+            }
+            clock.lap("public transport", into: &report.timings)
         }
         var unmatched: [BroadbandJob.Unmatched] = []
         if let broadband = config.broadband {

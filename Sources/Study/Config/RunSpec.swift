@@ -3,7 +3,7 @@ import Foundation
 import GeoData
 
 /// What `reach run` computes and writes: the study file's `[study]`, `[wards]`, `[origins]`, `[distance]`,
-/// `[coverage]` and `[outputs]` tables (docs/study.md). Paths are resolved against the study file's folder.
+/// `[coverage]`, `[public_transport]` and `[outputs]` tables (docs/study.md). Paths are resolved against the study file's folder.
 public struct RunSpec: Sendable {
     public var name: String
     /// The output folder.
@@ -52,6 +52,21 @@ public struct RunSpec: Sendable {
     }
     public var coverage: Coverage?
 
+    /// `[public_transport]`: door-to-door time by public transport and walking (`reach pt`, docs/raptor.md).
+    public struct PublicTransport: Sendable {
+        public var services: [String] = []
+        public var categoryField: String?
+        public var osm = ""
+        public var gtfs: [String] = []
+        public var date: ServiceDate?
+        public var window: ServiceWindow = .morningPeak
+        public var maxWalkMinutes = 15.0
+        public var maxTransferWalkMinutes = 5.0
+        public var maxTripMinutes = 120.0
+        public var minutes: [Double] = [15, 30, 45, 60]
+    }
+    public var publicTransport: PublicTransport?
+
     /// Output formats written to the folder.
     public enum Format: String, Sendable, CaseIterable {
         case geojson, geojsonseq, csv
@@ -67,7 +82,7 @@ public struct RunSpec: Sendable {
 
     static func decode(_ root: ConfigTable, folder: String) throws(StudyConfigError) -> RunSpec? {
         guard let study = try root.table("study") else {
-            for key in ["wards", "origins", "distance", "coverage", "outputs"] where root.has(key) {
+            for key in ["wards", "origins", "distance", "coverage", "public_transport", "outputs"] where root.has(key) {
                 throw root.error(key, "[\(key)] needs a [study] table with the output folder (output = \"out/my-study\")")
             }
             return nil
@@ -185,6 +200,34 @@ public struct RunSpec: Sendable {
             try table.finish(known: ["naptan", "bus_stops", "rail_stations", "metro_stops", "osm_stops", "gtfs", "date", "window",
                                      "bus_radius", "rail_radius", "station_bands", "frequent_per_hour", "gaps", "gaps_radius"])
             spec.coverage = coverage
+        }
+
+        if let table = try root.table("public_transport") {
+            var pt = PublicTransport()
+            pt.services = try paths(table, "services")
+            guard !pt.services.isEmpty else { throw table.error(nil, "missing key 'services' (service files, one category each)") }
+            pt.categoryField = try table.string("category_field")
+            guard let osm = try path(table, "osm") else { throw table.error(nil, "missing key 'osm' (the OpenStreetMap extract walked on)") }
+            pt.osm = osm
+            pt.gtfs = try paths(table, "gtfs")
+            guard !pt.gtfs.isEmpty else { throw table.error(nil, "missing key 'gtfs' (one or more GTFS feeds)") }
+            if let text = try table.string("date") {
+                guard let date = ServiceDate(text) else { throw table.error("date", "'\(text)' is not a date (YYYY-MM-DD)") }
+                pt.date = date
+            }
+            if let text = try table.string("window") {
+                guard let window = ServiceWindow(text) else { throw table.error("window", "'\(text)': expected HH:MM-HH:MM with the end after the start") }
+                pt.window = window
+            }
+            pt.maxWalkMinutes = try positive(table, "max_walk") ?? pt.maxWalkMinutes
+            pt.maxTransferWalkMinutes = try positive(table, "max_transfer_walk") ?? pt.maxTransferWalkMinutes
+            pt.maxTripMinutes = try positive(table, "max_trip") ?? pt.maxTripMinutes
+            guard pt.maxTripMinutes <= 240, (pt.maxTripMinutes * 60).rounded() == pt.maxTripMinutes * 60 else {
+                throw table.error("max_trip", "must be a whole number of seconds, at most 240 minutes")
+            }
+            pt.minutes = try positives(table, "minutes") ?? pt.minutes
+            try table.finish(known: ["services", "category_field", "osm", "gtfs", "date", "window", "max_walk", "max_transfer_walk", "max_trip", "minutes"])
+            spec.publicTransport = pt
         }
 
         if let table = try root.table("outputs") {

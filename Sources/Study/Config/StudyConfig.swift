@@ -84,7 +84,7 @@ public struct StudyConfig: Sendable {
         var broadband: BroadbandSpec?
         if let table = try root.table("broadband") { broadband = try decodeBroadband(table, folder: folder) }
         let run = try RunSpec.decode(root, folder: folder)
-        try root.finish(known: ["study", "wards", "origins", "distance", "coverage", "broadband", "join", "score", "outputs"])
+        try root.finish(known: ["study", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs"])
         return StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
     }
 
