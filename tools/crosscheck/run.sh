@@ -7,12 +7,15 @@
 # (tools/crosscheck/departures.py), `reach score` against numpy/scipy (tools/crosscheck/scoring.py: a hand example
 # and three studies on a synthetic table of the 7,681 wards), `reach broadband` against pandas/geopandas with exact
 # fractions (tools/crosscheck/broadband.py: a hand-made case, Trafford with the real Ofcom 2016 files, the made-up
-# output-area fixture, a national sample of the 2022 layout). Builds debug reach if .build/debug/reach is missing
-# (or uses REACH_BIN). Last line: 'N passed, M failed' over all six.
+# output-area fixture, a national sample of the 2022 layout), `reach pt` against a time-expanded brute force
+# (tools/crosscheck/raptor.py: the fixtures/raptor README queries, Newport bus + rail with 50 seeded origins).
+# Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN). Last line: 'N passed, M failed' over all
+# seven.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck,
 #      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute),
-#      CROSSCHECK_ONLY=scoring (only scoring.py), CROSSCHECK_ONLY=broadband (only broadband.py)
+#      CROSSCHECK_ONLY=scoring (only scoring.py), CROSSCHECK_ONLY=broadband (only broadband.py),
+#      CROSSCHECK_ONLY=pt (only raptor.py)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -20,8 +23,8 @@ DATA=${REACH_DATA:-../shared/data}
 OUT=${CROSSCHECK_TMP:-/tmp/reach-crosscheck}
 ONLY=${CROSSCHECK_ONLY:-}
 case $ONLY in
-    "" | transit | scoring | broadband) ;;
-    *) echo "crosscheck: CROSSCHECK_ONLY=$ONLY: expected transit, scoring or broadband (or unset for everything)" >&2
+    "" | transit | scoring | broadband | pt) ;;
+    *) echo "crosscheck: CROSSCHECK_ONLY=$ONLY: expected transit, scoring, broadband or pt (or unset for everything)" >&2
         exit 2 ;;
 esac
 
@@ -38,13 +41,14 @@ fi
 
 PY=$(tools/python-env.sh)
 mkdir -p "$OUT"
-rm -f "$OUT"/{wards,distance,coverage,departures,scoring,broadband}.log
+rm -f "$OUT"/{wards,distance,coverage,departures,scoring,broadband,raptor}.log
 wards_status=0
 distance_status=0
 coverage_status=0
 departures_status=0
 scoring_status=0
 broadband_status=0
+pt_status=0
 
 if [[ -z $ONLY ]]; then # the wards and distance checkers (not indented: a long block)
 cases=()
@@ -430,9 +434,61 @@ broadband_status=${PIPESTATUS[0]}
 set -e
 fi # CROSSCHECK_ONLY (broadband)
 
+if [[ -z $ONLY || $ONLY == pt ]]; then # the public-transport travel-time checker (not indented: a long block)
+# `reach pt` against a time-expanded brute force (tools/crosscheck/raptor.py: docs/raptor.md "Correctness"):
+# case pt-fixtures is the oracle's own self-test on the 42 hand-worked queries of fixtures/raptor (no reach run);
+# case pt-newport runs reach on the Newport bus and rail feeds of 2024-03-05, 07:00-10:00, the Newport extract's walk
+# graph, gp/supermarket/pharmacy from its own tags and 50 seeded origins (raptor.py prepare), and compares every
+# origin x category x departure minute of minutes.csv, the percentiles of origins.csv and the ward figures.
+POUT="$OUT/pt"
+mkdir -p "$POUT"
+pcases=(--case pt-fixtures -)
+pskipped=()
+NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
+NEW_PBF="$DATA/osm/newport-2023-06-13.osm.pbf"
+G="$DATA/gtfs"
+if ! "$REACH" pt --help 2>&1 | grep "USAGE: reach pt" >/dev/null; then
+    echo "crosscheck: SKIP pt-newport: $REACH has no pt subcommand" >&2
+    pskipped+=(--skipped pt-newport)
+elif [[ -f "$NEW_PBF" && -f "$NEW_WARDS" && -f "$G/newport-20240305-bus_gtfs.zip" &&
+    -f "$G/newport-20240305-rail_gtfs.zip" ]]; then
+    "$PY" tools/crosscheck/raptor.py prepare --data "$DATA" --tmp "$POUT" >&2
+    dir="$POUT/pt-newport"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    args=(--wards "$NEW_WARDS" --services "$POUT/pt_services.csv" --category-field category
+        --x-field easting --y-field northing --services-crs EPSG:27700 --origins "$POUT/pt_origins.csv"
+        --origins-crs EPSG:27700 --osm "$NEW_PBF"
+        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05
+        --window 07:00-10:00 --max-walk 15 --max-transfer-walk 5 --max-trip 120 --minutes 15,30,45,60
+        --out "$dir/wards.geojson" --origins-out "$dir/origins.csv" --minutes-out "$dir/minutes.csv")
+    echo "crosscheck: $REACH pt ${args[*]}" >&2
+    t0=$SECONDS
+    set +e
+    "$REACH" pt "${args[@]}" 2>"$dir/stderr"
+    echo $? >"$dir/status"
+    set -e
+    if [[ $(cat "$dir/status") != 0 ]]; then
+        echo "crosscheck: reach failed on pt-newport (status $(cat "$dir/status")); its stderr:" >&2
+        tail -n 20 "$dir/stderr" >&2
+    fi
+    echo "crosscheck: pt-newport took $((SECONDS - t0))s" >&2
+    pcases+=(--case pt-newport "$dir")
+else
+    echo "crosscheck: SKIP pt-newport: $NEW_PBF, $NEW_WARDS or the Newport GTFS feeds not found (shared data absent)" >&2
+    pskipped+=(--skipped pt-newport)
+fi
+
+set +e
+"$PY" tools/crosscheck/raptor.py check --data "$DATA" --tmp "$POUT" "${pcases[@]}" "${pskipped[@]}" |
+    tee "$OUT/raptor.log"
+pt_status=${PIPESTATUS[0]}
+set -e
+fi # CROSSCHECK_ONLY (pt)
+
 # One total over all checkers, as the last line.
 logs=()
-for log in wards distance coverage departures scoring broadband; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
+for log in wards distance coverage departures scoring broadband raptor; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
 "$PY" - "${logs[@]}" <<'PYEOF'
 import re, sys
 p = f = s = 0
@@ -448,4 +504,4 @@ print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "")
       + " (crosscheck total: " + " + ".join(x.rsplit("/", 1)[-1].replace(".log", ".py") for x in sys.argv[1:]) + ")")
 PYEOF
 [[ $wards_status == 0 && $distance_status == 0 && $coverage_status == 0 && $departures_status == 0 &&
-    $scoring_status == 0 && $broadband_status == 0 ]]
+    $scoring_status == 0 && $broadband_status == 0 && $pt_status == 0 ]]

@@ -1,0 +1,1171 @@
+"""Cross-checks `reach pt` (public-transport travel time by range RAPTOR, docs/raptor.md) against a brute force.
+
+Driven by tools/crosscheck/run.sh (`CROSSCHECK_ONLY=pt` runs only this checker):
+
+  raptor.py prepare --data ../shared/data --tmp DIR
+      writes the inputs the oracle hands to reach: DIR/pt_services.csv (gp = amenity=doctors, pharmacy =
+      amenity=pharmacy, supermarket = shop=supermarket, from the Newport OSM extract's own tags, as distance.py) and
+      DIR/pt_origins.csv (id,easting,northing in EPSG:27700: a seeded sample of walk-graph nodes inside Newport's
+      wards, each moved 5-40 m off its node, plus two points in wards the extract has no roads in).
+  raptor.py selftest
+      the oracle's stop-to-stop core on the five hand-built feeds of fixtures/raptor: all 42 README answers.
+  raptor.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...] [--skipped NAME ...]
+      case `pt-fixtures` (REACH_DIR unused: the self-test above), case `pt-newport` (compares REACH_DIR/minutes.csv,
+      origins.csv, wards.geojson, status, stderr); one line per check, then 'N passed, M failed'.
+  raptor.py table --data ../shared/data --tmp DIR --origin I [--origin ...]
+      prints the oracle's 180 minutes per category for some origins (no reach needed), with the journeys.
+
+The oracle (shares no code with reach; docs/raptor.md "Correctness" is the contract):
+- GTFS: pandas reads stops.txt, trips.txt, stop_times.txt, calendar.txt, calendar_dates.txt, frequencies.txt from
+  each zip (or folder); which services run on a date is worked out here from calendar + calendar_dates; trips of D
+  at their times, of D - 1 at times - 86,400 (and D + 1 at + 86,400 when the horizon passes 24:00); frequency
+  templates expand to one instance per start + k * headway < end; trips with fewer than two stop times are left
+  out. Stops of different feeds are distinct. Stop lon/lat -> EPSG:27700 with pyproj (network off).
+- Walking: tools/crosscheck/roadnet.py (pyosmium, the rules of docs/road-network.md, shapely STRtree snapping with
+  the 500 m limit and the 40-node island rule, networkx Dijkstra with part-edges at both snap points), every leg's
+  float seconds rounded up to whole seconds: access (one cut-off Dijkstra per origin, <= 900 s), transfers (one
+  per snapped stop, <= 300 s, every other snapped stop within 400 m of its snap point as a candidate), egress
+  (one multi-source Dijkstra per category from its services, <= 900 s) and the direct walk (same search, no cap).
+- A time-expanded graph (scipy.sparse CSR) over the trip instances that overlap [window start, last minute + max
+  trip]: a departure and an arrival node per call of each instance (ride and stay-on-board edges), a waiting chain
+  per stop (one node per departure time where pickup is allowed), an alighted node per (stop, arrival time) where
+  drop-off is allowed; edges waiting -> departure (board), arrival -> alighted, alighted -> the first waiting node
+  at or after it at the same stop, alighted -> waiting at another stop after a transfer walk, alighted -> a sink per
+  category (egress), and one source per query joined to the first waiting node at or after d + access. Walks
+  never chain because of the node kinds: waiting leads only to boarding, walks leave only alighted nodes. Every
+  edge weighs its time difference, so the distance to a sink is EA - d; scipy.sparse.csgraph.dijkstra with
+  limit = max trip gives all sinks of one query at once.
+- Minutes: T = ceil((EA - d) / 60) when EA - d <= max trip, min with ceil(direct walk / 60) when the walk is <=
+  max trip; percentiles at 0-based index ceil(p/100 * 180) - 1 of the sorted values (inf last); ward figures from
+  per-origin p50/p25/p75 with geopandas ward membership (sjoin within), as in distance.py.
+- Invariant: T * 60 >= |snap(o) - snap(nearest service)| / v_max, v_max = max(walk speed, straight distance over
+  scheduled time of any span of consecutive calls of a running instance (stops at their snap points) with positive
+  time) - a span-wise bound, at least the doc's merged-hop v_max.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import sys
+import time
+import zipfile
+
+os.environ.setdefault("PROJ_NETWORK", "OFF")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyproj  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+from scipy.sparse.csgraph import dijkstra  # noqa: E402
+from scipy.spatial import cKDTree  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
+
+DAY = 86400
+WORKING_CRS = "EPSG:27700"
+WALK_KMH = 4.8
+WALK_MPS = WALK_KMH / 3.6
+MAX_WALK_S = 15 * 60
+MAX_TRANSFER_S = 5 * 60
+MAX_TRIP_S = 120 * 60
+MAX_SNAP_M = 500.0
+MINUTES = (15, 30, 45, 60)
+COUNT_CAP = 10
+WINDOW = (7 * 3600, 10 * 3600)  # [start, end)
+DATE = dt.date(2024, 3, 5)
+PERCENTILES = (25, 50, 75)
+
+NEWPORT = {
+    "pbf": "osm/newport-2023-06-13.osm.pbf",
+    "wards": "wards_extra/W06000022_newport_wards_dec2023.geojson",
+    "gtfs": ["gtfs/newport-20240305-bus_gtfs.zip", "gtfs/newport-20240305-rail_gtfs.zip"],
+}
+PT_CATEGORIES = [("gp", "amenity", "doctors"), ("supermarket", "shop", "supermarket"),
+                 ("pharmacy", "amenity", "pharmacy")]  # distance.py OSM_CATEGORIES without schools, in its order
+N_ORIGINS = 48  # seeded walk-graph points (+ 2 off the walk graph)
+SEED = 20240305
+SAMPLE_EVERY = 15  # every 15th departure minute of every origin
+N_FULL = None  # origins checked at all 180 minutes: the first N_FULL snapped ones (None: every origin)
+
+
+def clock(t):
+    """Seconds after the service day's start as HH:MM:SS (negative: the day before)."""
+    sign = "-" if t < 0 else ""
+    t = abs(int(t))
+    return f"{sign}{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}"
+
+
+def ceil_div(a, b):
+    return -((-a) // b)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# GTFS
+
+
+def _read_table(path, name):
+    """A GTFS file as a DataFrame of strings (None when absent), from a zip or a folder."""
+    if os.path.isdir(path):
+        p = os.path.join(path, name)
+        if not os.path.exists(p):
+            return None
+        return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    with zipfile.ZipFile(path) as z:
+        names = {os.path.basename(n): n for n in z.namelist()}
+        if name not in names:
+            return None
+        with z.open(names[name]) as fh:
+            return pd.read_csv(io.TextIOWrapper(fh, encoding="utf-8-sig"), dtype=str, keep_default_na=False)
+
+
+def _seconds(col):
+    """Vectorised 'H:MM:SS' -> int seconds; empty -> -1 (checked by the caller)."""
+    s = col.str.strip()
+    empty = s == ""
+    parts = s.where(~empty, "0:0:0").str.split(":", expand=True).astype(int)
+    out = parts[0] * 3600 + parts[1] * 60 + parts[2]
+    return out.where(~empty, -1).to_numpy(dtype=np.int64)
+
+
+class Feed:
+    """One GTFS feed: stops (id, lon, lat), trips (id, service), ordered stop times, calendars, frequencies."""
+
+    def __init__(self, path, label=None):
+        self.path = path
+        self.label = label or os.path.basename(path.rstrip("/")).removesuffix(".zip")
+        stops = _read_table(path, "stops.txt")
+        self.stop_ids = stops.stop_id.tolist()
+        self.stop_lon = stops.stop_lon.astype(float).to_numpy()
+        self.stop_lat = stops.stop_lat.astype(float).to_numpy()
+        self.stop_name = stops.stop_name.tolist() if "stop_name" in stops else [""] * len(stops)
+        trips = _read_table(path, "trips.txt")
+        self.trip_service = dict(zip(trips.trip_id, trips.service_id))
+        st = _read_table(path, "stop_times.txt")
+        st["seq"] = st.stop_sequence.astype(int)
+        st = st.sort_values(["trip_id", "seq"], kind="stable").reset_index(drop=True)
+        arr = _seconds(st.arrival_time)
+        dep = _seconds(st.departure_time)
+        arr = np.where(arr < 0, dep, arr)
+        dep = np.where(dep < 0, arr, dep)
+        if (arr < 0).any():
+            raise SystemExit(f"{self.label}: stop_times.txt has stop times without times (non-timepoints); "
+                             "this oracle does not interpolate them")
+        self.st_trip = st.trip_id.to_numpy()
+        self.st_stop = st.stop_id.to_numpy()
+        self.st_arr = arr
+        self.st_dep = dep
+        col = st.get("pickup_type", pd.Series([""] * len(st)))
+        self.st_pickup = (col.str.strip() != "1").to_numpy()
+        col = st.get("drop_off_type", pd.Series([""] * len(st)))
+        self.st_drop = (col.str.strip() != "1").to_numpy()
+        cal = _read_table(path, "calendar.txt")
+        self.calendar = {} if cal is None else {r.service_id: r for r in cal.itertuples(index=False)}
+        cd = _read_table(path, "calendar_dates.txt")
+        self.exceptions = {}
+        if cd is not None:
+            for r in cd.itertuples(index=False):
+                self.exceptions[(r.service_id, r.date.strip())] = r.exception_type.strip()
+        fr = _read_table(path, "frequencies.txt")
+        self.frequencies = {}
+        if fr is not None and len(fr):
+            fr = fr.assign(s=_seconds(fr.start_time), e=_seconds(fr.end_time), h=fr.headway_secs.astype(int))
+            for r in fr.itertuples(index=False):
+                self.frequencies.setdefault(r.trip_id, []).append((int(r.s), int(r.e), int(r.h)))
+
+    def runs(self, service, date):
+        """Whether a service runs on a date: calendar_dates first (1 adds, 2 removes), else calendar.txt."""
+        ex = self.exceptions.get((service, date.strftime("%Y%m%d")))
+        if ex is not None:
+            return ex == "1"
+        r = self.calendar.get(service)
+        if r is None:
+            return False
+        day = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")[date.weekday()]
+        return r.start_date.strip() <= date.strftime("%Y%m%d") <= r.end_date.strip() and getattr(r, day).strip() == "1"
+
+
+class Timetable:
+    """Trip instances of several feeds on a date, flattened into calls (contiguous per instance).
+
+    stops: global stop index = the feeds' stops concatenated (feed, stop id); xy in EPSG:27700.
+    calls: inst, k, stop, arr, dep, pickup, drop (numpy arrays); inst_first[i] .. inst_first[i+1] are instance i's.
+    instances: (feed label, trip id, day offset, frequency start or None)."""
+
+    def __init__(self, feeds, date, keep=None):
+        self.feeds = feeds
+        self.stop_feed, self.stop_id, self.stop_name = [], [], []
+        offset = {}
+        lon, lat = [], []
+        for fi, f in enumerate(feeds):
+            offset[fi] = len(self.stop_id)
+            self.stop_feed += [fi] * len(f.stop_ids)
+            self.stop_id += f.stop_ids
+            self.stop_name += f.stop_name
+            lon.append(f.stop_lon)
+            lat.append(f.stop_lat)
+        tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+        x, y = tr.transform(np.concatenate(lon), np.concatenate(lat))
+        self.stop_xy = np.column_stack([x, y])
+        self.instances = []
+        parts = []
+        self.short_trips = 0
+        days = [0, -1] + ([1] if keep is not None and keep[1] >= DAY else [])
+        for fi, f in enumerate(feeds):
+            index = {s: offset[fi] + i for i, s in enumerate(f.stop_ids)}
+            gstop = np.fromiter((index[s] for s in f.st_stop), dtype=np.int64, count=len(f.st_stop))
+            bounds = np.flatnonzero(np.r_[True, f.st_trip[1:] != f.st_trip[:-1], True])
+            for a, b in zip(bounds[:-1], bounds[1:]):
+                trip = f.st_trip[a]
+                if b - a < 2:
+                    self.short_trips += 1
+                    continue
+                arr, dep = f.st_arr[a:b], f.st_dep[a:b]
+                if (dep < arr).any() or (arr[1:] < dep[:-1]).any():
+                    raise SystemExit(f"{f.label}: trip {trip}: stop times out of order")
+                service = f.trip_service.get(trip)
+                for delta in days:
+                    if not f.runs(service, date + dt.timedelta(days=delta)):
+                        continue
+                    shifts = [(delta * DAY, None)]
+                    if trip in f.frequencies:
+                        shifts = []
+                        for s, e, h in f.frequencies[trip]:
+                            k = 0
+                            while s + k * h < e:
+                                shifts.append((delta * DAY + s + k * h - int(dep[0]), s + k * h))
+                                k += 1
+                    for shift, fstart in shifts:
+                        if keep is not None and (dep[0] + shift > keep[1] or arr[-1] + shift < keep[0]):
+                            continue
+                        parts.append((len(self.instances), gstop[a:b], arr + shift, dep + shift,
+                                      f.st_pickup[a:b], f.st_drop[a:b]))
+                        self.instances.append((f.label, trip, delta, fstart))
+        n = [len(p[1]) for p in parts]
+        self.inst_first = np.r_[0, np.cumsum(n)].astype(np.int64)
+        self.inst = np.repeat(np.arange(len(parts)), n)
+        self.k = np.concatenate([np.arange(m) for m in n]) if parts else np.zeros(0, np.int64)
+        cat = (lambda j, dtype: np.concatenate([p[j] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype))
+        self.stop = cat(1, np.int64)
+        self.arr = cat(2, np.int64)
+        self.dep = cat(3, np.int64)
+        self.pickup = cat(4, bool)
+        self.drop = cat(5, bool)
+        self.first = self.k == 0
+        self.last = np.r_[self.inst[1:] != self.inst[:-1], True] if len(self.inst) else np.zeros(0, bool)
+
+    def stop_label(self, s):
+        return f"{self.feeds[self.stop_feed[s]].label}:{self.stop_id[s]} ({self.stop_name[s]})"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The time-expanded graph
+
+
+class EventGraph:
+    """Nodes: [0, C) departure of call c, [C, 2C) arrival of call c, then waiting (stop, time) nodes, alighted (stop,
+    time) nodes, one sink per name, one source per query. Edge weights are time differences in seconds."""
+
+    OFF = 3 * DAY  # times are > -2 days
+    BIG = 10 ** 7
+
+    def __init__(self, tt, transfers, egress):
+        """transfers: {stop: [(stop2, seconds)]}; egress: {sink name: {stop: seconds}}."""
+        self.tt = tt
+        self.transfers, self.egress = transfers, egress
+        C = len(tt.stop)
+        self.C = C
+        board = tt.pickup & ~tt.last
+        alight = tt.drop & ~tt.first
+        wkey = np.unique(tt.stop[board] * self.BIG + tt.dep[board] + self.OFF)
+        akey = np.unique(tt.stop[alight] * self.BIG + tt.arr[alight] + self.OFF)
+        self.wkey, self.akey = wkey, akey
+        self.W0 = 2 * C
+        self.A0 = self.W0 + len(wkey)
+        self.S0 = self.A0 + len(akey)
+        self.sinks = list(egress)
+        self.Q0 = self.S0 + len(self.sinks)
+        rows, cols, wts = [], [], []
+
+        def add(u, v, w):
+            u = np.asarray(u, np.int64)
+            rows.append(u)
+            cols.append(np.broadcast_to(np.asarray(v, np.int64), u.shape))
+            wts.append(np.broadcast_to(np.asarray(w, np.int64), u.shape))
+
+        c = np.arange(C)
+        ride = ~tt.last
+        add(c[ride], C + c[ride] + 1, tt.arr[np.flatnonzero(ride) + 1] - tt.dep[ride])
+        stay = ~tt.first & ~tt.last
+        add(C + c[stay], c[stay], tt.dep[stay] - tt.arr[stay])
+        add(self.W0 + np.searchsorted(wkey, tt.stop[board] * self.BIG + tt.dep[board] + self.OFF), c[board], 0)
+        add(C + c[alight], self.A0 + np.searchsorted(akey, tt.stop[alight] * self.BIG + tt.arr[alight] + self.OFF), 0)
+        wstop, wtime = wkey // self.BIG, wkey % self.BIG - self.OFF
+        chain = np.flatnonzero(wstop[1:] == wstop[:-1])
+        add(self.W0 + chain, self.W0 + chain + 1, wtime[chain + 1] - wtime[chain])
+        astop, atime = akey // self.BIG, akey % self.BIG - self.OFF
+        anode = self.A0 + np.arange(len(akey))
+        # alighted -> the first waiting node at or after it, same stop (0 s transfer)
+        w, ok = self.first_waiting(astop, atime)
+        add(anode[ok], self.W0 + w[ok], wtime[w[ok]] - atime[ok])
+        # alighted -> waiting at another stop after a transfer walk
+        if transfers:
+            fr = np.array([(s, t, sec) for s, lst in transfers.items() for t, sec in lst],
+                          dtype=np.int64).reshape(-1, 3)
+            order = np.argsort(fr[:, 0], kind="stable")
+            fr = fr[order]
+            lo = np.searchsorted(fr[:, 0], astop, "left")
+            hi = np.searchsorted(fr[:, 0], astop, "right")
+            cnt = hi - lo
+            src = np.repeat(np.arange(len(akey)), cnt)
+            idx = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if cnt.sum() else np.zeros(0, np.int64)
+            ready = atime[src] + fr[idx, 2]
+            w, ok = self.first_waiting(fr[idx, 1], ready)
+            add(anode[src[ok]], self.W0 + w[ok], wtime[w[ok]] - atime[src[ok]])
+        for si, name in enumerate(self.sinks):
+            e = egress[name]
+            sec = np.array([e.get(int(s), -1) for s in astop], dtype=np.int64)
+            ok = sec >= 0
+            add(anode[ok], np.full(int(ok.sum()), self.S0 + si), sec[ok])
+        self.base = (np.concatenate(rows), np.concatenate(cols), np.concatenate(wts))
+        if (self.base[2] < 0).any():
+            raise AssertionError("negative edge weight in the event graph")
+        self.queries = []  # (depart time, [(stop, access seconds)])
+        self.matrix = None
+
+    def first_waiting(self, stops, times):
+        """Index of the first waiting node at `stops` with time >= `times` (vectorised), and whether it exists."""
+        stops = np.asarray(stops, np.int64)
+        key = stops * self.BIG + np.asarray(times, np.int64) + self.OFF
+        w = np.searchsorted(self.wkey, key, "left")
+        ok = w < len(self.wkey)
+        ok[ok] = self.wkey[w[ok]] // self.BIG == stops[ok]
+        return np.where(ok, w, 0), ok
+
+    def add_query(self, depart, access):
+        """access: [(stop, seconds)]; returns the query's index."""
+        self.queries.append((int(depart), list(access)))
+        self.matrix = None
+        return len(self.queries) - 1
+
+    def build(self):
+        r, c, w = [self.base[0]], [self.base[1]], [self.base[2]]
+        for qi, (d, acc) in enumerate(self.queries):
+            if not acc:
+                continue
+            st = np.array([s for s, _ in acc], np.int64)
+            ready = d + np.array([a for _, a in acc], np.int64)
+            wi, ok = self.first_waiting(st, ready)
+            r.append(np.full(int(ok.sum()), self.Q0 + qi))
+            c.append(self.W0 + wi[ok])
+            w.append(self.wkey[wi[ok]] % self.BIG - self.OFF - d)
+        r, c, w = np.concatenate(r), np.concatenate(c), np.concatenate(w)
+        # One edge per node pair (the cheapest): a CSR matrix would add duplicates up.
+        order = np.lexsort((w, c, r))
+        r, c, w = r[order], c[order], w[order]
+        keep = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])]
+        n = self.Q0 + len(self.queries)
+        self.n_nodes = n
+        self.n_edges = int(keep.sum())
+        self.matrix = sp.csr_matrix((w[keep].astype(float), (r[keep], c[keep])), shape=(n, n))
+
+    def run(self, qs, limit=np.inf):
+        """Seconds from each query's departure to each sink (inf beyond limit): array (len(qs), sinks)."""
+        if self.matrix is None:
+            self.build()
+        out = np.full((len(qs), len(self.sinks)), np.inf)
+        sink_cols = self.S0 + np.arange(len(self.sinks))
+        B = 24
+        for b in range(0, len(qs), B):
+            idx = self.Q0 + np.asarray(qs[b:b + B])
+            d = dijkstra(self.matrix, directed=True, indices=idx, limit=limit)
+            out[b:b + B] = d[:, sink_cols]
+        return out
+
+    def path(self, q, sink, limit=np.inf):
+        """The oracle's journey for query q to a sink, as text (for failure reports)."""
+        if self.matrix is None:
+            self.build()
+        src = self.Q0 + q
+        dist, pred = dijkstra(self.matrix, directed=True, indices=[src], limit=limit, return_predecessors=True)
+        target = self.S0 + self.sinks.index(sink)
+        if not np.isfinite(dist[0, target]):
+            return "no journey within the limit"
+        nodes = []
+        v = target
+        while v >= 0 and v != src:
+            nodes.append(v)
+            v = pred[0, v]
+        nodes.reverse()
+        d0, acc = self.queries[q]
+        acc = dict(acc)
+        tt = self.tt
+        steps = []
+        kind, stop, inst_arr = "source", None, None
+        for v in nodes:
+            t = d0 + int(dist[0, v])
+            if v < self.C:  # departure event: a boarding when not already on board
+                if kind not in ("dep", "arr"):
+                    lab, trip, delta, fs = tt.instances[tt.inst[v]]
+                    steps.append(f"board {lab}:{trip}{'' if delta == 0 else f' (day {delta:+d})'}"
+                                 f"{'' if fs is None else f' (frequency run {clock(fs)})'} at {clock(tt.dep[v])}")
+                kind = "dep"
+            elif v < self.W0:  # arrival event
+                kind, inst_arr = "arr", v - self.C
+            elif v < self.A0:  # waiting
+                s = int(self.wkey[v - self.W0] // self.BIG)
+                if kind == "source":
+                    steps.append(f"leave {clock(d0)}, walk {acc.get(s)} s to {tt.stop_label(s)}")
+                elif kind == "alighted" and s != stop:
+                    steps.append(f"transfer walk {dict(self.transfers.get(stop, [])).get(s)} s to {tt.stop_label(s)}")
+                kind, stop = "waiting", s
+            elif v < self.S0:  # alighted
+                s = int(self.akey[v - self.A0] // self.BIG)
+                steps.append(f"alight at {tt.stop_label(s)} {clock(tt.arr[inst_arr])}")
+                kind, stop = "alighted", s
+            else:
+                steps.append(f"egress walk {self.egress[self.sinks[v - self.S0]].get(stop)} s: arrive {clock(t)} "
+                             f"({int(dist[0, v])} s after leaving)")
+        return "; ".join(steps)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The fixture self-test (fixtures/raptor/README.md; stop to stop, straight-line walks)
+
+FIX = os.path.join(HERE, "..", "..", "fixtures", "raptor")
+
+
+def fixture_queries():
+    """The README's 42 queries, from fixtures/raptor/check_feeds.py's table (the hand-worked answers)."""
+    sys.path.insert(0, FIX)
+    import check_feeds  # noqa: E402
+
+    return check_feeds.QUERIES, check_feeds.secs
+
+
+def fixture_selftest(case=None, verbose=True):
+    queries, secs = fixture_queries()
+    feeds_cache = {}
+    bad = []
+    for feeds_names, date, origin, depart, dest, walks, expected in queries:
+        feeds = [feeds_cache.setdefault(n, Feed(os.path.join(FIX, n), n)) for n in feeds_names]
+        tt = Timetable(feeds, date)
+        gid = {(tt.feeds[tt.stop_feed[s]].label, tt.stop_id[s]): s for s in range(len(tt.stop_id))}
+
+        def find(stop):
+            return next(s for (f, i), s in gid.items() if i == stop)
+
+        transfers = {}
+        for fa, a, fb, b in walks:
+            sa, sb = gid[(fa, a)], gid[(fb, b)]
+            sec = math.ceil(math.hypot(*(tt.stop_xy[sa] - tt.stop_xy[sb])) / WALK_MPS)
+            assert sec <= MAX_TRANSFER_S
+            transfers.setdefault(sa, []).append((sb, sec))
+            transfers.setdefault(sb, []).append((sa, sec))
+        g = EventGraph(tt, transfers, {"dest": {find(dest): 0}})
+        q = g.add_query(secs(depart), [(find(origin), 0)])
+        d = g.run([q])[0, 0]
+        got = None if not np.isfinite(d) else clock(secs(depart) + int(d))
+        ok = got == expected
+        line = (f"{'+'.join(feeds_names)} {date} {origin} {depart} -> {dest}"
+                f"{' walking ' + ','.join(a + '-' + b for _, a, _, b in walks) if walks else ''}: "
+                f"{got or 'unreachable'}")
+        if not ok:
+            bad.append(f"{line} (README: {expected or 'unreachable'}); journey: {g.path(q, 'dest')}")
+        if verbose:
+            print(f"{'ok  ' if ok else 'FAIL'} {line}")
+    if case is not None:
+        case.check("oracle self-test: the time-expanded graph answers the 42 README queries of fixtures/raptor",
+                   bad, f"{len(queries)} queries")
+    return bad
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Newport: inputs
+
+
+def newport_services(data):
+    import distance
+
+    rows, _ = distance.osm_services(os.path.join(data, NEWPORT["pbf"]))
+    cats = [c for c, _, _ in PT_CATEGORIES]
+    return [r for r in rows if r[0] in cats], cats
+
+
+def prepare(args):
+    import distance
+    import roadnet
+
+    data, tmp = args.data, args.tmp
+    os.makedirs(tmp, exist_ok=True)
+    pbf = os.path.join(data, NEWPORT["pbf"])
+    wards_path = os.path.join(data, NEWPORT["wards"])
+    if not (os.path.exists(pbf) and os.path.exists(wards_path)):
+        print(f"raptor.py prepare: SKIP: {pbf} or {wards_path} not found")
+        return 0
+    rows, cats = newport_services(data)
+    path = os.path.join(tmp, "pt_services.csv")
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "category", "easting", "northing", "osm"])
+        for i, (c, x, y, osm) in enumerate(rows):
+            w.writerow([i, c, f"{x:.3f}", f"{y:.3f}", osm])
+    print(f"raptor.py prepare: {path}: {pd.Series([r[0] for r in rows]).value_counts().to_dict()}")
+
+    net = roadnet.RoadNetwork.read(pbf)
+    g = net.mode_graph("walk")
+    wards = distance.read_geojson_any(wards_path)
+    union = wards.geometry.union_all()
+    # Nodes on pieces of >= 40 nodes (the island rule), inside a ward.
+    import networkx as nx
+    import shapely
+
+    und = nx.Graph()
+    und.add_edges_from((int(a), int(b)) for a, b in zip(g.u, g.v) if a != b)
+    good = np.array(sorted(n for comp in nx.connected_components(und) if len(comp) >= roadnet.MIN_ISLAND_NODES
+                           for n in comp))
+    inside = shapely.contains_xy(union, g.xy[good, 0], g.xy[good, 1])
+    pool = good[inside]
+    rng = np.random.default_rng(SEED)
+    pick = rng.choice(pool, size=N_ORIGINS, replace=False)
+    ang = rng.uniform(0, 2 * math.pi, N_ORIGINS)
+    r = rng.uniform(5, 40, N_ORIGINS)
+    xy = g.xy[pick] + np.column_stack([r * np.cos(ang), r * np.sin(ang)])
+    # Two points in wards the extract has no roads in (the point on surface of the first two such wards).
+    code_field = distance.ward_code_field(wards.columns)
+    pos = shapely.get_coordinates(shapely.point_on_surface(wards.geometry.values))
+    snaps = g.snap(pos, MAX_SNAP_M)
+    off = [i for i, s in enumerate(snaps) if s is None][:2]
+    xy = np.vstack([xy, pos[off]])
+    xy = xy[shapely.contains_xy(union, xy[:, 0], xy[:, 1])]
+    path = os.path.join(tmp, "pt_origins.csv")
+    pd.DataFrame({"id": np.arange(len(xy)), "easting": xy[:, 0], "northing": xy[:, 1]}).to_csv(
+        path, index=False, float_format="%.3f")
+    print(f"raptor.py prepare: {path}: {len(xy)} origins ({N_ORIGINS} seeded walk-graph points moved 5-40 m, "
+          f"{len(off)} in wards with no road: {', '.join(wards[code_field].iloc[off])})")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Newport: the oracle
+
+
+def snap_xy(g, s):
+    a, b = g.xy[g.u[s.seg]], g.xy[g.v[s.seg]]
+    return a + s.f * (b - a)
+
+
+class NewportOracle:
+    def __init__(self, data, tmp, origins_path=None, services_path=None, full=N_FULL, every=SAMPLE_EVERY,
+                 verbose=True, typical=True):
+        import distance
+        import roadnet
+
+        t0 = time.perf_counter()
+        self.log = (lambda *a: print("     oracle:", *a, flush=True)) if verbose else (lambda *a: None)
+        og = pd.read_csv(origins_path or os.path.join(tmp, "pt_origins.csv"))
+        sv = pd.read_csv(services_path or os.path.join(tmp, "pt_services.csv"))
+        self.categories = list(dict.fromkeys(sv.category))
+        self.sxy = {c: sv.loc[sv.category == c, ["easting", "northing"]].to_numpy(dtype=float) for c in self.categories}
+        self.wards = distance.read_geojson_any(os.path.join(data, NEWPORT["wards"]))
+        self.code_field = distance.ward_code_field(self.wards.columns)
+        # Origins as reach places them (OriginSet): the file's points in a ward, labelled by row index, then the
+        # point on surface (weight 1) of each ward no origin falls in, labelled by the ward code.
+        xy = og[["easting", "northing"]].to_numpy(dtype=float)
+        wt = og["weight"].to_numpy(dtype=float) if "weight" in og else np.ones(len(og))
+        zone = distance.assign_zones(xy, self.wards, self.code_field)
+        inside = zone != ""
+        self.outside = int((~inside).sum())
+        codes = self.wards[self.code_field].astype(str).tolist()
+        empty = [k for k, code in enumerate(codes) if code not in set(zone[inside])]
+        import shapely
+
+        pos = shapely.get_coordinates(shapely.point_on_surface(self.wards.geometry.values[empty])).reshape(-1, 2)
+        self.labels = [str(i) for i in np.flatnonzero(inside)] + [codes[k] for k in empty]
+        self.oxy = np.vstack([xy[inside], pos])
+        self.weight = np.r_[wt[inside], np.ones(len(empty))]
+        self.zone = np.r_[zone[inside], np.array([codes[k] for k in empty], dtype=object)].astype(str)
+        self.fallback = {codes[k] for k in empty}
+
+        # Walk graph, snaps.
+        net = roadnet.RoadNetwork.read(os.path.join(data, NEWPORT["pbf"]))
+        g = net.mode_graph("walk", walk_kmh=WALK_KMH)
+        self.g = g
+        self.osnap = g.snap(self.oxy, MAX_SNAP_M)
+        self.ssnap = {c: g.snap(xy, MAX_SNAP_M) for c, xy in self.sxy.items()}
+        feeds = [Feed(os.path.join(data, p)) for p in NEWPORT["gtfs"]]
+        self.start, self.end = WINDOW
+        self.minutes = list(range(self.start, self.end, 60))
+        horizon = (self.start, self.minutes[-1] + MAX_TRIP_S)
+        self.tt = tt = Timetable(feeds, DATE, keep=horizon)
+        self.log(f"walk graph {len(g.u)} segments; {len(tt.instances)} trip instances overlap "
+                 f"{clock(horizon[0])}-{clock(horizon[1])} ({len(tt.stop)} calls), {tt.short_trips} trips with < 2 "
+                 f"stop times ({time.perf_counter() - t0:.1f}s)")
+        t1 = time.perf_counter()
+        self.stop_snap = g.snap(tt.stop_xy, MAX_SNAP_M)
+        snapped = [s for s in range(len(self.stop_snap)) if self.stop_snap[s] is not None]
+        self.snapped_stops = snapped
+        sxy = np.array([snap_xy(g, self.stop_snap[s]) for s in snapped])
+        tree = cKDTree(sxy)
+
+        def walks_from(p, cutoff):
+            """{stop: ceil seconds <= cutoff} from snap p to every snapped stop (candidates by straight line)."""
+            cand = tree.query_ball_point(snap_xy(g, p), cutoff * WALK_MPS + 1.0)
+            stops = [snapped[i] for i in cand]
+            secs = g.times_from(p, [self.stop_snap[s] for s in stops], cutoff)
+            return {s: math.ceil(t) for s, t in zip(stops, secs) if t is not None and math.isfinite(t)}
+
+        # Transfers: every other snapped stop within 300 s.
+        self.transfers = {}
+        for s in snapped:
+            lst = [(t, sec) for t, sec in walks_from(self.stop_snap[s], MAX_TRANSFER_S).items() if t != s]
+            if lst:
+                self.transfers[s] = lst
+        n_tr = sum(len(v) for v in self.transfers.values())
+        asym = sum(1 for s, lst in self.transfers.items() for t, sec in lst
+                   if dict(self.transfers.get(t, [])).get(s) != sec)
+        self.log(f"{len(snapped)} of {len(tt.stop_id)} stops snapped; {n_tr} transfers (directed) within "
+                 f"{MAX_TRANSFER_S} s, {asym} asymmetric ({time.perf_counter() - t1:.1f}s)")
+        self.self_bad = [f"{asym} transfers differ by direction (walking is symmetric)"] if asym else []
+        t1 = time.perf_counter()
+        # Access per origin (<= 900 s).
+        self.access = [walks_from(s, MAX_WALK_S) if s is not None else None for s in self.osnap]
+        # Egress per category, direct walk per origin.
+        self.egress, self.direct, self.direct_float = {}, {}, {}
+        for c in self.categories:
+            secs = g.times_to_nearest(self.ssnap[c], [self.stop_snap[s] for s in snapped] + self.osnap)
+            es = secs[:len(snapped)]
+            self.egress[c] = {s: math.ceil(t) for s, t in zip(snapped, es) if math.isfinite(t) and t <= MAX_WALK_S}
+            ow = secs[len(snapped):]
+            self.direct_float[c] = [None if t is None else t for t in ow]
+            self.direct[c] = [None if t is None else (math.ceil(t) if math.isfinite(t) else math.inf) for t in ow]
+        self.log(f"access for {sum(a is not None for a in self.access)} snapped origins (mean "
+                 f"{np.mean([len(a) for a in self.access if a is not None]):.0f} stops), egress stops "
+                 f"{ {c: len(e) for c, e in self.egress.items()} } ({time.perf_counter() - t1:.1f}s)")
+        t1 = time.perf_counter()
+        # Typical origins (weighted mean position of each ward's origins, on the walk graph or not, as
+        # DistanceJob): per-service sinks for {c}_pt_count_within_{t}.
+        self.typical = {}
+        for wi, code in enumerate(self.wards[self.code_field].astype(str)):
+            sel = self.zone == code
+            if sel.any():
+                ww = self.weight[sel]
+                p = (self.oxy[sel] * ww[:, None]).sum(0) / ww.sum() if ww.sum() > 0 else self.oxy[sel].mean(0)
+                self.typical[code] = p
+        tcodes = list(self.typical)
+        self.tsnap = dict(zip(tcodes, g.snap(np.array([self.typical[k] for k in tcodes]).reshape(-1, 2), MAX_SNAP_M)))
+        self.service_sinks = {c: [("service", c, j) for j in range(len(self.sxy[c]))] for c in self.categories}
+        egress = dict(self.egress)
+        for c in self.categories:
+            for j, sn in enumerate(self.ssnap[c]):
+                egress[("service", c, j)] = {} if sn is None else walks_from(sn, MAX_WALK_S)
+        self.typical_direct = {}
+        for code, ts in self.tsnap.items():
+            if ts is None:
+                continue
+            allc = [(c, j) for c in self.categories for j in range(len(self.ssnap[c]))]
+            secs = g.times_from(ts, [self.ssnap[c][j] for c, j in allc], MAX_TRIP_S)
+            self.typical_direct[code] = {
+                ("service", c, j): (math.ceil(t) if t is not None and math.isfinite(t) else math.inf)
+                for (c, j), t in zip(allc, secs)}
+        self.graph = EventGraph(tt, self.transfers, egress)
+        # Queries: every `every`-th minute of every snapped origin, all minutes of the `full` first ones (None: all);
+        # every minute from each ward's typical origin.
+        self.snapped_origins = [i for i, s in enumerate(self.osnap) if s is not None]
+        self.full = self.snapped_origins if full is None else self.snapped_origins[:full]
+        full_set = set(self.full)
+        self.qindex = {}
+        for o in self.snapped_origins:
+            acc = sorted(self.access[o].items())
+            for mi, d in enumerate(self.minutes):
+                if o in full_set or mi % every == 0:
+                    self.qindex[(o, mi)] = self.graph.add_query(d, acc)
+        self.typical_access = {}
+        for code, ts in self.tsnap.items():
+            if ts is None or not typical:
+                continue
+            acc = sorted(walks_from(ts, MAX_WALK_S).items())
+            self.typical_access[code] = acc
+            for mi, d in enumerate(self.minutes):
+                self.qindex[(("typical", code), mi)] = self.graph.add_query(d, acc)
+        self.graph.build()
+        self.log(f"event graph {self.graph.n_nodes} nodes, {self.graph.n_edges} edges, {len(self.graph.sinks)} "
+                 f"sinks, {len(self.qindex)} queries ({time.perf_counter() - t1:.1f}s)")
+        t1 = time.perf_counter()
+        keys = list(self.qindex)
+        dist = run_parallel(self.graph, [self.qindex[k] for k in keys], MAX_TRIP_S)
+        self.transit = {k: dist[i] for i, k in enumerate(keys)}  # seconds EA - d per sink (inf beyond max trip)
+        self.log(f"{len(keys)} Dijkstras ({time.perf_counter() - t1:.1f}s); oracle total "
+                 f"{time.perf_counter() - t0:.1f}s")
+
+    def counts_within(self, code, c, with_walk=True):
+        """{t: services of c whose median (p50 over the window) time from the ward's typical origin is <= t
+        minutes, capped at 10}, or None when the typical origin is off the walk graph."""
+        if self.tsnap.get(code) is None:
+            return None
+        meds = []
+        for j, sink in enumerate(self.service_sinks[c]):
+            si = self.graph.sinks.index(sink)
+            w = self.typical_direct[code][sink] if with_walk else math.inf
+            vals = []
+            for mi in range(len(self.minutes)):
+                secs = self.transit[(("typical", code), mi)][si]
+                v = ceil_div(int(secs), 60) if secs <= MAX_TRIP_S else math.inf
+                if w <= MAX_TRIP_S:
+                    v = min(v, ceil_div(int(w), 60))
+                vals.append(v)
+            vals.sort()
+            meds.append(vals[math.ceil(0.5 * len(vals)) - 1])
+        return {t: min(COUNT_CAP, sum(m <= t for m in meds)) for t in MINUTES}
+
+    def value(self, o, mi, c):
+        """Whole minutes (inf = nothing within max trip) for origin o, minute index mi, category c."""
+        secs = self.transit[(o, mi)][self.graph.sinks.index(c)]
+        t = math.inf if not (secs <= MAX_TRIP_S) else ceil_div(int(secs), 60)
+        w = self.direct[c][o]
+        if w is not None and w <= MAX_TRIP_S:
+            t = min(t, ceil_div(int(w), 60))
+        return t
+
+    def percentiles(self, o, c):
+        vals = sorted(self.value(o, mi, c) for mi in range(len(self.minutes)))
+        n = len(vals)
+        return {p: vals[math.ceil(p / 100 * n) - 1] for p in PERCENTILES}
+
+    def served(self, o):
+        """Whether some stop within max walk of origin o has a departure in the window (docs/transit.md)."""
+        acc = self.access[o]
+        if not acc:
+            return False
+        tt = self.tt
+        dep_ok = tt.pickup & ~tt.last & (tt.dep >= self.start) & (tt.dep < self.end)
+        stops = set(np.unique(tt.stop[dep_ok]).tolist())
+        return any(s in stops for s in acc)
+
+    def v_max(self):
+        """Metres per second: walk speed, or the fastest span of consecutive calls of a running instance with
+        positive time (straight distance between the calls' stops at their snap points, unsnapped at their place)."""
+        tt, g = self.tt, self.g
+        pos = np.array([snap_xy(g, s) if s is not None else tt.stop_xy[i] for i, s in enumerate(self.stop_snap)])
+        best, where = WALK_MPS, "walking"
+        for i in range(len(tt.instances)):
+            a, b = tt.inst_first[i], tt.inst_first[i + 1]
+            p = pos[tt.stop[a:b]]
+            dep, arr = tt.dep[a:b], tt.arr[a:b]
+            dx = p[:, None, :] - p[None, :, :]
+            dist = np.hypot(dx[..., 0], dx[..., 1])
+            secs = arr[None, :] - dep[:, None]
+            m = (np.triu(np.ones_like(secs, bool), 1)) & (secs > 0)
+            if m.any():
+                v = np.where(m, dist / np.where(m, secs, 1), 0)
+                j = np.unravel_index(np.argmax(v), v.shape)
+                if v[j] > best:
+                    best = float(v[j])
+                    lab, trip, delta, _ = tt.instances[i]
+                    where = (f"{lab}:{trip} {tt.stop_label(tt.stop[a + j[0]])} {clock(dep[j[0]])} -> "
+                             f"{tt.stop_label(tt.stop[a + j[1]])} {clock(arr[j[1]])}, {dist[j]:.0f} m")
+        return best, where
+
+
+def _worker(args):
+    qs, limit = args
+    return _G.run(qs, limit)
+
+
+_G = None
+
+
+def run_parallel(graph, qs, limit, workers=2):
+    """EventGraph.run over two forked processes (the CSR matrix is inherited, not pickled)."""
+    global _G
+    _G = graph
+    if len(qs) < 50 or workers < 2:
+        return graph.run(qs, limit)
+    import multiprocessing as mp
+
+    chunks = [qs[i::workers * 8] for i in range(workers * 8)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_worker, [(c, limit) for c in chunks])
+    out = np.empty((len(qs), len(graph.sinks)))
+    for i, part in enumerate(parts):
+        out[i::workers * 8] = part
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Checking
+
+
+def fmt_min(t):
+    return "" if t is None or (isinstance(t, float) and math.isinf(t)) else str(int(t))
+
+
+def parse_min(s):
+    s = str(s).strip()
+    return math.inf if s == "" else float(s)
+
+
+def check_status(case, reach_dir):
+    st = os.path.join(reach_dir, "status")
+    err = os.path.join(reach_dir, "stderr")
+    code = open(st).read().strip() if os.path.exists(st) else "missing"
+    tail = open(err).read().strip().splitlines()[-3:] if os.path.exists(err) else []
+    case.check("reach exited 0", [] if code == "0" else [f"exit status {code}; stderr: {' | '.join(tail)}"])
+    if os.path.exists(err):
+        for line in open(err).read().splitlines():
+            if "timings" in line or "pt:" in line:
+                print(f"     reach: {line.strip()}")
+    return code == "0"
+
+
+def case_fixtures(name, reach_dir, data, tmp):
+    case = Case(name)
+    fixture_selftest(case, verbose=False)
+    return case
+
+
+def case_newport(name, reach_dir, data, tmp):
+    case = Case(name)
+    check_status(case, reach_dir)
+    orc = NewportOracle(data, tmp)
+    cats = orc.categories
+    lab = orc.labels
+    n = len(lab)
+    case.check("oracle self-check: transfer walks are symmetric", orc.self_bad,
+               f"{sum(len(v) for v in orc.transfers.values())} directed transfers")
+
+    def journey(o, mi, c):
+        q = orc.qindex.get((o, mi))
+        j = orc.graph.path(q, c, MAX_TRIP_S) if q is not None else "(not computed)"
+        return f"{j}; direct walk {orc.direct[c][o]} s"
+
+    # --- minutes.csv -----------------------------------------------------------------------------------------
+    path = os.path.join(reach_dir, "minutes.csv")
+    if not os.path.exists(path):
+        case.check("reach wrote minutes.csv", [f"{path} missing (did reach fail? see its stderr)"])
+        return case
+    mdf = pd.read_csv(path, dtype=str, keep_default_na=False)
+    header = ["origin", "category", "departure", "minutes"]
+    case.check("minutes.csv columns", [] if list(mdf.columns) == header else [f"{list(mdf.columns)} != {header}"])
+    if list(mdf.columns) != header:
+        return case
+    hhmm = [f"{d // 3600:02d}:{d // 60 % 60:02d}" for d in orc.minutes]
+    want = {(lab[o], c, h) for o in orc.snapped_origins for c in cats for h in hhmm}
+    got, dup = {}, 0
+    for r in mdf.itertuples(index=False):
+        k = (r.origin, r.category, r.departure)
+        dup += k in got
+        got[k] = r.minutes
+    bad = [f"missing row {k}" for k in sorted(want - set(got))[:20]]
+    bad += [f"extra row {k} (origin off the walk graph or in no ward?)" for k in sorted(set(got) - want)[:20]]
+    if dup:
+        bad.append(f"{dup} duplicate rows")
+    bad += [f"row {k}: minutes {v!r} is not a whole number 0-{MAX_TRIP_S // 60} or empty" for k, v in got.items()
+            if v != "" and not (v.isdigit() and int(v) <= MAX_TRIP_S // 60)][:5]
+    case.check("minutes.csv: one row per origin on the walk graph x category x departure minute", bad,
+               f"{len(orc.snapped_origins)} origins on the walk graph x {len(cats)} categories x {len(hhmm)} minutes "
+               f"= {len(want)} rows; reach {len(mdf)}")
+    full_text = ("all 180 minutes of every origin" if orc.full == orc.snapped_origins else
+                 f"every {SAMPLE_EVERY}th minute of each origin and all 180 of origins "
+                 f"{', '.join(lab[o] for o in orc.full)}")
+    bad, n_cmp, n_inf, n_walk, n_ride = [], 0, 0, 0, 0
+    for (o, mi) in orc.qindex:
+        if not isinstance(o, (int, np.integer)):
+            continue
+        for c in cats:
+            k = (lab[o], c, hhmm[mi])
+            if k not in got:
+                continue
+            n_cmp += 1
+            ov = orc.value(o, mi, c)
+            n_inf += math.isinf(ov)
+            w = orc.direct[c][o]
+            by_walk = w is not None and w <= MAX_TRIP_S and ov == ceil_div(int(w), 60)
+            n_walk += by_walk
+            n_ride += not by_walk and math.isfinite(ov)
+            rv = parse_min(got[k])
+            if ov != rv:
+                bad.append(f"origin {lab[o]} {c} {hhmm[mi]}: reach {got[k] or 'empty'}, oracle "
+                           f"{fmt_min(ov) or 'empty'}; oracle journey: {journey(o, mi, c)}")
+    case.check(f"minutes.csv = oracle, {full_text}", bad,
+               f"{n_cmp} values compared: {n_ride} by public transport, {n_walk} the direct walk, {n_inf} empty")
+    # invariant on every reach value
+    vmax, where = orc.v_max()
+    near = {}
+    for c in cats:
+        pts = np.array([snap_xy(orc.g, s) for s in orc.ssnap[c] if s is not None]).reshape(-1, 2)
+        for o in orc.snapped_origins:
+            p = snap_xy(orc.g, orc.osnap[o])
+            near[(lab[o], c)] = float(np.min(np.hypot(*(pts - p).T))) if len(pts) else math.inf
+    bad, n_inv = [], 0
+    for k, v in got.items():
+        if k not in want:
+            continue
+        n_inv += 1
+        t = parse_min(v)
+        d = near[(k[0], k[1])]
+        if t * 60 < d / vmax - 1e-9:
+            bad.append(f"origin {k[0]} {k[1]} {k[2]}: {v} min, but the nearest service is {d:.0f} m away "
+                       f"(>= {d / vmax / 60:.2f} min at {vmax:.2f} m/s)")
+    case.check("invariant: T*60 >= straight distance to the nearest service / v_max, every reach value", bad,
+               f"{n_inv} values; v_max {vmax:.2f} m/s ({where})")
+
+    # --- origins.csv -----------------------------------------------------------------------------------------
+    path = os.path.join(reach_dir, "origins.csv")
+    if not os.path.exists(path):
+        case.check("reach wrote origins.csv", [f"{path} missing"])
+        return case
+    rdf = pd.read_csv(path, dtype=str, keep_default_na=False)
+    which, expect = None, None
+    for label, cs in (("read order", cats), ("sorted", sorted(cats))):
+        cols = ["origin", "zone", "x", "y", "weight", "snap_walk_metres"]
+        cols += [f"{c}_{s}" for c in cs for s in ("pt_p25", "pt_p50", "pt_p75", "walk_minutes")]
+        if list(rdf.columns[:len(cols)]) == cols:
+            which, expect = label, cols
+            break
+    extra = list(rdf.columns[len(expect):]) if expect else []
+    case.check("origins.csv columns", [] if which else [f"{list(rdf.columns)}"],
+               f"categories in {which}" + (f"; extra columns {extra}" if extra else ""))
+    if which is None:
+        return case
+    case.check("origins.csv one row per origin in input order (0-based index; then each ward with no origin, by "
+               "its code)", [] if list(rdf.origin) == lab else
+               [f"{len(rdf)} rows, ids {list(rdf.origin)[:3]}...{list(rdf.origin)[-6:]}; "
+                f"oracle {lab[:3]}...{lab[-6:]}"],
+               f"{n} origins, {len(orc.fallback)} of them ward points on surface; {orc.outside} outside every ward")
+    if list(rdf.origin) != lab:
+        return case
+    bad = []
+    for i in range(n):
+        r = rdf.iloc[i]
+        if r.zone != orc.zone[i]:
+            bad.append(f"origin {lab[i]}: zone {r.zone!r}, oracle {orc.zone[i]!r}")
+        if abs(float(r.x) - orc.oxy[i, 0]) > 0.01 or abs(float(r.y) - orc.oxy[i, 1]) > 0.01:
+            bad.append(f"origin {lab[i]}: x,y {r.x},{r.y}, oracle {orc.oxy[i, 0]:.3f},{orc.oxy[i, 1]:.3f}")
+        if abs(float(r.weight) - orc.weight[i]) > 1e-9:
+            bad.append(f"origin {lab[i]}: weight {r.weight}, oracle {orc.weight[i]:g}")
+        s = orc.osnap[i]
+        rs = r.snap_walk_metres
+        if (s is None) != (rs == "") or (s is not None and abs(float(rs) - s.dist) > 0.1):
+            bad.append(f"origin {lab[i]}: snap_walk_metres {rs!r}, oracle {None if s is None else round(s.dist, 2)}")
+    case.check("origins.csv zone, x, y (0.01 m), weight, snap_walk_metres (0.1 m; empty = off the walk graph)", bad,
+               f"{len(orc.snapped_origins)} of {n} origins on the walk graph")
+    bad, forms = [], set()
+    for c in cats:
+        for i in range(n):
+            rv = rdf[f"{c}_walk_minutes"].iloc[i]
+            w = orc.direct_float[c][i] if orc.osnap[i] is not None else None
+            if w is None or not math.isfinite(w):
+                if rv != "":
+                    bad.append(f"origin {lab[i]} {c}: walk_minutes {rv!r}, oracle unreachable/unsnapped")
+                continue
+            if rv == "":
+                bad.append(f"origin {lab[i]} {c}: walk_minutes empty, oracle {w / 60:.2f}")
+                continue
+            x = float(rv)
+            if x == ceil_div(math.ceil(w), 60):
+                forms.add("whole minutes rounded up")
+            elif abs(x - w / 60) <= 0.006:
+                forms.add("minutes to 0.01")
+            else:
+                bad.append(f"origin {lab[i]} {c}: walk_minutes {rv}, oracle {w / 60:.4f} min")
+    case.check("origins.csv {c}_walk_minutes = the direct walk (no cap)", bad, ", ".join(sorted(forms)))
+    if "pt_served" in rdf.columns:
+        bad = []
+        for i in range(n):
+            want_v = "" if orc.osnap[i] is None else ("1" if orc.served(i) else "0")
+            if rdf.pt_served.iloc[i] != want_v:
+                bad.append(f"origin {lab[i]}: pt_served {rdf.pt_served.iloc[i]!r}, oracle {want_v!r}")
+        case.check("origins.csv pt_served: a stop within 15 min walk with a departure in the window (1/0; empty = off "
+                   "the walk graph)", bad,
+                   f"{sum(1 for i in orc.snapped_origins if not orc.served(i))} origins on the walk graph unserved")
+    # percentiles against reach's own minutes.csv (all origins) and the oracle
+    bad_self, bad_orc = [], []
+    for c in cats:
+        for o in orc.snapped_origins:
+            vals = sorted(parse_min(got.get((lab[o], c, h), "")) for h in hhmm)
+            for p in PERCENTILES:
+                rv = parse_min(rdf[f"{c}_pt_p{p}"].iloc[o])
+                mine = vals[math.ceil(p / 100 * len(vals)) - 1]
+                if rv != mine:
+                    bad_self.append(f"origin {lab[o]} {c} p{p}: origins.csv {fmt_min(rv) or 'empty'}, from minutes.csv "
+                                    f"{fmt_min(mine) or 'empty'}")
+            if o in orc.full:
+                pc = orc.percentiles(o, c)
+                for p in PERCENTILES:
+                    rv = parse_min(rdf[f"{c}_pt_p{p}"].iloc[o])
+                    if rv != pc[p]:
+                        bad_orc.append(f"origin {lab[o]} {c} p{p}: reach {fmt_min(rv) or 'empty'}, oracle "
+                                       f"{fmt_min(pc[p]) or 'empty'}")
+        for o in range(n):
+            if orc.osnap[o] is None and any(rdf[f"{c}_pt_p{p}"].iloc[o] != "" for p in PERCENTILES):
+                bad_self.append(f"origin {lab[o]} {c}: off the walk graph but has pt percentiles")
+    case.check("origins.csv p25/p50/p75 = index ceil(p/100*180)-1 of reach's own 180 minutes", bad_self)
+    case.check("origins.csv p25/p50/p75 = oracle for " + ("every origin" if orc.full == orc.snapped_origins else
+               f"origins {', '.join(lab[o] for o in orc.full)}"), bad_orc,
+               f"{len(orc.full)} origins x {len(cats)} categories")
+
+    # --- wards.geojson -----------------------------------------------------------------------------------------
+    path = os.path.join(reach_dir, "wards.geojson")
+    if not os.path.exists(path):
+        case.check("reach wrote wards.geojson", [f"{path} missing"])
+        return case
+    with open(path) as fh:
+        feats = json.load(fh)["features"]
+    codes = orc.wards[orc.code_field].astype(str).tolist()
+    props = {}
+    for f in feats:
+        q = f["properties"]
+        props[str(q.get("code", q.get(orc.code_field)))] = q
+    case.check("wards.geojson one feature per ward", [] if sorted(props) == sorted(codes) and len(feats) == len(codes)
+               else [f"codes {sorted(set(props) ^ set(codes))} differ"], f"{len(feats)} features")
+    pv = {(c, p): np.array([parse_min(rdf[f"{c}_pt_p{p}"].iloc[o]) for o in range(n)]) for c in cats
+          for p in PERCENTILES}
+    on = np.array([s is not None for s in orc.osnap])
+    w = orc.weight
+    bad, warn, checked = [], [], 0
+
+    def same(a, b):
+        return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= 0.0051)
+
+    for code in codes:
+        q = props.get(code)
+        if q is None:
+            continue
+        sel = (orc.zone == code) & on
+        for c in cats:
+            for key, p in ((f"{c}_pt_mean", 50), (f"{c}_pt_p25_mean", 25), (f"{c}_pt_p75_mean", 75)):
+                v = pv[(c, p)]
+                fin = sel & np.isfinite(v)
+                want_v = (round(float(np.sum(w[fin] * v[fin]) / np.sum(w[fin])), 2)
+                          if fin.any() and w[fin].sum() > 0 else None)
+                checked += 1
+                if not same(q.get(key), want_v):
+                    bad.append(f"{code} {key}: reach {q.get(key)!r}, from origins.csv {want_v!r}")
+            for t in MINUTES:
+                key = f"{c}_pt_within_{t}_pct"
+                want_v = (round(100 * float(np.sum(w[sel & (pv[(c, 50)] <= t)]) / np.sum(w[sel])), 2)
+                          if w[sel].sum() > 0 else None)
+                checked += 1
+                if not same(q.get(key), want_v):
+                    bad.append(f"{code} {key}: reach {q.get(key)!r}, from origins.csv {want_v!r}")
+            key = f"{c}_pt_unreachable"
+            want_v = int(np.sum(sel & ~np.isfinite(pv[(c, 50)])))
+            checked += 1
+            if q.get(key) != want_v:
+                bad.append(f"{code} {key}: reach {q.get(key)!r}, from origins.csv {want_v}")
+            if want_v and not q.get("reach_warning"):
+                warn.append(f"{code}: {want_v} origins reach no {c} within max trip (median) but no reach_warning")
+        unserved = int(sum(1 for o in np.flatnonzero(sel) if not orc.served(o)))
+        checked += 1
+        if q.get("pt_origins_unserved") != unserved:
+            bad.append(f"{code} pt_origins_unserved: reach {q.get('pt_origins_unserved')!r}, oracle {unserved} "
+                       "(origins on the walk graph with no stop within 15 min that has a departure in the window)")
+        if unserved and not q.get("reach_warning"):
+            warn.append(f"{code}: {unserved} origins unserved but no reach_warning")
+        off = int(np.sum((orc.zone == code) & ~on))
+        if off and not q.get("reach_warning"):
+            warn.append(f"{code}: {off} origins off the walk graph but no reach_warning")
+        if code in orc.fallback and not q.get("reach_warning"):
+            warn.append(f"{code}: no origin lies in the ward (its point on surface stands in, as in reach distance) "
+                        "but no reach_warning")
+        if orc.tsnap.get(code) is None and not q.get("reach_warning"):
+            warn.append(f"{code}: typical origin off the walk graph but no reach_warning")
+    case.check("wards: pt_mean, p25/p75 means, within_t_pct, unreachable (from reach's origins.csv, the oracle's "
+               "wards and snaps), pt_origins_unserved (oracle)", bad, f"{checked} values")
+    case.check("wards: a reach_warning wherever an origin is off the walk graph, unserved or unreachable, the ward has "
+               "no origin, or its typical origin is off the walk graph", warn)
+    # {c}_pt_count_within_{t}: the oracle's own searches from each ward's typical origin
+    bad, checked, nowalk = [], 0, 0
+    for code in codes:
+        q = props.get(code)
+        if q is None:
+            continue
+        for c in cats:
+            want_c = orc.counts_within(code, c)
+            alt = orc.counts_within(code, c, with_walk=False) if want_c is not None else None
+            for t in MINUTES:
+                key = f"{c}_pt_count_within_{t}"
+                checked += 1
+                got_v = q.get(key, "absent")
+                want_v = None if want_c is None else want_c[t]
+                if got_v != want_v:
+                    note = ""
+                    if alt is not None and got_v == alt[t]:
+                        nowalk += 1
+                        note = " (= the count without the direct walk to each service)"
+                    bad.append(f"{code} {key}: reach {got_v!r}, oracle {want_v!r}{note}")
+    case.check("wards: {c}_pt_count_within_{t} = services whose median time (180 minutes, direct walk included) "
+               "from the typical origin is <= t, capped at 10 (null: typical origin off the walk graph)",
+               bad, f"{checked} values, {len(orc.typical_access)} typical origins on the walk graph"
+               + (f"; {nowalk} differences match the count without walking" if nowalk else ""))
+    return case
+
+
+CASES = {"pt-fixtures": case_fixtures, "pt-newport": case_newport}
+
+
+def table(args):
+    orc = NewportOracle(args.data, args.tmp, full=0, every=10 ** 9, verbose=True, typical=False)
+    for o in args.origin:
+        if orc.osnap[o] is None:
+            print(f"origin {o}: off the walk graph")
+            continue
+        acc = sorted(orc.access[o].items())
+        qs = [orc.graph.add_query(d, acc) for d in orc.minutes]
+        orc.graph.build()
+        dist = orc.graph.run(qs, MAX_TRIP_S)
+        for c in orc.categories:
+            ci = orc.graph.sinks.index(c)
+            vals = []
+            for mi in range(len(orc.minutes)):
+                s = dist[mi, ci]
+                t = math.inf if not s <= MAX_TRIP_S else ceil_div(int(s), 60)
+                w = orc.direct[c][o]
+                if w is not None and w <= MAX_TRIP_S:
+                    t = min(t, ceil_div(int(w), 60))
+                vals.append(t)
+            sv = sorted(vals)
+            print(f"origin {o} {c}: p25/p50/p75 " + "/".join(fmt_min(sv[math.ceil(p / 100 * 180) - 1]) or "inf"
+                                                            for p in PERCENTILES))
+            print("  " + " ".join(fmt_min(v) or "-" for v in vals))
+            if args.journeys:
+                for mi in range(0, 180, SAMPLE_EVERY):
+                    print(f"  {clock(orc.minutes[mi])}: {orc.graph.path(qs[mi], c, MAX_TRIP_S)}")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--data", default="../shared/data")
+    p.add_argument("--tmp", required=True)
+    sub.add_parser("selftest")
+    c = sub.add_parser("check")
+    c.add_argument("--data", default="../shared/data")
+    c.add_argument("--tmp", required=True)
+    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
+    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    t = sub.add_parser("table")
+    t.add_argument("--data", default="../shared/data")
+    t.add_argument("--tmp", required=True)
+    t.add_argument("--origin", type=int, action="append", default=[])
+    t.add_argument("--journeys", action="store_true")
+    args = ap.parse_args()
+    if args.cmd == "prepare":
+        return prepare(args)
+    if args.cmd == "selftest":
+        return 1 if fixture_selftest() else 0
+    if args.cmd == "table":
+        return table(args)
+    return run_cases(args, CASES.get)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
