@@ -397,6 +397,9 @@ public struct PublicTransportJob: Sendable {
             let totalWeight = onGraph.reduce(0) { $0 + weight($1) }
             var properties: [(key: String, value: JSONValue)] = []
             var warnings: [String] = []
+            if hasGeometry, origins.fallbackZones.contains(z) {
+                warnings.append("no origin lies in this zone; its point-on-surface stands for it")
+            }
             func value(_ number: Double?) -> JSONValue { hasGeometry ? number.map { .number(($0 * 100).rounded() / 100) } ?? .null : .null }
             for (c, name) in names.enumerated() {
                 let prefix = "\(name)_pt"

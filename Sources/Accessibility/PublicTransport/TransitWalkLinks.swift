@@ -135,6 +135,11 @@ public struct StopPointWalks: Sendable {
         return StopPointWalks(first: first, point: point, seconds: seconds, pointCount: points.count)
     }
 
+    /// No walks from any of `stopCount` stops.
+    public static func none(stopCount: Int) -> StopPointWalks {
+        StopPointWalks(first: [UInt32](repeating: 0, count: stopCount + 1), point: [], seconds: [], pointCount: 0)
+    }
+
     init(first: [UInt32], point: [UInt32], seconds: [Int32], pointCount: Int) {
         self.first = first
         self.point = point
