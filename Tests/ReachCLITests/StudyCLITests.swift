@@ -3,7 +3,7 @@ import Testing
 
 /// The subcommands users meet first: run, validate, map, export, and the help every subcommand owes them.
 struct StudyCLITests {
-    static let subcommands = ["run", "wards", "distance", "nearest", "network", "coverage", "gaps", "departures",
+    static let subcommands = ["run", "wards", "distance", "nearest", "network", "coverage", "gaps", "departures", "pt", "isochrone",
                               "broadband", "score", "explain", "map", "export", "validate"]
 
     /// Every subcommand's --help gives the exit codes and at least one example, and exits 0.

@@ -69,7 +69,11 @@ public struct PointTable: Sendable {
         let source = reader.source
         let columns: PointColumns
         if let x, let y {
-            columns = PointColumns(x: x, y: y, crs: crs ?? .wgs84)
+            // Named columns called easting/northing (or oseast1m/osnrth1m...) are British National Grid, as when
+            // they are found by name; any other names are longitude/latitude unless the CRS is given.
+            let grid = PointColumns.eastingNames.contains(PointColumns.normalise(x)) && PointColumns.northingNames.contains(PointColumns.normalise(y))
+                && PointColumns.normalise(x) != "x"
+            columns = PointColumns(x: x, y: y, crs: crs ?? (grid ? .britishNationalGrid : .wgs84))
         } else if x != nil || y != nil {
             throw DataError(file: source, "give both --x-field and --y-field, or neither")
         } else {

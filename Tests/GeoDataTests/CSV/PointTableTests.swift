@@ -73,6 +73,15 @@ struct PointTableTests {
         #expect(table.source == "Stops.csv")
     }
 
+    @Test("explicit columns named easting/northing are British National Grid without --crs; x/y are not")
+    func namedGridColumns() throws {
+        let text = "id,easting,northing,x,y\nA,376517,388262,-2.35,53.39\n"
+        #expect(try PointTable.read(try CSVReader(text: text), x: "easting", y: "northing").columns.crs == .britishNationalGrid)
+        #expect(try PointTable.read(try CSVReader(text: text), x: "Easting", y: "NORTHING").columns.crs == .britishNationalGrid)
+        #expect(try PointTable.read(try CSVReader(text: text), x: "x", y: "y").columns.crs == .wgs84)
+        #expect(try PointTable.read(try CSVReader(text: text), x: "easting", y: "northing", crs: .wgs84).columns.crs == .wgs84)
+    }
+
     @Test("explicit x/y columns override detection, with the CRS given (or WGS84 when none is)")
     func columnOverrides() throws {
         let text = "name,E,N,lon,lat\nA,376517,388262,-2.35,53.39\n"
