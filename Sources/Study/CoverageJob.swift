@@ -96,21 +96,16 @@ public struct CoverageJob: Sendable {
         guard gtfsBefore.isEmpty || !gtfs.isEmpty else { throw DataError(file: "--gtfs-before", "needs --gtfs (the after feed) too") }
         var report = Report()
         var clock = StepClock()
-        let layer = try inputs.loadZones(progress: progress)
+        let (layer, originSet) = try inputs.load(progress: progress, timings: &report.timings)
         report.zoneCount = layer.zones.count
-        clock.lap("read zones", into: &report.timings)
-
-        let originSet = try inputs.loadOrigins(in: layer, progress: progress)
         report.originCount = originSet.points.count
         report.originsOutsideZones = originSet.outside
-        clock.lap("read and place origins", into: &report.timings)
 
         let figures = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
         clock.last = .now
         report.zonesWithWarnings = figures.applyingWarnings(to: layer).zones.count { !$0.warnings.isEmpty }
         progress("writing \(layer.zones.count) zones to \(output)")
-        let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { z, _ in figures.properties[z] }
-        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
+        try ZoneExport.write(figures, layer: layer, precision: precision, to: output)
         clock.lap("write", into: &report.timings)
         return report
     }

@@ -104,22 +104,17 @@ public struct DistanceJob: Sendable {
         var report = Report()
         var clock = StepClock()
 
-        let layer = try inputs.loadZones(progress: progress)
+        let (layer, originSet) = try inputs.load(progress: progress, timings: &report.timings)
         report.zoneCount = layer.zones.count
-        clock.lap("read zones", into: &report.timings)
-
-        let originSet = try inputs.loadOrigins(in: layer, progress: progress)
         report.originCount = originSet.points.count
         report.originsOutsideZones = originSet.outside
-        clock.lap("read and place origins", into: &report.timings)
 
         let computed = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
         clock.last = .now
 
         progress("writing \(layer.zones.count) zones to \(output)")
         let figures = computed.figures
-        let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { index, _ in figures.properties[index] }
-        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: output)
+        try ZoneExport.write(figures, layer: layer, precision: precision, to: output)
         if let originsOutput {
             try AtomicFile.write(originsTable(origins: originSet, layer: layer, values: computed.originValues, names: computed.names), to: originsOutput)
         }
