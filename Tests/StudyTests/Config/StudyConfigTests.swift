@@ -1,3 +1,4 @@
+import Accessibility
 import Scoring
 import Testing
 @testable import Study
@@ -88,8 +89,35 @@ import Testing
         }
     }
 
+    @Test func publicTransportTable() throws {
+        let text = """
+        [study]
+        output = "out"
+        [wards]
+        files = ["w.geojson"]
+        [public_transport]
+        services = ["gp.csv"]
+        osm = "x.osm.pbf"
+        gtfs = ["bus.zip", "rail.zip"]
+        date = "2024-03-05"
+        window = "08:00-09:00"
+        max_walk = 10
+        max_trip = 90
+        minutes = [20, 40]
+        """
+        let pt = try #require(try StudyConfig.parse(text: text, file: "s.toml", folder: "studies").run?.publicTransport)
+        #expect(pt.services == ["studies/gp.csv"])
+        #expect(pt.gtfs == ["studies/bus.zip", "studies/rail.zip"])
+        #expect(pt.window == ServiceWindow(startSeconds: 8 * 3600, endSeconds: 9 * 3600))
+        #expect(pt.maxWalkMinutes == 10 && pt.maxTransferWalkMinutes == 5 && pt.maxTripMinutes == 90)
+        #expect(pt.minutes == [20, 40])
+        #expect(throws: StudyConfigError.self) {
+            try StudyConfig.parse(text: text.replacingOccurrences(of: "max_trip = 90", with: "max_trip = 300"), file: "s.toml")
+        }
+    }
+
     @Test func unknownTopLevelTable() {
-        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes study, wards, origins, distance, coverage, broadband, join, score, outputs)")) {
+        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes study, wards, origins, distance, coverage, public_transport, broadband, join, score, outputs)")) {
             try StudyConfig.parse(text: "[scores]\nnormalisation = \"rank\"\n", file: "s.toml")
         }
     }
