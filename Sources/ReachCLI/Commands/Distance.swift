@@ -45,11 +45,7 @@ struct Distance: ParsableCommand {
 
     @OptionGroup var origin: OriginOptions
 
-    @Option(name: .customLong("x-field"), help: ArgumentHelp("CSV column of x (easting or longitude) for services and origins.", valueName: "NAME"))
-    var xField: String?
-
-    @Option(name: .customLong("y-field"), help: ArgumentHelp("CSV column of y (northing or latitude) for services and origins.", valueName: "NAME"))
-    var yField: String?
+    @OptionGroup var fields: PointFieldOptions
 
     @Option(help: ArgumentHelp("OpenStreetMap extract (.osm.pbf) for network travel times.", valueName: "FILE"))
     var osm: String?
@@ -80,11 +76,7 @@ struct Distance: ParsableCommand {
             help: ArgumentHelp("Car speed of a highway class where maxspeed is absent, e.g. residential=24 (repeatable).", valueName: "CLASS=KMH"))
     var carKmh: [String] = []
 
-    @Option(name: .customLong("max-snap-metres"), help: ArgumentHelp("Points further than this from a usable road are unsnapped.", valueName: "METRES"))
-    var maxSnapMetres: Double = 500
-
-    @Option(name: .customLong("min-island-nodes"), help: ArgumentHelp("Do not snap onto road islands (pieces of a mode's network not joined to the rest) of fewer nodes than this; 0 snaps to any road.", valueName: "N"))
-    var minIslandNodes: Int = 40
+    @OptionGroup var snap: SnapOptions
 
     @Option(name: .customLong("out"), help: ArgumentHelp("Output GeoJSON of wards with the figures.", valueName: "FILE"))
     var output: String
@@ -102,11 +94,8 @@ struct Distance: ParsableCommand {
         _ = try Self.numbers(minutes, flag: "--minutes")
         _ = try Self.numbers(metres, flag: "--metres")
         _ = try parsedProfile()
-        guard minIslandNodes >= 0 else { throw ValidationError("--min-island-nodes must be 0 or more") }
         if let gravityBeta, !(gravityBeta > 0 && gravityBeta.isFinite) { throw ValidationError("--gravity-beta must be a positive number") }
-        guard maxSnapMetres > 0, maxSnapMetres.isFinite else { throw ValidationError("--max-snap-metres must be a positive number") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
-        if (xField == nil) != (yField == nil) { throw ValidationError("give both --x-field and --y-field, or neither") }
     }
 
     func parsedModes() throws -> [DistanceMode]? {
@@ -156,12 +145,12 @@ struct Distance: ParsableCommand {
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
             services: service.services, categoryField: service.categoryField, categories: categories,
-            serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
+            serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: fields.xField, yField: fields.yField),
             origins: origin.origins,
-            originOptions: origin.loadOptions(working: working, xField: xField, yField: yField),
+            originOptions: origin.loadOptions(working: working, xField: fields.xField, yField: fields.yField),
             weightField: origin.weightField, osm: osm, modes: try parsedModes(),
             minutes: try Self.numbers(minutes, flag: "--minutes"), metres: try Self.numbers(metres, flag: "--metres"),
-            profile: try parsedProfile(), maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes, output: output, originsOutput: originsOutput,
+            profile: try parsedProfile(), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes, output: output, originsOutput: originsOutput,
             precision: precision, opportunities: opportunities, gravityBeta: gravityBeta)
         let common = self.common
         let report = try job.run { common.progress($0) }
@@ -170,13 +159,13 @@ struct Distance: ParsableCommand {
             Terminal.error("warning: \(report.originsOutsideZones.count) origin(s) lie in no ward and are not counted (\(first)\(report.originsOutsideZones.count > 3 ? "; ..." : ""))")
         }
         for miss in report.unsnappedServices {
-            Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(maxSnapMetres)) m from any \(miss.mode.rawValue) road and are left out of \(miss.mode.rawValue) times (first: \(miss.firstSource))")
+            Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(snap.maxSnapMetres)) m from any \(miss.mode.rawValue) road and are left out of \(miss.mode.rawValue) times (first: \(miss.firstSource))")
         }
         if !common.quiet {
             let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
             Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins; services: \(categories)")
             if let network = report.network {
-                let graphs = report.networkEdges.map { "\($0.mode.rawValue) \(Terminal.count($0.segments)) segments (\(Terminal.count($0.islandSegments)) on islands under \(minIslandNodes) nodes, not snapped to)" }.joined(separator: ", ")
+                let graphs = report.networkEdges.map { "\($0.mode.rawValue) \(Terminal.count($0.segments)) segments (\(Terminal.count($0.islandSegments)) on islands under \(snap.minIslandNodes) nodes, not snapped to)" }.joined(separator: ", ")
                 Terminal.info("reach: road network: \(Terminal.count(network.waysKept)) ways kept (\(Terminal.count(network.waysWithoutNodes)) without nodes in the extract, \(Terminal.count(network.waysSplitAtMissingNodes)) split at missing nodes); \(graphs)")
             }
             Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)\(originsOutput.map { " and \($0)" } ?? "")")

@@ -65,11 +65,7 @@ struct Isochrone: ParsableCommand {
     @Option(name: .customLong("cycle-kmh"), help: ArgumentHelp("Cycling speed, km/h.", valueName: "KMH"))
     var cycleKmh: Double = 16
 
-    @Option(name: .customLong("max-snap-metres"), help: ArgumentHelp("The point and stops must be this close to a usable road.", valueName: "METRES"))
-    var maxSnapMetres: Double = 500
-
-    @Option(name: .customLong("min-island-nodes"), help: ArgumentHelp("Do not snap onto road islands of fewer nodes than this.", valueName: "N"))
-    var minIslandNodes: Int = 40
+    @OptionGroup var snap: SnapOptions
 
     @OptionGroup var origin: OriginOptions
 
@@ -105,7 +101,7 @@ struct Isochrone: ParsableCommand {
         if let date, ServiceDate(date) == nil { throw ValidationError("--date \(date): expected a date YYYY-MM-DD") }
         let thresholds = try Distance.numbers(minutes, flag: "--minutes")
         guard thresholds.max()! <= 240 else { throw ValidationError("--minutes: at most 240") }
-        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (bufferMetres, "--buffer-metres"), (walkKmh, "--walk-kmh"), (cycleKmh, "--cycle-kmh"), (maxSnapMetres, "--max-snap-metres")] {
+        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (bufferMetres, "--buffer-metres"), (walkKmh, "--walk-kmh"), (cycleKmh, "--cycle-kmh")] {
             guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be a positive number") }
         }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
@@ -117,8 +113,8 @@ struct Isochrone: ParsableCommand {
         let job = IsochroneJob(from: start, mode: IsochroneJob.Mode(rawValue: mode)!, minutes: try Distance.numbers(minutes, flag: "--minutes"),
                                osm: osm, workingCRS: working, profile: RoadProfile(walkKmh: walkKmh, cycleKmh: cycleKmh), gtfs: gtfs,
                                date: date.flatMap { ServiceDate($0) }, departSeconds: try parsedDepart(), maxWalkMinutes: maxWalk,
-                               maxTransferWalkMinutes: maxTransferWalk, bufferMetres: bufferMetres, maxSnapMetres: maxSnapMetres,
-                               minIslandNodes: minIslandNodes, origins: origin.origins, originOptions: origin.loadOptions(working: working),
+                               maxTransferWalkMinutes: maxTransferWalk, bufferMetres: bufferMetres, maxSnapMetres: snap.maxSnapMetres,
+                               minIslandNodes: snap.minIslandNodes, origins: origin.origins, originOptions: origin.loadOptions(working: working),
                                weightField: origin.weightField, output: output, precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }

@@ -46,11 +46,7 @@ struct PublicTransport: ParsableCommand {
 
     @OptionGroup var origin: OriginOptions
 
-    @Option(name: .customLong("x-field"), help: ArgumentHelp("CSV column of x (easting or longitude) for services and origins.", valueName: "NAME"))
-    var xField: String?
-
-    @Option(name: .customLong("y-field"), help: ArgumentHelp("CSV column of y (northing or latitude) for services and origins.", valueName: "NAME"))
-    var yField: String?
+    @OptionGroup var fields: PointFieldOptions
 
     @Option(help: ArgumentHelp("OpenStreetMap extract (.osm.pbf) for the walking network.", valueName: "FILE"))
     var osm: String
@@ -72,11 +68,7 @@ struct PublicTransport: ParsableCommand {
     @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
     var walkKmh: Double = 4.8
 
-    @Option(name: .customLong("max-snap-metres"), help: ArgumentHelp("Points and stops further than this from a walkable road are unsnapped.", valueName: "METRES"))
-    var maxSnapMetres: Double = 500
-
-    @Option(name: .customLong("min-island-nodes"), help: ArgumentHelp("Do not snap onto walking islands of fewer nodes than this; 0 snaps to any path.", valueName: "N"))
-    var minIslandNodes: Int = 40
+    @OptionGroup var snap: SnapOptions
 
     @Option(name: .customLong("out"), help: ArgumentHelp("Output GeoJSON of wards with the figures.", valueName: "FILE"))
     var output: String
@@ -93,15 +85,13 @@ struct PublicTransport: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (maxTrip, "--max-trip"), (walkKmh, "--walk-kmh"), (maxSnapMetres, "--max-snap-metres")] {
+        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (maxTrip, "--max-trip"), (walkKmh, "--walk-kmh")] {
             guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be a positive number") }
         }
         guard maxTrip <= 240 else { throw ValidationError("--max-trip must be at most 240 minutes") }
         guard (maxTrip * 60).rounded() == maxTrip * 60 else { throw ValidationError("--max-trip must be a whole number of seconds") }
         _ = try Distance.numbers(minutes, flag: "--minutes")
-        guard minIslandNodes >= 0 else { throw ValidationError("--min-island-nodes must be 0 or more") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
-        if (xField == nil) != (yField == nil) { throw ValidationError("give both --x-field and --y-field, or neither") }
         guard !timetable.gtfs.isEmpty else { throw ValidationError("give at least one GTFS feed with --gtfs FEED") }
     }
 
@@ -111,12 +101,12 @@ struct PublicTransport: ParsableCommand {
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
             services: service.services, categoryField: service.categoryField, categories: categories,
-            serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: xField, yField: yField),
-            origins: origin.origins, originOptions: origin.loadOptions(working: working, xField: xField, yField: yField),
+            serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: fields.xField, yField: fields.yField),
+            origins: origin.origins, originOptions: origin.loadOptions(working: working, xField: fields.xField, yField: fields.yField),
             weightField: origin.weightField, osm: osm, gtfs: timetable.gtfs, date: try timetable.parsedDate(),
             window: try timetable.parsedWindow(), maxWalkMinutes: maxWalk, maxTransferWalkMinutes: maxTransferWalk,
             maxTripMinutes: maxTrip, minutes: try Distance.numbers(minutes, flag: "--minutes"),
-            profile: RoadProfile(walkKmh: walkKmh), maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes,
+            profile: RoadProfile(walkKmh: walkKmh), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes,
             output: output, originsOutput: originsOutput, minutesOutput: minutesOutput, precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }
@@ -126,14 +116,14 @@ struct PublicTransport: ParsableCommand {
             Terminal.error("warning: \(report.originsOutsideZones.count) origin(s) lie in no ward and are not counted (\(first)\(report.originsOutsideZones.count > 3 ? "; ..." : ""))")
         }
         for miss in report.unsnappedServices {
-            Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(maxSnapMetres)) m from any walkable road and are left out (first: \(miss.firstSource))")
+            Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(snap.maxSnapMetres)) m from any walkable road and are left out (first: \(miss.firstSource))")
         }
         if !common.quiet {
             let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
             Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins (\(Terminal.count(report.originsOffGraph)) off the walking network, \(Terminal.count(report.originsUnserved)) with no stop departing within \(Terminal.number(maxWalk)) min walk); services: \(categories)")
             if let date = report.date {
                 let feeds = report.feeds.map { "\($0.path) \(Terminal.count($0.tripsRunning)) trips" }.joined(separator: ", ")
-                Terminal.info("reach: \(date) \(timetable.window): \(feeds); \(Terminal.count(report.tripRuns)) trip runs in \(Terminal.count(report.patterns)) patterns; \(Terminal.count(report.stops)) stops (\(Terminal.count(report.stopsUnsnapped)) further than \(Terminal.number(maxSnapMetres)) m from a walkable road), \(Terminal.count(report.transferLinks)) footpaths, \(Terminal.count(report.accessLinks)) origin-stop walks")
+                Terminal.info("reach: \(date) \(timetable.window): \(feeds); \(Terminal.count(report.tripRuns)) trip runs in \(Terminal.count(report.patterns)) patterns; \(Terminal.count(report.stops)) stops (\(Terminal.count(report.stopsUnsnapped)) further than \(Terminal.number(snap.maxSnapMetres)) m from a walkable road), \(Terminal.count(report.transferLinks)) footpaths, \(Terminal.count(report.accessLinks)) origin-stop walks")
             }
             Terminal.info("reach: checked \(Terminal.count(report.invariantChecks)) origin × category minima against the straight line at \(Terminal.number((report.fastestKmh * 10).rounded() / 10)) km/h (the fastest hop in the timetable)")
             Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)\(originsOutput.map { " and \($0)" } ?? "")\(minutesOutput.map { " and \($0)" } ?? "")")
