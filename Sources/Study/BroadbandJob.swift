@@ -117,19 +117,21 @@ public struct BroadbandJob: Sendable {
         let layer = try ZoneLoader.load(paths: zones, options: zoneOptions, progress: progress)
         report.zoneCount = layer.zones.count
         clock.lap("read zones", into: &report.timings)
-
-        let computed = try compute(layer: layer, report: &report, progress: progress)
-        clock.last = .now
-        progress("writing \(layer.zones.count) zones to \(output)")
-        let figures = computed.figures
-        let features = try ZoneExport.features(figures.applyingWarnings(to: layer)) { z, _ in figures.properties[z] }
-        let table = PropertyTable(source: output, format: .geojson, rows: features.map(\.properties), geometries: features.map(\.geometry),
-                                  columns: [], locations: [])
-        try AtomicFile.write(try table.encoded(for: output, precision: precision), to: output)
+        // Broadband needs no origins: the context's stand-in origins (one point on each zone) go unused.
+        let index = ZoneIndex(layer)
+        let context = StudyContext(name: "reach broadband", layer: layer, zoneIndex: index,
+                                   origins: try OriginSet.load(path: nil, options: PointLoadOptions(workingCRS: layer.workingCRS),
+                                                               weightField: nil, layer: layer, index: index, progress: progress),
+                                   precision: precision)
+        let computed = try compute(context, report: &report, progress: progress)
+        report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
         if let unmatchedOutput { try AtomicFile.write(Self.unmatchedTable(computed.unmatched), to: unmatchedOutput) }
-        clock.lap("write", into: &report.timings)
         return report
     }
+
+    /// The file of unplaced records `reach run` writes beside its outputs.
+    public static let unmatchedName = "broadband_unmatched.csv"
+    static let source = "reach broadband"
 
     /// Checks what can be checked before reading anything: Ofcom files given, column roles known.
     public func check() throws {
@@ -150,8 +152,9 @@ public struct BroadbandJob: Sendable {
 
     /// The figures of every zone of `layer`: Ofcom files read and merged, records placed and tallied. What was
     /// read, and the timings, go into `report`; the unmatched records come back in file and line order.
-    public func compute(layer: ZoneLayer, report: inout Report,
-                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (figures: ZoneFigures, unmatched: [Unmatched]) {
+    public func compute(_ context: StudyContext, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, unmatched: [Unmatched]) {
+        let layer = context.layer
         var clock = StepClock()
         report.zoneCount = layer.zones.count
         let places = try loadPlaces(workingCRS: layer.workingCRS, progress: progress)
@@ -177,7 +180,7 @@ public struct BroadbandJob: Sendable {
             located.append(r)
             points.append(point)
         }
-        let zoneOf = try ZoneAssignment.assign(points, to: layer)
+        let zoneOf = try context.zoneIndex.zoneOf(points)
         var tallies = [BroadbandTally](repeating: BroadbandTally(), count: layer.zones.count)
         // The zone of each record; -1 not placed, `outsideEveryZone` placed outside them all.
         var recordZone = [Int32](repeating: -1, count: records.rows.count)
@@ -205,33 +208,38 @@ public struct BroadbandJob: Sendable {
         report.unmatchedExamples = Array(records.unmatched.prefix(5))
 
         // Per-zone values and warnings.
-        var values = ZoneValues(zoneCount: layer.zones.count)
-        values.add(Self.recordsProperty, tallies.map { Double($0.records) })
-        values.add(Self.premisesProperty, tallies.map { report.premisesWeighted ? $0.premises : nil })
+        var output = StepOutput(zoneCount: layer.zones.count)
+        let weighting = report.premisesWeighted ? "premises-weighted" : "record-weighted (the files have no premises counts)"
+        output.add(Indicator(Self.recordsProperty, unit: "records", "Ofcom records (postcodes or output areas) placed in the zone", source: Self.source,
+                             counts: tallies.map(\.records)))
+        output.add(Indicator(Self.premisesProperty, unit: "premises", "premises of those records (null when the files have no premises counts)",
+                             source: Self.source, numbers: tallies.map { report.premisesWeighted ? $0.premises : nil }))
         for measure in report.measures {
-            values.add(Self.property(measure), tallies.map { $0.percent(measure) }, decimals: 2)
+            output.add(Indicator(Self.property(measure), unit: "%", "\(weighting) share of premises that are \(measure == .belowUSO ? "" : "able to get ")\(measure.meaning)",
+                                 source: Self.source, decimals: 2, numbers: tallies.map { $0.percent(measure) }))
         }
         if report.hasSpeeds {
-            values.add(Self.medianProperty, tallies.map(\.medianDownMbps), decimals: 3)
-            values.add(Self.speedRecordsProperty, tallies.map { Double($0.speedRecords) })
+            output.add(Indicator(Self.medianProperty, unit: "Mbit/s", "\(weighting) median of the records' median download speeds", source: Self.source,
+                                 decimals: 3, numbers: tallies.map(\.medianDownMbps)))
+            output.add(Indicator(Self.speedRecordsProperty, unit: "records", "records with a median download speed", source: Self.source,
+                                 counts: tallies.map(\.speedRecords)))
         }
-        values.add(Self.unmatchedProperty, (attributed ?? Array(repeating: 0, count: layer.zones.count)).map(Double.init))
+        output.add(Indicator(Self.unmatchedProperty, unit: "records", "records that could not be placed whose postcode sector lies wholly in the zone",
+                             source: Self.source, counts: attributed ?? Array(repeating: 0, count: layer.zones.count)))
         for (z, tally) in tallies.enumerated() where layer.zones[z].geometry != nil {
             if tally.records == 0 {
-                values.warn(z, "no broadband record is placed in this zone")
+                output.warn(z, "no broadband record is placed in this zone")
                 continue
             }
             let missing = report.measures.filter { tally.percent($0) == nil }
             if !missing.isEmpty {
-                values.warn(z, "no record here has \(missing.map(\.meaning).joined(separator: ", "))\(report.premisesWeighted ? " on premises above 0" : "")")
+                output.warn(z, "no record here has \(missing.map(\.meaning).joined(separator: ", "))\(report.premisesWeighted ? " on premises above 0" : "")")
             }
             if report.hasSpeeds, tally.speedRecords == 0 {
-                values.warn(z, "no record here has a median download speed (Ofcom's N/A: too few lines)")
+                output.warn(z, "no record here has a median download speed (Ofcom's N/A: too few lines)")
             }
         }
-        let figures = ZoneFigures(values, layer: layer)
-        report.zonesWithWarnings = figures.applyingWarnings(to: layer).zones.count { !$0.warnings.isEmpty }
-        return (figures, records.unmatched)
+        return (output, records.unmatched)
     }
 
     // MARK: - Places
@@ -387,5 +395,23 @@ public struct BroadbandJob: Sendable {
             if let zone = sectorZone[Postcode.sector(key)], zone >= 0 { attributed[Int(zone)] += 1 }
         }
         return attributed
+    }
+}
+
+extension BroadbandJob: StudyStep {
+    public var title: String { "broadband" }
+
+    public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
+        try check()
+        var report = Report()
+        var (output, unmatched) = try compute(context, report: &report, progress: progress)
+        output.timings = report.timings
+        if !report.premisesWeighted { output.notes.append("broadband: some Ofcom file has no premises counts, so every record weighs 1 (a share of postcodes)") }
+        for file in report.usoStandIn { output.notes.append("broadband: \(file) has no USO column; the share unable to get 10 Mbit/s stands in") }
+        if !report.unmatched.isEmpty {
+            output.notes.append("broadband: records not placed: " + report.unmatched.map { "\($0.count) \($0.reason.rawValue)" }.joined(separator: ", ") + " (listed in \(Self.unmatchedName))")
+        }
+        output.files.append(StudyFile(name: Self.unmatchedName, bytes: Self.unmatchedTable(unmatched)))
+        return output
     }
 }

@@ -22,6 +22,9 @@ public struct CoverageJob: Sendable {
     public var stationBandsMetres: [Double]
     /// Departures an hour from one stop that make it frequent.
     public var frequentPerHour: Double
+    /// In a study, also draw the gaps (`gaps.geojson`, a layer of the map): each zone's area farther than this
+    /// (metres) from every stop of the stop files; nil for none.
+    public var gapsRadiusMetres: Double?
     public var output: String
     public var precision: Int
 
@@ -95,37 +98,36 @@ public struct CoverageJob: Sendable {
         }
         guard gtfsBefore.isEmpty || !gtfs.isEmpty else { throw DataError(file: "--gtfs-before", "needs --gtfs (the after feed) too") }
         var report = Report()
-        var clock = StepClock()
-        let (layer, originSet) = try inputs.load(progress: progress, timings: &report.timings)
-        report.zoneCount = layer.zones.count
-        report.originCount = originSet.points.count
-        report.originsOutsideZones = originSet.outside
-
-        let figures = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
-        clock.last = .now
-        report.zonesWithWarnings = figures.applyingWarnings(to: layer).zones.count { !$0.warnings.isEmpty }
-        progress("writing \(layer.zones.count) zones to \(output)")
-        try ZoneExport.write(figures, layer: layer, precision: precision, to: output)
-        clock.lap("write", into: &report.timings)
+        let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)
+        report.zoneCount = context.zoneCount
+        report.originCount = context.origins.points.count
+        report.originsOutsideZones = context.origins.outside
+        let result = try compute(context, report: &report, progress: progress)
+        report.zonesWithWarnings = try ZoneTable.writeOneStep(result, context: context, to: output, progress: progress, timings: &report.timings)
         return report
     }
 
-    /// The figures of every zone of `layer` from `originSet` (already placed in it): stops and feeds read,
-    /// catchments, nearest stops, departures. Timings and what was read go into `report`.
-    public func compute(layer: ZoneLayer, origins originSet: OriginSet, report: inout Report,
-                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> ZoneFigures {
+    static let source = "reach coverage"
+
+    /// The figures of every zone of the study: stops and feeds read, catchments, nearest stops, departures.
+    /// Timings and what was read go into `report`.
+    public func compute(_ context: StudyContext, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> StepOutput {
         guard !stops.isEmpty || !gtfs.isEmpty else {
             throw DataError(file: "reach coverage", "no stops given: name --naptan, --bus-stops, --rail-stations, --metro-stops, --osm-stops or --gtfs")
         }
+        let layer = context.layer, originSet = context.origins, reducer = context.reducer
         var clock = StepClock()
         var feeds: [TransitFeed] = [], beforeFeeds: [TransitFeed] = []
+        var serviceDate: ServiceDate?
         if !gtfs.isEmpty {
-            let loaded = try TransitFeed.load(paths: gtfs, date: date, window: window, workingCRS: layer.workingCRS, progress: progress)
+            let loaded = try context.transitFeeds(paths: gtfs, date: date, window: window, progress: progress)
             feeds = loaded.feeds
+            serviceDate = loaded.date
             report.feeds = feeds.map { Self.summary($0, date: loaded.date) }
             report.feedWarnings += loaded.warnings
             if !gtfsBefore.isEmpty {
-                let before = try TransitFeed.load(paths: gtfsBefore, date: beforeDate, window: window, workingCRS: layer.workingCRS, progress: progress)
+                let before = try context.transitFeeds(paths: gtfsBefore, date: beforeDate, window: window, progress: progress)
                 beforeFeeds = before.feeds
                 report.beforeFeeds = beforeFeeds.map { Self.summary($0, date: before.date) }
                 report.feedWarnings += before.warnings
@@ -156,37 +158,43 @@ public struct CoverageJob: Sendable {
         }
         clock.lap("read stops", into: &report.timings)
         // Per zone: stops inside, bus-stop area coverage.
-        var values = ZoneValues(zoneCount: layer.zones.count)
-        for (z, warnings) in extractWarnings.enumerated() { for warning in warnings { values.warn(z, warning) } }
+        var output = StepOutput(zoneCount: layer.zones.count)
+        var indicators: [Indicator] = []
+        for (z, warnings) in extractWarnings.enumerated() { for warning in warnings { output.warn(z, warning) } }
         for kind in StopKind.allCases {
             guard let points = byKind[kind], !points.isEmpty else { continue }
-            let zoneOf = try ZoneAssignment.assign(points, to: layer)
-            var counts = [Double](repeating: 0, count: layer.zones.count)
+            let zoneOf = try context.zoneIndex.zoneOf(points)
+            var counts = [Int](repeating: 0, count: layer.zones.count)
             for z in zoneOf.compactMap({ $0 }) { counts[z] += 1 }
-            values.add("\(kind.stem)_count", counts.map { $0 })
+            indicators.append(Indicator("\(kind.stem)_count", unit: "stops", "active \(kind.label)s inside the zone", source: Self.source, counts: counts))
         }
         if let busStops = byKind[.bus], !busStops.isEmpty {
             progress("bus-stop coverage of \(layer.zones.count) zones by \(busStops.count) stops (\(JSONWriter.format(busRadiusMetres)) m)")
             let coverage = try StopCoverage(radiusMetres: busRadiusMetres).measure(zones: layer.zones, stops: busStops)
-            values.add("bus_stop_area_pct\(radiusSuffix(busRadiusMetres, standard: Self.defaultBusRadius))", layer.zones.indices.map { z in
+            indicators.append(Indicator("bus_stop_area_pct\(radiusSuffix(busRadiusMetres, standard: Self.defaultBusRadius))", unit: "%",
+                                        "share of the zone's area within \(JSONWriter.format(busRadiusMetres)) m (straight line) of a bus stop",
+                                        source: Self.source, decimals: 4, numbers: layer.zones.indices.map { z in
                 guard let covered = coverage[z].coveredSquareMetres, let area = layer.zones[z].areaSquareMetres, area > 0 else { return nil }
                 return min(100, 100 * covered / area)
-            }, decimals: 4)
+            }))
             clock.lap("bus-stop area coverage", into: &report.timings)
         }
 
         // Per origin: nearest stop of each kind.
-        let members = originSet.members(zoneCount: layer.zones.count)
         for kind in StopKind.allCases {
             guard let points = byKind[kind], !points.isEmpty else { continue }
-            let nearest = try NearestService.nearest(from: originSet.points, in: PointIndex(points)).map { $0?.distanceMetres ?? .infinity }
+            let nearest = try NearestService.nearest(from: originSet.points, in: PointIndex(points)).map { $0?.distanceMetres }
             if kind == .bus {
                 let name = "bus_stop_pop_pct\(radiusSuffix(busRadiusMetres, standard: Self.defaultBusRadius))"
-                values.add(name, Self.weightedShare(members, originSet.weights) { nearest[$0] <= busRadiusMetres }, decimals: 4)
+                indicators.append(Indicator(name, unit: "%", "share of the zone's origin weight within \(JSONWriter.format(busRadiusMetres)) m (straight line) of a bus stop",
+                                            source: Self.source, decimals: 4, numbers: reducer.share(nearest, atMost: busRadiusMetres)))
             } else {
-                values.add("\(kind.stem)_distance_mean_m", Self.weightedMean(members, originSet.weights) { nearest[$0] }, decimals: 1)
+                indicators.append(Indicator("\(kind.stem)_distance_mean_m", unit: "m", "population-weighted mean straight-line distance to the nearest \(kind.label)",
+                                            source: Self.source, decimals: 1, numbers: reducer.mean(nearest)))
                 for band in stationBandsMetres {
-                    values.add("\(kind.stem)_pop_pct_\(Self.bandLabel(band))", Self.weightedShare(members, originSet.weights) { nearest[$0] <= band }, decimals: 4)
+                    indicators.append(Indicator("\(kind.stem)_pop_pct_\(Self.bandLabel(band))", unit: "%",
+                                                "share of the zone's origin weight within \(JSONWriter.format(band)) m (straight line) of a \(kind.label)",
+                                                source: Self.source, decimals: 4, numbers: reducer.share(nearest, atMost: band)))
                 }
             }
         }
@@ -196,26 +204,28 @@ public struct CoverageJob: Sendable {
         if !feeds.isEmpty, !stops.isEmpty {
             // A stop file may cover more than a (clipped, partial) feed: say where departures may be undercounted.
             let served = Set(StopSources.stops(of: feeds).map(\.kind))
-            let missing = try Self.stopsMissingFromFeeds(allStops.filter { served.contains($0.kind) }, feeds: feeds, layer: layer)
+            let missing = try Self.stopsMissingFromFeeds(allStops.filter { served.contains($0.kind) }, feeds: feeds, index: context.zoneIndex)
             let kindsText = served.sorted().map(\.rawValue).joined(separator: "/")
             for (z, count) in missing.enumerated() where count.missing > 0 {
-                values.warn(z, "\(count.missing) of the ward's \(count.total) \(kindsText) stops are in no GTFS feed (no stop with their id or within \(JSONWriter.format(Self.feedMatchMetres)) m), so departures near them are not counted")
+                output.warn(z, "\(count.missing) of the ward's \(count.total) \(kindsText) stops are in no GTFS feed (no stop with their id or within \(JSONWriter.format(Self.feedMatchMetres)) m), so departures near them are not counted")
             }
         }
-        if !feeds.isEmpty {
+        if !feeds.isEmpty, let serviceDate {
             let classes = Self.classes(in: feeds)
-            var after: [RouteClass: [Double?]] = [:]
             for routeClass in classes {
                 let radius = routeClass == .bus ? busRadiusMetres : railRadiusMetres
                 let standard = routeClass == .bus ? Self.defaultBusRadius : Self.defaultRailRadius
                 let suffix = radiusSuffix(radius, standard: standard)
                 progress("\(routeClass) departures near \(originSet.points.count) origins")
-                let (perHour, frequent) = try departures(routeClass, feeds: feeds, radius: radius, origins: originSet, members: members)
-                after[routeClass] = perHour
-                values.add("\(routeClass)_departures_per_hour\(suffix)", perHour, decimals: 3)
-                values.add("\(routeClass)_frequent_pop_pct\(suffix)", frequent, decimals: 4)
+                let (perHour, frequent) = try departures(routeClass, feeds: feeds, radius: radius, context: context)
+                indicators.append(Indicator("\(routeClass)_departures_per_hour\(suffix)", unit: "departures/hour",
+                                            "population-weighted mean of distinct \(routeClass) trips an hour leaving stops within \(JSONWriter.format(radius)) m of each origin (GTFS, \(serviceDate), \(window))",
+                                            source: Self.source, decimals: 3, numbers: perHour))
+                indicators.append(Indicator("\(routeClass)_frequent_pop_pct\(suffix)", unit: "%",
+                                            "share of the zone's origin weight within \(JSONWriter.format(radius)) m of a stop with at least \(JSONWriter.format(frequentPerHour)) \(routeClass) departures an hour",
+                                            source: Self.source, decimals: 4, numbers: frequent))
                 if !beforeFeeds.isEmpty {
-                    let (before, _) = try departures(routeClass, feeds: beforeFeeds, radius: radius, origins: originSet, members: members)
+                    let (before, _) = try departures(routeClass, feeds: beforeFeeds, radius: radius, context: context)
                     var change: [Double?] = []
                     for z in layer.zones.indices {
                         guard let now = perHour[z], let then = before[z] else { change.append(nil); continue }
@@ -223,31 +233,37 @@ public struct CoverageJob: Sendable {
                             change.append(100 * (now - then) / then)
                         } else if now > 0 {
                             change.append(nil)
-                            values.warn(z, "no \(routeClass) departures near its origins before, so no \(routeClass)_departures_change_pct")
+                            output.warn(z, "no \(routeClass) departures near its origins before, so no \(routeClass)_departures_change_pct")
                         } else {
                             change.append(0)
                         }
                     }
-                    values.add("\(routeClass)_departures_change_pct\(suffix)", change, decimals: 2)
+                    indicators.append(Indicator("\(routeClass)_departures_change_pct\(suffix)", unit: "%",
+                                                "change in \(routeClass)_departures_per_hour\(suffix) since the earlier feed (--gtfs-before)",
+                                                source: Self.source, decimals: 2, numbers: change))
                 }
             }
             clock.lap("departures near origins", into: &report.timings)
         }
 
-        for z in layer.zones.indices where layer.zones[z].geometry != nil && originSet.fallbackZones.contains(z) {
-            values.warnings[z].insert("no origin lies in this zone; its point-on-surface stands for it", at: 0)
+        for z in originSet.fallbackZones.sorted() where layer.zones[z].geometry != nil {
+            output.warnings[z].insert(StudyContext.fallbackWarning, at: 0)
         }
-        values.columns = Self.grouped(values.columns)
-        var figures = ZoneFigures(values, layer: layer)
-        for (z, own) in members.enumerated() {
-            figures.properties[z].append(("origins_count", .number(Double(own.count))))
-            figures.properties[z].append(("origins_weight", .number(own.reduce(0) { $0 + originSet.weights[$1] })))
-        }
-        return figures
+        for indicator in Self.grouped(indicators) { output.add(indicator) }
+        for indicator in Self.originColumns(context, source: Self.source) { output.add(indicator) }
+        return output
+    }
+
+    /// `origins_count` and `origins_weight` of every zone: how many origins the figures stand on.
+    static func originColumns(_ context: StudyContext, source: String) -> [Indicator] {
+        [Indicator("origins_count", unit: "origins", "origins (weighted points) placed in the zone", source: source,
+                   counts: context.reducer.originCounts),
+         Indicator("origins_weight", unit: nil, "total weight (population) of the zone's origins", source: source,
+                   numbers: context.reducer.ownWeight)]
     }
 
     /// Stop indicators kind by kind (bus, rail, metro), then the timetable ones, keeping order within each.
-    static func grouped<T>(_ columns: [(name: String, values: T, decimals: Int?)]) -> [(name: String, values: T, decimals: Int?)] {
+    static func grouped(_ columns: [Indicator]) -> [Indicator] {
         let prefixes = StopKind.allCases.map { $0.stem + "_" } + RouteClass.allCases.map { $0.rawValue + "_" }
         func group(_ name: String) -> Int { prefixes.firstIndex { name.hasPrefix($0) } ?? prefixes.count }
         return columns.enumerated().sorted { (group($0.element.name), $0.offset) < (group($1.element.name), $1.offset) }.map(\.element)
@@ -264,7 +280,7 @@ public struct CoverageJob: Sendable {
     public static let feedMatchMetres = 50.0
 
     /// Per zone: its bus, rail and metro stops (from the stop files), and how many of them no feed has.
-    static func stopsMissingFromFeeds(_ stops: [TransitStop], feeds: [TransitFeed], layer: ZoneLayer) throws -> [(total: Int, missing: Int)] {
+    static func stopsMissingFromFeeds(_ stops: [TransitStop], feeds: [TransitFeed], index zoneIndex: ZoneIndex) throws -> [(total: Int, missing: Int)] {
         var ids = Set<String>()
         var positions: [XY] = []
         for transit in feeds {
@@ -274,8 +290,8 @@ public struct CoverageJob: Sendable {
             }
         }
         let index = PointIndex(positions)
-        let zoneOf = try ZoneAssignment.assign(stops.map(\.xy), to: layer)
-        var counts = [(total: Int, missing: Int)](repeating: (0, 0), count: layer.zones.count)
+        let zoneOf = try zoneIndex.zoneOf(stops.map(\.xy))
+        var counts = [(total: Int, missing: Int)](repeating: (0, 0), count: zoneIndex.zoneCount)
         for (i, stop) in stops.enumerated() {
             guard let z = zoneOf[i] else { continue }
             counts[z].total += 1
@@ -293,50 +309,36 @@ public struct CoverageJob: Sendable {
     }
 
     /// Per zone: weighted mean departures per hour and weighted share near a frequent stop.
-    func departures(_ routeClass: RouteClass, feeds: [TransitFeed], radius: Double, origins: OriginSet,
-                    members: [[Int]]) throws -> (perHour: [Double?], frequent: [Double?]) {
+    func departures(_ routeClass: RouteClass, feeds: [TransitFeed], radius: Double,
+                    context: StudyContext) throws -> (perHour: [Double?], frequent: [Double?]) {
         let gathered = ClassDepartures(routeClass: routeClass, feeds: feeds.map { ($0.feed, $0.frequency, $0.positions) })
         let perOrigin = try DepartureCoverage(radiusMetres: radius, frequentPerHour: frequentPerHour)
-            .measure(origins: origins.points, departures: gathered)
-        return (Self.weightedMean(members, origins.weights) { perOrigin[$0].departuresPerHour },
-                Self.weightedShare(members, origins.weights) { perOrigin[$0].nearFrequentStop })
-    }
-
-    /// Σ w·value / Σ w over each zone's origins (plain mean when all weights are 0); nil for a zone without origins.
-    static func weightedMean(_ members: [[Int]], _ weights: [Double], _ value: (Int) -> Double) -> [Double?] {
-        members.map { own in
-            guard !own.isEmpty else { return nil }
-            let total = own.reduce(0) { $0 + weights[$1] }
-            if total > 0 { return own.reduce(0) { $0 + weights[$1] * value($1) } / total }
-            return own.reduce(0) { $0 + value($1) } / Double(own.count)
-        }
-    }
-
-    /// 100 × Σ w(origins where `test`) / Σ w (shares of counts when all weights are 0); nil for a zone without origins.
-    static func weightedShare(_ members: [[Int]], _ weights: [Double], _ test: (Int) -> Bool) -> [Double?] {
-        weightedMean(members, weights) { test($0) ? 100 : 0 }
+            .measure(origins: context.origins.points, departures: gathered)
+        return (context.reducer.mean(perOrigin.map(\.departuresPerHour)), context.reducer.share { perOrigin[$0].nearFrequentStop })
     }
 }
 
-/// Named per-zone values in output order, rounded as each asks, with per-zone warnings.
-struct ZoneValues: Sendable {
-    var columns: [(name: String, values: [Double?], decimals: Int?)] = []
-    var warnings: [[String]]
+extension CoverageJob: StudyStep {
+    public var title: String { "coverage" }
 
-    init(zoneCount: Int) { warnings = Array(repeating: [], count: zoneCount) }
-
-    mutating func add(_ name: String, _ values: [Double?], decimals: Int? = nil) {
-        columns.append((name, values, decimals))
-    }
-
-    mutating func warn(_ zone: Int, _ message: String) { warnings[zone].append(message) }
-
-    func properties(of zone: Int, hasGeometry: Bool) -> [(key: String, value: JSONValue)] {
-        columns.map { column in
-            guard hasGeometry, let value = column.values[zone], value.isFinite else { return (column.name, .null) }
-            guard let decimals = column.decimals else { return (column.name, .number(value)) }
-            let scale = pow(10, Double(decimals))
-            return (column.name, .number((value * scale).rounded() / scale))
+    public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
+        var report = Report()
+        var output = try compute(context, report: &report, progress: progress)
+        output.timings = report.timings
+        output.notes += report.feedWarnings
+        for kind in report.omittedKinds { output.notes.append("no active \(kind.rawValue) stops were read, so no \(kind.stem)_* figures are written") }
+        if let radius = gapsRadiusMetres {
+            progress("gaps farther than \(JSONWriter.format(radius)) m from every stop")
+            let gaps = try GapsJob.gapFeatures(layer: context.layer, origins: context.origins, stops: report.fileStops, radiusMetres: radius,
+                                               extraWarnings: StopSources.outsideExtracts(layer: context.layer, bounds: report.extractBounds)).features
+            output.gaps = gaps
+            output.files.append(StudyFile(name: StudyOutputs.gapsName, bytes: try GeoJSONWriter(precision: context.precision).encode(gaps)))
         }
+        return output
     }
+}
+
+extension StopKind {
+    /// `bus stop`, `rail station`, `metro stop`: for descriptions.
+    var label: String { stem.replacingOccurrences(of: "_", with: " ") }
 }

@@ -102,30 +102,26 @@ public struct DistanceJob: Sendable {
         try AtomicFile.checkWritable(output)
         if let originsOutput { try AtomicFile.checkWritable(originsOutput) }
         var report = Report()
-        var clock = StepClock()
+        let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)
+        report.zoneCount = context.zoneCount
+        report.originCount = context.origins.points.count
+        report.originsOutsideZones = context.origins.outside
 
-        let (layer, originSet) = try inputs.load(progress: progress, timings: &report.timings)
-        report.zoneCount = layer.zones.count
-        report.originCount = originSet.points.count
-        report.originsOutsideZones = originSet.outside
-
-        let computed = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
-        clock.last = .now
-
-        progress("writing \(layer.zones.count) zones to \(output)")
-        let figures = computed.figures
-        try ZoneExport.write(figures, layer: layer, precision: precision, to: output)
+        let computed = try compute(context, report: &report, progress: progress)
+        report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
         if let originsOutput {
-            try AtomicFile.write(originsTable(origins: originSet, layer: layer, values: computed.originValues, names: computed.names), to: originsOutput)
+            try AtomicFile.write(originsTable(origins: context.origins, layer: context.layer, values: computed.originValues, names: computed.names), to: originsOutput)
         }
-        clock.lap("write", into: &report.timings)
         return report
     }
 
-    /// The figures of every zone of `layer` from `originSet` (already placed in it): services read, nearest and
-    /// network times, accessibility measures, aggregates. Timings go into `report`.
-    public func compute(layer: ZoneLayer, origins originSet: OriginSet, report: inout Report,
-                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (figures: ZoneFigures, originValues: OriginValues, names: [String]) {
+    static let source = "reach distance"
+
+    /// The figures of every zone of the study: services read, nearest and network times, accessibility
+    /// measures, zone figures. Timings go into `report`.
+    public func compute(_ context: StudyContext, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, originValues: OriginValues, names: [String]) {
+        let originSet = context.origins
         var clock = StepClock()
         progress("reading services")
         let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions)
@@ -154,7 +150,7 @@ public struct DistanceJob: Sendable {
         if !travelModes.isEmpty {
             guard let osm else { throw DataError(file: "--modes", "network modes (\(travelModes.map(\.rawValue).joined(separator: ", "))) need a road network: give --osm FILE.osm.pbf") }
             progress("reading the road network \(osm)")
-            let network = try RoadNetwork.read(path: osm, profile: profile, modes: travelModes, workingCRS: inputs.zoneOptions.workingCRS)
+            let network = try context.roadNetwork(path: osm, profile: profile, modes: travelModes)
             report.network = network.summary
             clock.lap("read network", into: &report.timings)
             let context = try NetworkContext(network: network, modes: travelModes, catalogue: catalogue, names: names,
@@ -189,17 +185,10 @@ public struct DistanceJob: Sendable {
             clock.lap("opportunities", into: &report.timings)
         }
 
-        // Per zone: aggregates, and counts from the typical origin.
-        let zoneResults = try aggregate(layer: layer, origins: originSet, values: originValues, names: names,
-                                        straightIndexes: straightIndexes, network: networkContext)
-        report.zonesWithWarnings = zoneResults.filter { !$0.warnings.isEmpty }.count + layer.zones.filter { !$0.warnings.isEmpty }.count
+        // Per zone: figures by the one reducer, and counts from the typical origin.
+        let output = try zoneFigures(context, values: originValues, names: names, straightIndexes: straightIndexes, network: networkContext)
         clock.lap("aggregate", into: &report.timings)
-        var figures = ZoneFigures(zoneCount: layer.zones.count)
-        for (z, result) in zoneResults.enumerated() {
-            figures.properties[z] = result.properties
-            figures.warnings[z] = result.warnings
-        }
-        return (figures, originValues, names)
+        return (output, originValues, names)
     }
 
     // MARK: Cumulative opportunities and gravity
@@ -238,136 +227,118 @@ public struct DistanceJob: Sendable {
         return names.indices.map { c in modes.indices.map { m in perOrigin.map { $0[c][m] } } }
     }
 
-    // MARK: Aggregation
-
-    struct ZoneResult: Sendable {
-        var properties: [(key: String, value: JSONValue)] = []
-        var warnings: [String] = []
-    }
+    // MARK: Zone figures
 
     func thresholds(_ mode: DistanceMode) -> [Double] { mode == .straight ? metres : minutes }
 
     static func label(_ value: Double) -> String { JSONWriter.format(value) }
 
-    func aggregate(layer: ZoneLayer, origins: OriginSet, values: OriginValues, names: [String],
-                   straightIndexes: [PointIndex], network: NetworkContext?) throws -> [ZoneResult] {
-        var members = [[Int]](repeating: [], count: layer.zones.count)
-        for (o, z) in origins.zone.enumerated() { members[z].append(o) }
-        let zoneOrigins = members
-        let typicalOrigins = ZoneTypicalOrigin.points(layer: layer, origins: origins)
+    /// Per zone and category and mode: services within each threshold of the zone's typical origin (up to
+    /// `countCap`); nil when the zone has no origin, or its typical origin is off the mode's roads.
+    func typicalCounts(_ context: StudyContext, names: [String], straightIndexes: [PointIndex],
+                       network: NetworkContext?) throws -> [[[[Int]?]]] {
+        let typicalOrigins = ZoneTypicalOrigin.points(layer: context.layer, origins: context.origins)
         let modes = self.modes
         let job = self
-        return try ParallelMap.map(Array(layer.zones.indices), worker: { network?.makeSearches() }) { searches, slice in
+        return try ParallelMap.map(Array(context.layer.zones.indices), worker: { network?.makeSearches() }) { searches, slice in
             slice.map { z in
-                var result = ZoneResult()
-                let zone = layer.zones[z]
-                let own = zoneOrigins[z]
-                let totalWeight = own.reduce(0) { $0 + origins.weights[$1] }
-                if zone.geometry == nil {
-                    // Already warned by the loader; every figure is null.
-                } else if origins.fallbackZones.contains(z) {
-                    result.warnings.append("no origin lies in this zone; its point-on-surface stands for it")
-                }
-                let typical = typicalOrigins[z]
-                var unreachableMax = 0
+                guard let typical = typicalOrigins[z] else { return names.map { _ in modes.map { _ in nil } } }
                 var typicalTimes: [TravelMode: [[Double?]]] = [:]
-                if let typical, let network, var searches {
+                if let network, var searches {
                     typicalTimes = network.timesFrom(typical, limitMinutes: job.minutes.max() ?? 0, searches: &searches)
                 }
-                for (c, name) in names.enumerated() {
-                    for (m, mode) in modes.enumerated() {
-                        let prefix = "\(name)_\(mode)"
-                        let decimals = mode == .straight ? 10.0 : 100.0 // metres to 0.1, minutes to 0.01
-                        var sum = 0.0, weight = 0.0, maximum = -Double.infinity
-                        var unreachable = 0
-                        for o in own {
-                            guard let value = values.values[c][m][o] else { unreachable += 1; continue }
-                            sum += origins.weights[o] * value
-                            weight += origins.weights[o]
-                            maximum = max(maximum, value)
-                        }
-                        let reached = own.count - unreachable
-                        func rounded(_ value: Double) -> JSONValue { .number((value * decimals).rounded() / decimals) }
-                        let mean: JSONValue = reached == 0 ? .null : weight > 0 ? rounded(sum / weight) : rounded(own.compactMap { values.values[c][m][$0] }.reduce(0, +) / Double(reached))
-                        result.properties.append(("\(prefix)_mean", zone.geometry == nil ? .null : mean))
-                        result.properties.append(("\(prefix)_max", reached == 0 || zone.geometry == nil ? .null : rounded(maximum)))
-                        for t in job.thresholds(mode) {
-                            // Over the origins that reach a service (unreachable ones are counted separately).
-                            var within = 0.0, count = 0
-                            for o in own { if let value = values.values[c][m][o], value <= t { within += origins.weights[o]; count += 1 } }
-                            let pct: JSONValue = reached == 0 || zone.geometry == nil ? .null
-                                : weight > 0 ? .number((within / weight * 10000).rounded() / 100)
-                                : .number((Double(count) / Double(reached) * 10000).rounded() / 100)
-                            result.properties.append(("\(prefix)_within_\(DistanceJob.label(t))_pct", pct))
-                        }
-                        for t in job.thresholds(mode) {
-                            var count: JSONValue = .null
-                            if let typical {
-                                switch mode {
-                                case .straight:
-                                    count = .number(Double(straightIndexes[c].count(within: t, of: typical, limit: DistanceJob.countCap)))
-                                case .network(let travel):
-                                    if let times = typicalTimes[travel] {
-                                        count = .number(Double(min(times[c].count { ($0 ?? .infinity) <= t }, DistanceJob.countCap)))
-                                    }
-                                }
-                            }
-                            result.properties.append(("\(prefix)_count_within_\(DistanceJob.label(t))", zone.geometry == nil ? .null : count))
-                        }
-                        if !values.access.isEmpty {
-                            result.properties += job.accessProperties(prefix: prefix, mode: mode, measures: values.access[c][m],
-                                                                      own: own, weights: origins.weights, hasGeometry: zone.geometry != nil)
-                        }
-                        if mode != .straight {
-                            result.properties.append(("\(prefix)_unreachable", zone.geometry == nil ? .null : .number(Double(unreachable))))
-                            unreachableMax = max(unreachableMax, unreachable)
-                            if unreachable > 0 {
-                                let unsnapped = own.count { values.snapMetres[mode.travelMode!]![$0] == nil }
-                                let reason = unsnapped == unreachable
-                                    ? "no \(mode) road within \(DistanceJob.label(job.maxSnapMetres)) m"
-                                    : unsnapped > 0 ? "\(unsnapped) with no \(mode) road within \(DistanceJob.label(job.maxSnapMetres)) m, the rest on roads that reach no \(name)"
-                                    : "on roads from which no \(name) can be reached by \(mode)"
-                                result.warnings.append("\(unreachable) of \(own.count) origins cannot reach a \(name) by \(mode) (\(reason)); left out of \(prefix) figures")
-                            }
+                return names.indices.map { c in
+                    modes.map { mode -> [Int]? in
+                        switch mode {
+                        case .straight:
+                            return job.thresholds(mode).map { straightIndexes[c].count(within: $0, of: typical, limit: DistanceJob.countCap) }
+                        case .network(let travel):
+                            guard let times = typicalTimes[travel] else { return nil }
+                            return job.thresholds(mode).map { t in min(times[c].count { ($0 ?? .infinity) <= t }, DistanceJob.countCap) }
                         }
                     }
                 }
-                if modes.contains(where: { $0 != .straight }), let typical, network?.snapTypical(typical).isEmpty ?? false {
-                    result.warnings.append("the zone's typical origin is not within \(DistanceJob.label(job.maxSnapMetres)) m of any road; network counts are null")
-                }
-                result.properties.append(("origins_count", .number(Double(own.count))))
-                result.properties.append(("origins_weight", .number(totalWeight)))
-                result.properties.append(("origins_unreachable", .number(Double(unreachableMax))))
-                return result
             }
         }
     }
 
+    func zoneFigures(_ context: StudyContext, values: OriginValues, names: [String], straightIndexes: [PointIndex],
+                     network: NetworkContext?) throws -> StepOutput {
+        let layer = context.layer, reducer = context.reducer
+        let counts = try typicalCounts(context, names: names, straightIndexes: straightIndexes, network: network)
+        var output = context.output()
+        var unreachableMax = [Int](repeating: 0, count: layer.zones.count)
+        for (c, name) in names.enumerated() {
+            for (m, mode) in modes.enumerated() {
+                let prefix = "\(name)_\(mode)"
+                let perOrigin = values.values[c][m]
+                let unit = mode == .straight ? "m" : "min"
+                let what = mode == .straight ? "straight-line distance" : "\(mode) time over the road network"
+                let decimals = mode == .straight ? 1 : 2 // metres to 0.1, minutes to 0.01
+                output.add(Indicator("\(prefix)_mean", unit: unit, "population-weighted mean over the zone's origins of the \(what) to the nearest \(name)",
+                                     source: Self.source, decimals: decimals, numbers: reducer.mean(perOrigin)))
+                output.add(Indicator("\(prefix)_max", unit: unit, "largest \(what) to the nearest \(name) from any of the zone's origins",
+                                     source: Self.source, decimals: decimals, numbers: reducer.maximum(perOrigin)))
+                for t in thresholds(mode) {
+                    output.add(Indicator("\(prefix)_within_\(Self.label(t))_pct", unit: "%", "share of the zone's origin weight within \(Self.label(t)) \(unit) of a \(name) (\(what))",
+                                         source: Self.source, decimals: 2, numbers: reducer.share(perOrigin, atMost: t)))
+                }
+                for (i, t) in thresholds(mode).enumerated() {
+                    output.add(Indicator("\(prefix)_count_within_\(Self.label(t))", unit: "services",
+                                         "\(name) services within \(Self.label(t)) \(unit) (\(what)) of the zone's typical origin (up to \(Self.countCap))",
+                                         source: Self.source, numbers: counts.map { $0[c][m].map { Double($0[i]) } }))
+                }
+                if !values.access.isEmpty {
+                    for indicator in accessIndicators(prefix: prefix, category: name, mode: mode, measures: values.access[c][m], reducer: reducer) {
+                        output.add(indicator)
+                    }
+                }
+                guard mode != .straight else { continue }
+                let unreachable = reducer.missing(perOrigin)
+                output.add(Indicator("\(prefix)_unreachable", unit: "origins", "origins that reach no \(name) by \(mode) (off the \(mode) roads, or on roads that lead to none)",
+                                     source: Self.source, counts: unreachable))
+                for z in layer.zones.indices where unreachable[z] > 0 {
+                    unreachableMax[z] = max(unreachableMax[z], unreachable[z])
+                    let own = reducer.members[z]
+                    let unsnapped = own.count { values.snapMetres[mode.travelMode!]![$0] == nil }
+                    let reason = unsnapped == unreachable[z]
+                        ? "no \(mode) road within \(Self.label(maxSnapMetres)) m"
+                        : unsnapped > 0 ? "\(unsnapped) with no \(mode) road within \(Self.label(maxSnapMetres)) m, the rest on roads that reach no \(name)"
+                        : "on roads from which no \(name) can be reached by \(mode)"
+                    output.warn(z, "\(unreachable[z]) of \(own.count) origins cannot reach a \(name) by \(mode) (\(reason)); left out of \(prefix) means and maxima, and counted as not within")
+                }
+            }
+        }
+        if modes.contains(where: { $0 != .straight }), let network {
+            let typicalOrigins = ZoneTypicalOrigin.points(layer: layer, origins: context.origins)
+            for z in layer.zones.indices {
+                guard let typical = typicalOrigins[z], network.snapTypical(typical).isEmpty else { continue }
+                output.warn(z, "the zone's typical origin is not within \(Self.label(maxSnapMetres)) m of any road; network counts are null")
+            }
+        }
+        for indicator in CoverageJob.originColumns(context, source: Self.source) { output.add(indicator) }
+        output.add(Indicator("origins_unreachable", unit: "origins", "the most origins that reach no service of one category by one network mode",
+                             source: Self.source, counts: unreachableMax))
+        return output
+    }
+
     /// Weighted means over the zone's origins that have measures: `{prefix}_opportunities_within_{t}_mean` and
     /// `{prefix}_gravity_beta_{β}_mean` (β per minute, or per km for straight line).
-    func accessProperties(prefix: String, mode: DistanceMode, measures: [OriginAccess?], own: [Int], weights: [Double],
-                          hasGeometry: Bool) -> [(key: String, value: JSONValue)] {
+    func accessIndicators(prefix: String, category: String, mode: DistanceMode, measures: [OriginAccess?], reducer: ZoneReducer) -> [Indicator] {
         let access = access(mode)
-        var sums = [Double](repeating: 0, count: access.thresholds.count)
-        var gravity = 0.0, weight = 0.0, count = 0
-        let useWeights = own.contains { weights[$0] > 0 }
-        for o in own {
-            guard let measure = measures[o] else { continue }
-            let w = useWeights ? weights[o] : 1
-            for t in sums.indices { sums[t] += w * Double(measure.counts[t]) }
-            gravity += w * (measure.gravity ?? 0)
-            weight += w
-            count += 1
-        }
-        func mean(_ sum: Double) -> JSONValue { !hasGeometry || count == 0 || weight == 0 ? .null : .number((sum / weight * 1000).rounded() / 1000) }
-        var properties: [(key: String, value: JSONValue)] = []
+        let unit = mode == .straight ? "m" : "min"
+        var indicators: [Indicator] = []
         for (t, threshold) in access.thresholds.enumerated() {
-            properties.append(("\(prefix)_opportunities_within_\(DistanceJob.label(threshold))_mean", mean(sums[t])))
+            indicators.append(Indicator("\(prefix)_opportunities_within_\(Self.label(threshold))_mean", unit: "services",
+                                        "population-weighted mean number of \(category) services within \(Self.label(threshold)) \(unit) of each origin",
+                                        source: Self.source, decimals: 3, numbers: reducer.mean(measures.map { $0.map { Double($0.counts[t]) } })))
         }
         if let beta = gravityBeta {
-            properties.append(("\(prefix)_gravity_beta_\(DistanceJob.label(beta))_mean", mean(gravity)))
+            indicators.append(Indicator("\(prefix)_gravity_beta_\(Self.label(beta))_mean", unit: nil,
+                                        "population-weighted mean gravity access to \(category), Σ exp(−\(Self.label(beta)) × \(mode == .straight ? "km" : "min"))",
+                                        source: Self.source, decimals: 3, numbers: reducer.mean(measures.map { $0.map { $0.gravity ?? 0 } })))
         }
-        return properties
+        return indicators
     }
 
     // MARK: Origins table
@@ -405,5 +376,19 @@ public struct DistanceJob: Sendable {
             writer.byte(0x0A)
         }
         return writer.bytes
+    }
+}
+
+extension DistanceJob: StudyStep {
+    public var title: String { "distance" }
+
+    public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
+        var report = Report()
+        var output = try compute(context, report: &report, progress: progress).output
+        output.timings = report.timings
+        for unsnapped in report.unsnappedServices {
+            output.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any \(unsnapped.mode) road to be reached (e.g. \(unsnapped.firstSource))")
+        }
+        return output
     }
 }

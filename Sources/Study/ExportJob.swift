@@ -11,16 +11,16 @@ public struct ExportJob: Sendable {
     public var schema: String?
     /// Columns to keep, in this order; nil keeps them all.
     public var select: [String]?
-    /// A study whose score domains describe the `{domain}_score` columns.
-    public var study: String?
+    /// The `schema.json` that describes the input's columns; nil reads the one beside the input, if any.
+    public var inputSchema: String?
     public var precision: Int
 
-    public init(input: String, outputs: [String], schema: String? = nil, select: [String]? = nil, study: String? = nil, precision: Int = 6) {
+    public init(input: String, outputs: [String], schema: String? = nil, select: [String]? = nil, inputSchema: String? = nil, precision: Int = 6) {
         self.input = input
         self.outputs = outputs
         self.schema = schema
         self.select = select
-        self.study = study
+        self.inputSchema = inputSchema
         self.precision = precision
     }
 
@@ -33,7 +33,7 @@ public struct ExportJob: Sendable {
 
     public func run() throws -> Report {
         for path in outputs + [schema].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-        let domains = try study.flatMap { try StudyConfig.load(path: $0).scoring }?.domains.map(\.name) ?? []
+        let known = try inputSchema.map { try PropertySchema.read(path: $0) } ?? PropertySchema.beside(input) ?? [:]
         var table = try PropertyTable.read(path: input)
         if let select {
             let known = Set(table.columns)
@@ -52,11 +52,8 @@ public struct ExportJob: Sendable {
             report.written.append(path)
         }
         if let schema {
-            var json = JSONWriter(capacity: 1 << 16)
-            json.value(PropertySchema.document(study: (input as NSString).lastPathComponent, columns: table.columns,
-                                               origins: [:], domains: domains))
-            json.byte(0x0A)
-            try AtomicFile.write(json.bytes, to: schema)
+            let columns = table.columns.map { known[$0] ?? ColumnSchema(name: $0, unit: nil, description: "passed through unchanged", source: "input") }
+            try AtomicFile.write(PropertySchema.encoded(study: (input as NSString).lastPathComponent, columns: columns), to: schema)
             report.written.append(schema)
         }
         return report

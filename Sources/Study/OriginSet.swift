@@ -21,7 +21,7 @@ public struct OriginSet: Sendable {
     /// Zones given their point-on-surface because no origin fell inside them.
     public var fallbackZones: Set<Int>
 
-    /// The origins of each zone.
+    /// The origins of each zone, in origin order.
     public func members(zoneCount: Int) -> [[Int]] {
         var members = [[Int]](repeating: [], count: zoneCount)
         for (o, z) in zone.enumerated() { members[z].append(o) }
@@ -31,7 +31,7 @@ public struct OriginSet: Sendable {
     /// Reads origins from `path` (CSV or GeoJSON; weights from `weightField`, else 1 each) and places each in a
     /// zone of `layer`.
     public static func load(path origins: String?, options originOptions: PointLoadOptions, weightField: String?,
-                            layer: ZoneLayer, progress: @Sendable (String) -> Void) throws -> OriginSet {
+                            layer: ZoneLayer, index: ZoneIndex? = nil, progress: @Sendable (String) -> Void) throws -> OriginSet {
         var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
         if let origins {
             progress("reading origins \(origins)")
@@ -51,7 +51,7 @@ public struct OriginSet: Sendable {
                 weights.append(weight)
             }
             progress("placing \(points.count) origins in \(layer.zones.count) zones")
-            let zoneOf = try ZoneAssignment.assign(points.map(\.xy), to: layer)
+            let zoneOf = try (index ?? ZoneIndex(layer)).zoneOf(points.map(\.xy))
             for (i, point) in points.enumerated() {
                 guard let zone = zoneOf[i] else { set.outside.append(point.source); continue }
                 set.points.append(point.xy)

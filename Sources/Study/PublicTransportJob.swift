@@ -118,30 +118,30 @@ public struct PublicTransportJob: Sendable {
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
         for path in [output, originsOutput, minutesOutput].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
         var report = Report()
-        var clock = StepClock()
-        let (layer, originSet) = try inputs.load(progress: progress, timings: &report.timings)
-        report.zoneCount = layer.zones.count
-        report.originCount = originSet.points.count
-        report.originsOutsideZones = originSet.outside
+        let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)
+        report.zoneCount = context.zoneCount
+        report.originCount = context.origins.points.count
+        report.originsOutsideZones = context.origins.outside
 
-        let computed = try compute(layer: layer, origins: originSet, report: &report, progress: progress)
-        clock.last = .now
-        progress("writing \(layer.zones.count) zones to \(output)")
-        let figures = computed.figures
-        try ZoneExport.write(figures, layer: layer, precision: precision, to: output)
+        let computed = try compute(context, report: &report, progress: progress)
+        report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
+        var clock = StepClock()
         if let originsOutput {
-            try AtomicFile.write(originsTable(origins: originSet, layer: layer, times: computed.originTimes, names: computed.names), to: originsOutput)
+            try AtomicFile.write(originsTable(origins: context.origins, layer: context.layer, times: computed.originTimes, names: computed.names), to: originsOutput)
         }
         if let minutesOutput {
-            try AtomicFile.write(minutesTable(origins: originSet, times: computed.originTimes, names: computed.names), to: minutesOutput)
+            try AtomicFile.write(minutesTable(origins: context.origins, times: computed.originTimes, names: computed.names), to: minutesOutput)
         }
-        clock.lap("write", into: &report.timings)
+        if originsOutput != nil || minutesOutput != nil { clock.lap("write origin tables", into: &report.timings) }
         return report
     }
 
-    /// The figures of every zone of `layer` from `originSet` (already placed in it). Timings go into `report`.
-    public func compute(layer: ZoneLayer, origins originSet: OriginSet, report: inout Report,
-                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (figures: ZoneFigures, originTimes: OriginTimes, names: [String]) {
+    static let source = "reach pt"
+
+    /// The figures of every zone of the study. Timings go into `report`.
+    public func compute(_ context: StudyContext, report: inout Report,
+                        progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, originTimes: OriginTimes, names: [String]) {
+        let layer = context.layer, originSet = context.origins
         var clock = StepClock()
         let minutesGrid = departureMinutes
         let maxWalk = Int32((maxWalkMinutes * 60).rounded()), maxTransfer = Int32((maxTransferWalkMinutes * 60).rounded())
@@ -154,20 +154,20 @@ public struct PublicTransportJob: Sendable {
         clock.lap("read services", into: &report.timings)
 
         progress("reading the walking network \(osm)")
-        let network = try RoadNetwork.read(path: osm, profile: profile, modes: [.walk], workingCRS: inputs.zoneOptions.workingCRS)
+        let network = try context.roadNetwork(path: osm, profile: profile, modes: [.walk])
         clock.lap("read network", into: &report.timings)
-        let context = try NetworkContext(network: network, modes: [.walk], catalogue: catalogue, names: names,
+        let walking = try NetworkContext(network: network, modes: [.walk], catalogue: catalogue, names: names,
                                          origins: originSet.points, maxSnapMetres: maxSnapMetres, minIslandNodes: minIslandNodes)
-        let originSnaps = context.originSnaps[.walk]!
-        let helpers = context.categoryTimes[.walk]!
+        let originSnaps = walking.originSnaps[.walk]!
+        let helpers = walking.categoryTimes[.walk]!
         for (c, name) in names.enumerated() {
-            let unsnapped = context.unsnappedServices[.walk]![c]
+            let unsnapped = walking.unsnappedServices[.walk]![c]
             if !unsnapped.isEmpty { report.unsnappedServices.append((name, unsnapped.count, catalogue.categories[name]![unsnapped[0]].source)) }
         }
         report.originsOffGraph = originSnaps.count { $0 == nil }
         clock.lap("snap origins and services", into: &report.timings)
 
-        let loaded = try TransitFeed.load(paths: gtfs, date: date, window: window, workingCRS: inputs.zoneOptions.workingCRS, progress: progress)
+        let loaded = try context.transitFeeds(paths: gtfs, date: date, window: window, progress: progress)
         report.date = loaded.date
         report.feeds = loaded.feeds.map { CoverageJob.summary($0, date: loaded.date) }
         report.warnings += loaded.warnings
@@ -180,7 +180,7 @@ public struct PublicTransportJob: Sendable {
         report.patterns = timetable.patternCount
         report.tripRuns = timetable.tripCount
         report.stops = timetable.stopCount
-        let snapper = context.snappers[.walk]!
+        let snapper = walking.snappers[.walk]!
         let walkSpeed = profile.walkKmh / 3.6
         let links = try TransitWalkLinks(snapper: snapper, stopPositions: timetable.stopXY, maxSnapMetres: maxSnapMetres,
                                          maxTransferSeconds: maxTransfer, fastestWalkMetresPerSecond: walkSpeed)
@@ -261,10 +261,9 @@ public struct PublicTransportJob: Sendable {
         let counts = try typicalCounts(layer: layer, origins: originSet, links: links, timetable: timetable, helpers: helpers, minutesGrid: minutesGrid, maxWalk: maxWalk)
         clock.lap("typical-origin counts", into: &report.timings)
 
-        let figures = aggregate(layer: layer, origins: originSet, times: originTimes, counts: counts, names: names)
-        report.zonesWithWarnings = figures.warnings.indices.count { !figures.warnings[$0].isEmpty || !layer.zones[$0].warnings.isEmpty }
+        let output = zoneFigures(context, times: originTimes, counts: counts, names: names)
         clock.lap("aggregate", into: &report.timings)
-        return (figures, originTimes, names)
+        return (output, originTimes, names)
     }
 
     // MARK: Checks and messages
@@ -379,73 +378,74 @@ public struct PublicTransportJob: Sendable {
 
     // MARK: Aggregation
 
-    func aggregate(layer: ZoneLayer, origins: OriginSet, times: OriginTimes, counts: [[[Int]]?], names: [String]) -> ZoneFigures {
-        var figures = ZoneFigures(zoneCount: layer.zones.count)
-        var members = [[Int]](repeating: [], count: layer.zones.count)
-        for (o, z) in origins.zone.enumerated() { members[z].append(o) }
+    /// Zone figures by the one reducer: an origin off the walk graph, or reaching no service within the
+    /// maximum trip at a percentile, has no value there (left out of means, not within, counted unreachable).
+    func zoneFigures(_ context: StudyContext, times: OriginTimes, counts: [[[Int]]?], names: [String]) -> StepOutput {
+        let layer = context.layer, reducer = context.reducer
+        var output = context.output()
         let window = "\(self.window)"
-        for (z, zone) in layer.zones.enumerated() {
-            let own = members[z]
-            let hasGeometry = zone.geometry != nil
+        let what = { (category: String) in "door-to-door time to the nearest \(category) by public transport and walking" }
+        for (c, name) in names.enumerated() {
+            let prefix = "\(name)_pt"
+            let quartiles = times.quartiles[c]
+            func percentile(_ q: Int) -> [Double?] {
+                times.onGraph.indices.map { o in
+                    times.onGraph[o] && quartiles[3 * o + q] != WindowTimes.none ? Double(quartiles[3 * o + q]) : nil
+                }
+            }
+            let median = percentile(1), p75 = percentile(2)
+            output.add(Indicator("\(prefix)_mean", unit: "min", "population-weighted mean over the zone's origins of the median over the departure window (\(window)) of the \(what(name))",
+                                 source: Self.source, decimals: 2, numbers: reducer.mean(median)))
+            output.add(Indicator("\(prefix)_p25_mean", unit: "min", "population-weighted mean of each origin's 25th percentile over the window of the \(what(name))",
+                                 source: Self.source, decimals: 2, numbers: reducer.mean(percentile(0))))
+            output.add(Indicator("\(prefix)_p75_mean", unit: "min", "population-weighted mean of each origin's 75th percentile over the window of the \(what(name))",
+                                 source: Self.source, decimals: 2, numbers: reducer.mean(p75)))
+            for t in minutes {
+                output.add(Indicator("\(prefix)_within_\(DistanceJob.label(t))_pct", unit: "%", "share of the zone's origin weight whose median \(what(name)) is within \(DistanceJob.label(t)) min",
+                                     source: Self.source, decimals: 2, numbers: reducer.share(median, atMost: t)))
+            }
+            for (i, t) in minutes.enumerated() {
+                output.add(Indicator("\(prefix)_count_within_\(DistanceJob.label(t))", unit: "services",
+                                     "\(name) services within \(DistanceJob.label(t)) min (median over the window) by public transport and walking of the zone's typical origin (up to \(DistanceJob.countCap))",
+                                     source: Self.source, numbers: counts.map { $0.map { Double($0[c][i]) } }))
+            }
+            let unreachable = reducer.missing(median)
+            output.add(Indicator("\(prefix)_unreachable", unit: "origins",
+                                 "origins with no median \(what(name)) within the maximum trip (\(DistanceJob.label(maxTripMinutes)) min), or off the walk graph",
+                                 source: Self.source, counts: unreachable))
+            let p75Missing = reducer.missing(p75)
+            for z in layer.zones.indices {
+                let own = reducer.members[z]
+                let off = own.count { !times.onGraph[$0] }
+                let beyond = unreachable[z] - off
+                if beyond > 0 {
+                    output.warn(z, "\(beyond) of \(own.count) origins reach no \(name) within \(DistanceJob.label(maxTripMinutes)) min by public transport and walking for more than half the departure minutes \(window); left out of \(prefix) means and counted as not within")
+                }
+                if p75Missing[z] - unreachable[z] > 0 {
+                    output.warn(z, "\(p75Missing[z] - unreachable[z]) origins reach a \(name) within \(DistanceJob.label(maxTripMinutes)) min at the median but not at the 75th percentile; left out of \(prefix)_p75_mean")
+                }
+            }
+        }
+        var unserved = [Int](repeating: 0, count: layer.zones.count)
+        for z in layer.zones.indices {
+            let own = reducer.members[z]
             let onGraph = own.filter { times.onGraph[$0] }
-            let useWeights = onGraph.contains { origins.weights[$0] > 0 }
-            func weight(_ o: Int) -> Double { useWeights ? origins.weights[o] : 1 }
-            let totalWeight = onGraph.reduce(0) { $0 + weight($1) }
-            var properties: [(key: String, value: JSONValue)] = []
-            var warnings: [String] = []
-            if hasGeometry, origins.fallbackZones.contains(z) {
-                warnings.append("no origin lies in this zone; its point-on-surface stands for it")
-            }
-            func value(_ number: Double?) -> JSONValue { hasGeometry ? number.map { .number(($0 * 100).rounded() / 100) } ?? .null : .null }
-            for (c, name) in names.enumerated() {
-                let prefix = "\(name)_pt"
-                let quartiles = times.quartiles[c]
-                func mean(_ q: Int) -> Double? {
-                    var sum = 0.0, total = 0.0
-                    for o in onGraph where quartiles[3 * o + q] != WindowTimes.none {
-                        sum += weight(o) * Double(quartiles[3 * o + q])
-                        total += weight(o)
-                    }
-                    return total > 0 ? sum / total : nil
-                }
-                properties.append(("\(prefix)_mean", value(mean(1))))
-                properties.append(("\(prefix)_p25_mean", value(mean(0))))
-                properties.append(("\(prefix)_p75_mean", value(mean(2))))
-                for t in minutes {
-                    var within = 0.0
-                    for o in onGraph where quartiles[3 * o + 1] != WindowTimes.none && Double(quartiles[3 * o + 1]) <= t { within += weight(o) }
-                    properties.append(("\(prefix)_within_\(DistanceJob.label(t))_pct", value(totalWeight > 0 ? within / totalWeight * 100 : nil)))
-                }
-                for (i, t) in minutes.enumerated() {
-                    let count = counts[z].map { JSONValue.number(Double($0[c][i])) } ?? .null
-                    properties.append(("\(prefix)_count_within_\(DistanceJob.label(t))", hasGeometry ? count : .null))
-                }
-                let unreachable = onGraph.count { quartiles[3 * $0 + 1] == WindowTimes.none }
-                properties.append(("\(prefix)_unreachable", hasGeometry ? .number(Double(unreachable)) : .null))
-                if unreachable > 0 {
-                    warnings.append("\(unreachable) of \(onGraph.count) origins reach no \(name) within \(DistanceJob.label(maxTripMinutes)) min by public transport and walking for more than half the departure minutes \(window); left out of \(prefix)_mean and counted as not within")
-                }
-                let p75Missing = onGraph.count { quartiles[3 * $0 + 2] == WindowTimes.none } - unreachable
-                if p75Missing > 0 {
-                    warnings.append("\(p75Missing) origins reach a \(name) within \(DistanceJob.label(maxTripMinutes)) min at the median but not at the 75th percentile; left out of \(prefix)_p75_mean")
-                }
-            }
-            let unserved = onGraph.count { !times.served[$0] }
-            properties.append(("pt_origins_unserved", hasGeometry ? .number(Double(unserved)) : .null))
-            if unserved > 0 {
-                warnings.append("\(unserved) of \(onGraph.count) origins have no stop with a departure \(window) within \(DistanceJob.label(maxWalkMinutes)) min walk; their public-transport times are walking only")
+            unserved[z] = onGraph.count { !times.served[$0] }
+            if unserved[z] > 0 {
+                output.warn(z, "\(unserved[z]) of \(onGraph.count) origins have no stop with a departure \(window) within \(DistanceJob.label(maxWalkMinutes)) min walk; their public-transport times are walking only")
             }
             let off = own.count - onGraph.count
             if off > 0 {
-                warnings.append("\(off) of \(own.count) origins are more than \(DistanceJob.label(maxSnapMetres)) m from a walkable road; left out of every public-transport figure")
+                output.warn(z, "\(off) of \(own.count) origins are more than \(DistanceJob.label(maxSnapMetres)) m from a walkable road; they have no public-transport time (left out of means, counted as not within and unreachable)")
             }
-            if !own.isEmpty, hasGeometry, counts[z] == nil {
-                warnings.append("the zone's typical origin is not within \(DistanceJob.label(maxSnapMetres)) m of a walkable road; public-transport counts are null")
+            if !own.isEmpty, layer.zones[z].geometry != nil, counts[z] == nil {
+                output.warn(z, "the zone's typical origin is not within \(DistanceJob.label(maxSnapMetres)) m of a walkable road; public-transport counts are null")
             }
-            figures.properties[z] = properties
-            figures.warnings[z] = warnings
         }
-        return figures
+        output.add(Indicator("pt_origins_unserved", unit: "origins",
+                             "origins on the walk graph with no stop that has a departure in the window within the maximum walk (their public-transport times are walking only)",
+                             source: Self.source, counts: unserved))
+        return output
     }
 
     // MARK: Origin tables
@@ -499,5 +499,20 @@ public struct PublicTransportJob: Sendable {
             }
         }
         return writer.bytes
+    }
+}
+
+extension PublicTransportJob: StudyStep {
+    public var title: String { "public transport" }
+
+    public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
+        var report = Report()
+        var output = try compute(context, report: &report, progress: progress).output
+        output.timings = report.timings
+        output.notes += report.warnings
+        for unsnapped in report.unsnappedServices {
+            output.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any walkable road to be reached by public transport (e.g. \(unsnapped.firstSource))")
+        }
+        return output
     }
 }

@@ -274,3 +274,25 @@ public struct ScoreJob: Sendable {
                           matchedWards: codes.count { seen[$0] != nil }, unmatchedRows: unmatched)
     }
 }
+
+extension ScoreJob {
+    /// What a score column is (`schema.json`): unit and meaning, by the names `properties` writes.
+    static func describe(_ name: String, spec: ScoringSpec) -> (unit: String?, description: String) {
+        for domain in spec.domains.map(\.name) {
+            if name == "\(domain)_score_exp" { return (nil, "\(domain) domain score after the exponential transform (0–100)") }
+            if name == "\(domain)_score" { return (nil, "\(domain) domain score (weighted sum of normalised indicators; higher = less connected)") }
+            if name == "\(domain)_rank" { return ("rank", "rank of the \(domain) domain score (1 = least connected)") }
+        }
+        switch name {
+        case "connectivity_score": return (nil, "composite score (higher = less connected)")
+        case "connectivity_rank": return ("rank", "rank of the score, 1 = least connected")
+        case "connectivity_decile": return ("decile", "decile of the rank, 1 = least connected tenth")
+        case "connectivity_rank_p05": return ("rank", "5th percentile of the rank over Monte Carlo weight draws")
+        case "connectivity_rank_p95": return ("rank", "95th percentile of the rank over Monte Carlo weight draws")
+        case "connectivity_rank_loo_min": return ("rank", "best rank with one indicator left out")
+        case "connectivity_rank_loo_max": return ("rank", "worst rank with one indicator left out")
+        case "score_missing": return (nil, "indicators missing for this zone and how the score dealt with them")
+        default: preconditionFailure("ScoreJob.properties wrote \(name), which describe does not know")
+        }
+    }
+}

@@ -37,14 +37,15 @@ public struct StudyRun: Sendable {
         public var notes: [String] = []
     }
 
-    /// The file names written into the output folder.
+    /// The file names written into the output folder (for a ward study; a `[zones]` study names its tables
+    /// after its zone set).
     public static let geojsonName = "wards.geojson"
     public static let sequenceName = "wards.geojsonseq"
     public static let csvName = "wards.csv"
-    public static let schemaName = "schema.json"
-    public static let unmatchedName = "broadband_unmatched.csv"
-    public static let mapName = "map.html"
-    public static let gapsName = "gaps.geojson"
+    public static let schemaName = StudyOutputs.schemaName
+    public static let unmatchedName = BroadbandJob.unmatchedName
+    public static let mapName = StudyOutputs.mapName
+    public static let gapsName = StudyOutputs.gapsName
 
     /// Reads and checks the study, its inputs and its output folder, before any long work: an unknown key, a
     /// missing input file or a folder that cannot be written stops here.
@@ -86,192 +87,69 @@ public struct StudyRun: Sendable {
         var report = Report()
         report.name = spec.name
         let working = CRS(spec.workingCRS)
-        var steps = ["read wards", "read origins"]
-        if spec.distance != nil { steps.append("distance") }
-        if spec.coverage != nil { steps.append("coverage") }
-        if spec.publicTransport != nil { steps.append("public transport") }
-        if config.broadband != nil { steps.append("broadband") }
-        if !config.joins.isEmpty || config.scoring != nil { steps.append("join and score") }
-        steps.append("write")
-        var current = 0
+        let plan = StudyPlan.steps(config, spec: spec)
+        let steps = ["read zones", "read origins"] + plan.map(\.title) + ["write"]
         @Sendable func elapsed() -> Double {
             let d = ContinuousClock.now - started
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
-        func begin(_ step: String) {
-            current = steps.firstIndex(of: step)! + 1
-            progress(Progress(step: step, index: current, total: steps.count, message: step, elapsedSeconds: elapsed()))
+        func messages(_ index: Int) -> @Sendable (String) -> Void {
+            let step = steps[index], total = steps.count
+            return { message in progress(Progress(step: step, index: index + 1, total: total, message: message, elapsedSeconds: elapsed())) }
         }
-        func messages(_ step: String) -> @Sendable (String) -> Void {
-            let index = steps.firstIndex(of: step)! + 1, total = steps.count
-            return { message in progress(Progress(step: step, index: index, total: total, message: message, elapsedSeconds: elapsed())) }
-        }
+        func begin(_ index: Int) { messages(index)(steps[index]) }
         var clock = StepClock()
 
-        begin("read wards")
-        let layer = try ZoneLoader.load(paths: spec.wards, options: ZoneLoadOptions(sourceCRS: spec.wardCRS.map { CRS($0) }, workingCRS: working,
-                                                                                     codeField: spec.wardCodeField), progress: messages("read wards"))
+        begin(0)
+        let layer = try ZoneLoader.load(paths: spec.zones, options: ZoneLoadOptions(sourceCRS: spec.zoneCRS.map { CRS($0) }, workingCRS: working,
+                                                                                    codeField: spec.zoneCodeField), progress: messages(0))
         report.wards = layer.zones.count
-        clock.lap("read wards", into: &report.timings)
+        clock.lap("read zones", into: &report.timings)
 
-        begin("read origins")
+        begin(1)
+        let index = ZoneIndex(layer)
         let originSet = try OriginSet.load(path: spec.origins, options: PointLoadOptions(sourceCRS: spec.originCRS.map { CRS($0) }, workingCRS: working),
-                                           weightField: spec.originWeightField, layer: layer, progress: messages("read origins"))
+                                           weightField: spec.originWeightField, layer: layer, index: index, progress: messages(1))
         report.origins = originSet.points.count
-        if !originSet.outside.isEmpty { report.notes.append("\(originSet.outside.count) origin(s) lie in no ward and are not counted (e.g. \(originSet.outside[0]))") }
+        if !originSet.outside.isEmpty { report.notes.append("\(originSet.outside.count) origin(s) lie in no zone and are not counted (e.g. \(originSet.outside[0]))") }
         clock.lap("read origins", into: &report.timings)
 
-        var figures = ZoneFigures(zoneCount: layer.zones.count)
+        let context = StudyContext(name: spec.name, layer: layer, zoneIndex: index, origins: originSet, precision: spec.precision)
+        var table = ZoneTable(layer: layer, inputSource: "zone boundaries (\(spec.zones.joined(separator: ", ")))")
+        var files: [StudyFile] = []
         var gaps: [Feature]?
-        if let distance = spec.distance {
-            begin("distance")
-            let job = DistanceJob(zones: spec.wards, services: distance.services, categoryField: distance.categoryField,
-                                  serviceOptions: PointLoadOptions(workingCRS: working), osm: distance.osm, modes: distance.modes,
-                                  minutes: distance.minutes, metres: distance.metres, output: "", opportunities: distance.opportunities,
-                                  gravityBeta: distance.gravityBeta)
-            var stepReport = DistanceJob.Report()
-            figures.append(try job.compute(layer: layer, origins: originSet, report: &stepReport, progress: messages("distance")).figures)
-            for unsnapped in stepReport.unsnappedServices {
-                report.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any \(unsnapped.mode) road to be reached (e.g. \(unsnapped.firstSource))")
-            }
-            clock.lap("distance", into: &report.timings)
+        for (i, step) in plan.enumerated() {
+            begin(i + 2)
+            let output = try step.run(context, table: table, progress: messages(i + 2))
+            report.notes += output.notes
+            report.notes += try table.append(output, step: step.title, needsBoundaries: step.needsBoundaries)
+            files += output.files
+            if let stepGaps = output.gaps { gaps = stepGaps }
+            if step is ScoreStep { report.scored = table.indicator("connectivity_score").map(Self.nonNullCount) }
+            clock.lap(step.title, into: &report.timings)
         }
-        if let coverage = spec.coverage {
-            begin("coverage")
-            let stops = StopSources(naptan: coverage.naptan, busStops: coverage.busStops, railStations: coverage.railStations,
-                                    metroStops: coverage.metroStops, osm: coverage.osmStops, pointOptions: PointLoadOptions(workingCRS: working))
-            let job = CoverageJob(zones: spec.wards, stops: stops, gtfs: coverage.gtfs, date: coverage.date, window: coverage.window,
-                                  busRadiusMetres: coverage.busRadiusMetres, railRadiusMetres: coverage.railRadiusMetres,
-                                  stationBandsMetres: coverage.stationBandsMetres, frequentPerHour: coverage.frequentPerHour, output: "")
-            var stepReport = CoverageJob.Report()
-            figures.append(try job.compute(layer: layer, origins: originSet, report: &stepReport, progress: messages("coverage")))
-            report.notes += stepReport.feedWarnings
-            for kind in stepReport.omittedKinds { report.notes.append("no active \(kind.rawValue) stops were read, so no \(kind.stem)_* figures are written") }
-            if coverage.gaps {
-                let radius = coverage.gapsRadiusMetres ?? coverage.busRadiusMetres
-                messages("coverage")("gaps farther than \(JSONWriter.format(radius)) m from every stop")
-                gaps = try GapsJob.gapFeatures(layer: layer, origins: originSet, stops: stepReport.fileStops, radiusMetres: radius,
-                                               extraWarnings: StopSources.outsideExtracts(layer: layer, bounds: stepReport.extractBounds)).features
-            }
-            clock.lap("coverage", into: &report.timings)
-        }
-        if let pt = spec.publicTransport {
-            begin("public transport")
-            let job = PublicTransportJob(zones: spec.wards, services: pt.services, categoryField: pt.categoryField,
-                                         serviceOptions: PointLoadOptions(workingCRS: working), osm: pt.osm, gtfs: pt.gtfs, date: pt.date,
-                                         window: pt.window, maxWalkMinutes: pt.maxWalkMinutes, maxTransferWalkMinutes: pt.maxTransferWalkMinutes,
-                                         maxTripMinutes: pt.maxTripMinutes, minutes: pt.minutes, output: "")
-            var stepReport = PublicTransportJob.Report()
-            figures.append(try job.compute(layer: layer, origins: originSet, report: &stepReport, progress: messages("public transport")).figures)
-            report.notes += stepReport.warnings
-            for unsnapped in stepReport.unsnappedServices {
-                report.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any walkable road to be reached by public transport (e.g. \(unsnapped.firstSource))")
-            }
-            clock.lap("public transport", into: &report.timings)
-        }
-        var unmatched: [BroadbandJob.Unmatched] = []
-        if let broadband = config.broadband {
-            begin("broadband")
-            let placement: BroadbandJob.Placement
-            if let directory = broadband.postcodes {
-                placement = .postcodes(path: directory, postcodeField: broadband.postcodeField, xField: broadband.xField,
-                                       yField: broadband.yField, crs: broadband.postcodesCRS.map { CRS($0) })
-            } else {
-                placement = .outputAreas(path: broadband.outputAreas!, codeField: broadband.outputAreaField, crs: broadband.postcodesCRS.map { CRS($0) })
-            }
-            let job = BroadbandJob(zones: spec.wards, ofcom: broadband.ofcom, placement: placement, columns: broadband.columns, output: "")
-            try job.check()
-            var stepReport = BroadbandJob.Report()
-            let computed = try job.compute(layer: layer, report: &stepReport, progress: messages("broadband"))
-            figures.append(computed.figures)
-            unmatched = computed.unmatched
-            if !stepReport.premisesWeighted { report.notes.append("broadband: some Ofcom file has no premises counts, so every record weighs 1 (a share of postcodes)") }
-            for file in stepReport.usoStandIn { report.notes.append("broadband: \(file) has no USO column; the share unable to get 10 Mbit/s stands in") }
-            if !stepReport.unmatched.isEmpty {
-                report.notes.append("broadband: records not placed: " + stepReport.unmatched.map { "\($0.count) \($0.reason.rawValue)" }.joined(separator: ", ") + " (listed in \(Self.unmatchedName))")
-            }
-            clock.lap("broadband", into: &report.timings)
-        }
+        report.zonesWithWarnings = table.zonesWithWarnings
 
-        // One table of every ward and figure, in WGS84 for the writers.
-        let withWarnings = figures.applyingWarnings(to: layer)
-        let computed = figures.properties
-        let features = try ZoneExport.features(withWarnings) { z, _ in computed[z] }
-        var table = PropertyTable(source: study, format: .geojson, rows: features.map(\.properties), geometries: features.map(\.geometry),
-                                  columns: [], locations: layer.zones.map { "\($0.source.file): feature \($0.source.index)" })
-        report.zonesWithWarnings = withWarnings.zones.count { !$0.warnings.isEmpty }
-        var columnOrigins: [String: String] = [:]
-        for key in layer.zones.first?.properties.keys ?? [] { columnOrigins[key] = "ward boundaries (\(spec.wards.joined(separator: ", ")))" }
-        if !config.joins.isEmpty || config.scoring != nil {
-            begin("join and score")
-            for join in config.joins {
-                let before = Set(table.rows.first?.keys ?? [])
-                _ = try ScoreJob.join(join, into: &table, codes: try ScoreJob.codes(table, field: layer.codeField ?? ""))
-                for key in table.rows.first?.keys ?? [] where !before.contains(key) { columnOrigins[key] = "joined from \(join.file)" }
-            }
-            if config.scoring != nil {
-                var joinless = config
-                joinless.joins = []
-                var job = ScoreJob(study: study, input: study, codeField: layer.codeField)
-                job.table = table
-                job.config = joinless
-                let scored = try job.score(progress: messages("join and score"))
-                table = scored.table
-                report.scored = scored.report.scored
-            }
-            clock.lap("join and score", into: &report.timings)
-        }
-
-        begin("write")
-        let folder = spec.output
-        func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-        var columns: [String] = []
-        var seen = Set<String>()
-        for row in table.rows { for key in row.keys where seen.insert(key).inserted { columns.append(key) } }
-        let writer = GeoJSONWriter(precision: spec.precision)
-        for format in spec.formats {
-            switch format {
-            case .geojson:
-                try AtomicFile.write(try writer.encode(table.features), to: path(Self.geojsonName))
-                report.outputs.append(path(Self.geojsonName))
-            case .geojsonseq:
-                try AtomicFile.write(try writer.encodeSequence(table.features), to: path(Self.sequenceName))
-                report.outputs.append(path(Self.sequenceName))
-            case .csv:
-                var csvTable = table
-                csvTable.columns = columns
-                try AtomicFile.write(csvTable.csv(), to: path(Self.csvName))
-                report.outputs.append(path(Self.csvName))
-            }
-        }
-        var json = JSONWriter(capacity: 1 << 16)
-        json.value(PropertySchema.document(study: spec.name, columns: columns, origins: columnOrigins,
-                                           domains: config.scoring?.domains.map(\.name) ?? []))
-        json.byte(0x0A)
-        try AtomicFile.write(json.bytes, to: path(Self.schemaName))
-        report.outputs.append(path(Self.schemaName))
-        if config.broadband != nil {
-            try AtomicFile.write(BroadbandJob.unmatchedTable(unmatched), to: path(Self.unmatchedName))
-            report.outputs.append(path(Self.unmatchedName))
-        }
-        if let gaps {
-            try AtomicFile.write(try writer.encode(gaps), to: path(Self.gapsName))
-            report.outputs.append(path(Self.gapsName))
-        }
+        begin(steps.count - 1)
+        var map: WardMap.Options?
         if spec.map {
             var options = WardMap.Options(title: spec.name, source: (study as NSString).lastPathComponent)
             options.property = spec.mapProperty
             options.codeField = layer.codeField
-            options.nameField = spec.wardNameField
+            options.nameField = spec.zoneNameField
             options.crs = working
             options.domains = config.scoring?.domains.map(\.name) ?? []
-            let gapLayer = WardMap.gapLayer(gaps ?? [], keeping: Set([layer.codeField, spec.wardNameField].compactMap { $0 }))
-            let map = try WardMap.render(wards: table.features, gaps: gapLayer, options: options)
-            try AtomicFile.write(map.html, to: path(Self.mapName))
-            report.outputs.append(path(Self.mapName))
-            for line in map.report.notDrawn { report.notes.append("map: not drawn: \(line)") }
+            map = options
         }
+        let outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
+        let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps)
+        report.outputs = written.written
+        report.notes += written.notes
         clock.lap("write", into: &report.timings)
         return report
+    }
+
+    static func nonNullCount(_ indicator: Indicator) -> Int {
+        (0..<indicator.count).count { indicator.json($0) != .null }
     }
 }

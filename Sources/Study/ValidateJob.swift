@@ -66,8 +66,8 @@ public struct ValidateJob: Sendable {
         if let study {
             do {
                 let (config, spec) = try StudyRun(study: study).check()
-                job.zones = spec.wards
-                job.zoneOptions = ZoneLoadOptions(sourceCRS: spec.wardCRS.map { CRS($0) }, workingCRS: CRS(spec.workingCRS), codeField: spec.wardCodeField)
+                job.zones = spec.zones
+                job.zoneOptions = ZoneLoadOptions(sourceCRS: spec.zoneCRS.map { CRS($0) }, workingCRS: CRS(spec.workingCRS), codeField: spec.zoneCodeField)
                 job.origins = spec.origins
                 job.pointOptions = PointLoadOptions(sourceCRS: spec.originCRS.map { CRS($0) }, workingCRS: CRS(spec.workingCRS))
                 job.services = spec.distance?.services ?? []

@@ -7,12 +7,6 @@ public enum ZoneExport {
     /// The name of the per-zone warning property every output carries (null when all is well).
     public static let warningProperty = "reach_warning"
 
-    /// Writes the zones of `layer` with `figures` (properties and warnings) as GeoJSON to `path`, atomically.
-    public static func write(_ figures: ZoneFigures, layer: ZoneLayer, precision: Int, to path: String) throws {
-        let features = try features(figures.applyingWarnings(to: layer)) { index, _ in figures.properties[index] }
-        try AtomicFile.write(try GeoJSONWriter(precision: precision).encode(features), to: path)
-    }
-
     /// One feature per zone, in zone order: the zone's input properties, then `extra` (computed values, in
     /// order), then `reach_warning`. Geometries go back from the working CRS to WGS84 lon/lat, on all cores.
     public static func features(_ layer: ZoneLayer,

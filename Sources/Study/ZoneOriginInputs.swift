@@ -1,7 +1,7 @@
 import GeoData
 
 /// The zones and the origins a per-zone job starts from (distance, coverage, gaps): where to read them and how,
-/// and the two loads, in the order every job does them (origins are placed in the zones just read).
+/// and the two loads (origins are placed in the zones just read); `StudyContext.load` does both.
 public struct ZoneOriginInputs: Sendable {
     /// Zone boundary files or folders.
     public var zones: [String]
@@ -26,15 +26,5 @@ public struct ZoneOriginInputs: Sendable {
 
     public func loadOrigins(in layer: ZoneLayer, progress: @Sendable (String) -> Void) throws -> OriginSet {
         try OriginSet.load(path: origins, options: originOptions, weightField: weightField, layer: layer, progress: progress)
-    }
-
-    /// Reads the zones and places the origins in them, timing each ("read zones", "read and place origins").
-    public func load(progress: @Sendable (String) -> Void, timings: inout [(step: String, seconds: Double)]) throws -> (layer: ZoneLayer, origins: OriginSet) {
-        var clock = StepClock()
-        let layer = try loadZones(progress: progress)
-        clock.lap("read zones", into: &timings)
-        let originSet = try loadOrigins(in: layer, progress: progress)
-        clock.lap("read and place origins", into: &timings)
-        return (layer, originSet)
     }
 }

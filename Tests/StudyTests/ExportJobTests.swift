@@ -19,7 +19,12 @@ struct ExportJobTests {
         try Self.table.write(toFile: input, atomically: true, encoding: .utf8)
         let csv = folder.appendingPathComponent("out.csv").path
         let seq = folder.appendingPathComponent("out.geojsonseq").path
-        let schema = folder.appendingPathComponent("schema.json").path
+        let schema = folder.appendingPathComponent("out-schema.json").path
+        // The input's own schema, as reach run writes it beside its table: it says what gp_straight_mean is.
+        try """
+        {"study":"t","properties":[{"name":"code","unit":null,"description":"passed through unchanged","source":"zone boundaries"},
+         {"name":"gp_straight_mean","unit":"m","description":"population-weighted mean straight-line distance to the nearest gp","source":"reach distance"}]}
+        """.write(toFile: folder.appendingPathComponent("schema.json").path, atomically: true, encoding: .utf8)
         let report = try ExportJob(input: input, outputs: [csv, seq], schema: schema, select: ["gp_straight_mean", "code", "name"]).run()
         #expect(report.rows == 2 && report.columns == ["gp_straight_mean", "code", "name"] && report.hasGeometry)
         // The chosen columns in the chosen order; null is an empty field; a comma is quoted (RFC 4180).
@@ -35,6 +40,8 @@ struct ExportJobTests {
         let entries = try #require(document?["properties"] as? [[String: Any]])
         #expect(entries.map { $0["name"] as? String } == ["gp_straight_mean", "code", "name"])
         #expect(entries[0]["unit"] as? String == "m" && entries[0]["source"] as? String == "reach distance")
+        // A column the input's schema does not name (name) is described as from the input.
+        #expect(entries[2]["description"] as? String == "passed through unchanged" && entries[2]["source"] as? String == "input")
     }
 
     @Test func anUnknownColumnIsNamedWithTheChoicesAndNothingIsWritten() throws {

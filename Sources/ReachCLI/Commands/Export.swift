@@ -37,8 +37,8 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Columns to keep, comma-separated, in output order (default: all).", valueName: "A,B,C"))
     var select: String?
 
-    @Option(help: ArgumentHelp("A study file, so its score domains' {domain}_score columns are described.", valueName: "FILE"))
-    var study: String?
+    @Option(name: .customLong("input-schema"), help: ArgumentHelp("The schema.json that describes the input's columns (default: the schema.json beside the input, if any; reach run writes one).", valueName: "FILE"))
+    var inputSchema: String?
 
     @Option(help: ArgumentHelp("Decimal places of output coordinates (6 ≈ 0.1 m).", valueName: "N"))
     var precision = 6
@@ -59,7 +59,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let columns = select.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        let report = try ExportJob(input: input, outputs: outputs, schema: schema, select: columns, study: study, precision: precision).run()
+        let report = try ExportJob(input: input, outputs: outputs, schema: schema, select: columns, inputSchema: inputSchema, precision: precision).run()
         if !quiet {
             if !report.hasGeometry, outputs.contains(where: { !$0.lowercased().hasSuffix(".csv") }) {
                 Terminal.error("warning: \(input) has no geometries; the GeoJSON written has null geometries")

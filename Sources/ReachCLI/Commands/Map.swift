@@ -57,6 +57,9 @@ struct Map: ParsableCommand {
     @Option(help: ArgumentHelp("A study file, so its score domains' {domain}_score columns are described and shown on hover.", valueName: "FILE"))
     var study: String?
 
+    @Option(help: ArgumentHelp("The schema.json that describes the table's columns, for units and which are computed (default: the schema.json beside --in, if any).", valueName: "FILE"))
+    var schema: String?
+
     @Option(help: ArgumentHelp("Data credit printed under the map, e.g. \"Contains OS data © Crown copyright\".", valueName: "TEXT"))
     var attribution: String?
 
@@ -79,7 +82,9 @@ struct Map: ParsableCommand {
         options.crs = CRS(crs)
         options.simplifyMetres = simplify
         options.attribution = attribution
-        let report = try MapJob(input: input, output: output, gaps: gaps, study: study, options: options).run()
+        var job = MapJob(input: input, output: output, gaps: gaps, study: study, options: options)
+        job.schema = schema
+        let report = try job.run()
         if !quiet {
             for line in report.notDrawn.prefix(10) { Terminal.error("warning: not drawn: \(line)") }
             if report.notDrawn.count > 10 { Terminal.error("warning: \(report.notDrawn.count - 10) more wards not drawn") }

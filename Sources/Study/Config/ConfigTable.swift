@@ -26,10 +26,10 @@ indirect enum ConfigValue: Sendable {
 
 /// One table of a study file with the reading helpers the decoders use: each read marks its key as known, and
 /// `finish()` rejects the keys nobody read, naming their line, so a typo never passes silently.
-struct ConfigTable: Sendable {
-    let file: String
+public struct ConfigTable: Sendable {
+    public let file: String
     /// Dotted path of this table ("" for the document).
-    let path: String
+    public let path: String
     let entries: [String: ConfigValue]
     let lines: KeyLines
 
@@ -74,34 +74,34 @@ struct ConfigTable: Sendable {
         }
     }
 
-    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// An error about `key` of this table (or the table itself when nil), at its line.
-    func error(_ key: String?, _ message: String) -> StudyConfigError {
+    public func error(_ key: String?, _ message: String) -> StudyConfigError {
         let full = key.map(keyPath) ?? (path.isEmpty ? nil : path)
         return StudyConfigError(file: file, line: full.flatMap(lines.line(of:)), key: full, message)
     }
 
-    func has(_ key: String) -> Bool { entries[key] != nil }
+    public func has(_ key: String) -> Bool { entries[key] != nil }
 
     func value(_ key: String) -> ConfigValue? {
         consumed.keys.insert(key)
         return entries[key]
     }
 
-    func string(_ key: String) throws(StudyConfigError) -> String? {
+    public func string(_ key: String) throws(StudyConfigError) -> String? {
         guard let value = value(key) else { return nil }
         guard case .string(let text) = value else { throw error(key, "expected a string, found \(value.typeName)") }
         return text
     }
 
-    func requiredString(_ key: String) throws(StudyConfigError) -> String {
+    public func requiredString(_ key: String) throws(StudyConfigError) -> String {
         guard let text = try string(key) else { throw error(nil, "missing key '\(key)'") }
         guard !text.isEmpty else { throw error(key, "must not be empty") }
         return text
     }
 
-    func number(_ key: String) throws(StudyConfigError) -> Double? {
+    public func number(_ key: String) throws(StudyConfigError) -> Double? {
         guard let value = value(key) else { return nil }
         switch value {
         case .integer(let n): return Double(n)
@@ -110,20 +110,20 @@ struct ConfigTable: Sendable {
         }
     }
 
-    func integer(_ key: String) throws(StudyConfigError) -> Int? {
+    public func integer(_ key: String) throws(StudyConfigError) -> Int? {
         guard let value = value(key) else { return nil }
         guard case .integer(let n) = value else { throw error(key, "expected an integer, found \(value.typeName)") }
         return n
     }
 
-    func bool(_ key: String) throws(StudyConfigError) -> Bool? {
+    public func bool(_ key: String) throws(StudyConfigError) -> Bool? {
         guard let value = value(key) else { return nil }
         guard case .bool(let flag) = value else { throw error(key, "expected true or false, found \(value.typeName)") }
         return flag
     }
 
     /// A string that must be one of an enum's raw values.
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(StudyConfigError) -> T? where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(StudyConfigError) -> T? where T.RawValue == String {
         guard let text = try string(key) else { return nil }
         guard let value = T(rawValue: text) else {
             throw error(key, "'\(text)' is not one of \(T.allCases.map { $0.rawValue }.joined(separator: ", "))")
@@ -131,14 +131,14 @@ struct ConfigTable: Sendable {
         return value
     }
 
-    func table(_ key: String) throws(StudyConfigError) -> ConfigTable? {
+    public func table(_ key: String) throws(StudyConfigError) -> ConfigTable? {
         guard let value = value(key) else { return nil }
         guard case .table(let table) = value else { throw error(key, "expected a table ([\(keyPath(key))]), found \(value.typeName)") }
         return table
     }
 
     /// A string or an array of strings (`ofcom = "a.csv"` or `ofcom = ["a.csv", "b.csv"]`), empty when absent.
-    func strings(_ key: String) throws(StudyConfigError) -> [String] {
+    public func strings(_ key: String) throws(StudyConfigError) -> [String] {
         guard let value = value(key) else { return [] }
         switch value {
         case .string(let text): return [text]
@@ -154,7 +154,7 @@ struct ConfigTable: Sendable {
     }
 
     /// An array of tables (`[[key]]`), empty when absent.
-    func tables(_ key: String) throws(StudyConfigError) -> [ConfigTable] {
+    public func tables(_ key: String) throws(StudyConfigError) -> [ConfigTable] {
         guard let value = value(key) else { return [] }
         guard case .array(let items) = value else { throw error(key, "expected an array of tables ([[\(keyPath(key))]]), found \(value.typeName)") }
         var tables: [ConfigTable] = []
@@ -166,7 +166,29 @@ struct ConfigTable: Sendable {
     }
 
     /// Rejects any key not read, naming the first in line order and the keys this table takes.
-    func finish(known: [String]) throws(StudyConfigError) {
+    /// A number > 0, or nil when the key is absent.
+    public func positive(_ key: String) throws(StudyConfigError) -> Double? {
+        guard let value = try number(key) else { return nil }
+        guard value > 0 else { throw error(key, "must be > 0, not \(value)") }
+        return value
+    }
+
+    /// A non-empty array of numbers > 0, or nil when the key is absent.
+    public func positives(_ key: String) throws(StudyConfigError) -> [Double]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let items) = value, !items.isEmpty else { throw error(key, "expected a non-empty array of numbers") }
+        var numbers: [Double] = []
+        for item in items {
+            switch item {
+            case .integer(let n) where n > 0: numbers.append(Double(n))
+            case .float(let x) where x > 0 && x.isFinite: numbers.append(x)
+            default: throw error(key, "expected numbers > 0")
+            }
+        }
+        return numbers
+    }
+
+    public func finish(known: [String]) throws(StudyConfigError) {
         let unknown = entries.keys.filter { !consumed.keys.contains($0) }
             .sorted { (lines.line(of: keyPath($0)) ?? 0, $0) < (lines.line(of: keyPath($1)) ?? 0, $1) }
         if let first = unknown.first {

@@ -10,11 +10,14 @@ public struct RunSpec: Sendable {
     public var output: String
     public var workingCRS: String = "EPSG:27700"
 
-    public var wards: [String] = []
-    public var wardCodeField: String?
-    /// The property with ward names, for the map.
-    public var wardNameField: String?
-    public var wardCRS: String?
+    /// The zone set: `[zones]` (any polygons: LSOAs, a hex grid...) or `[wards]`, the same keys.
+    public var zones: [String] = []
+    public var zoneCodeField: String?
+    /// The property with zone names, for the map.
+    public var zoneNameField: String?
+    public var zoneCRS: String?
+    /// What the zones are called in output file names: `[zones] name` (default "zones"), "wards" for `[wards]`.
+    public var zoneSetName = "wards"
 
     public var origins: String?
     public var originWeightField: String?
@@ -82,42 +85,14 @@ public struct RunSpec: Sendable {
 
     static func decode(_ root: ConfigTable, folder: String) throws(StudyConfigError) -> RunSpec? {
         guard let study = try root.table("study") else {
-            for key in ["wards", "origins", "distance", "coverage", "public_transport", "outputs"] where root.has(key) {
+            for key in ["zones", "wards", "origins", "distance", "coverage", "public_transport", "outputs"] where root.has(key) {
                 throw root.error(key, "[\(key)] needs a [study] table with the output folder (output = \"out/my-study\")")
             }
             return nil
         }
-        var inputs: [(String, String)] = []
-        func path(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> String? {
-            guard let text = try table.string(key) else { return nil }
-            guard !text.isEmpty else { throw table.error(key, "must not be empty") }
-            let resolved = StudyConfig.resolve(text, folder: folder)
-            inputs.append((table.keyPath(key), resolved))
-            return resolved
-        }
-        func paths(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> [String] {
-            let list = try table.strings(key).map { StudyConfig.resolve($0, folder: folder) }
-            for (i, item) in list.enumerated() { inputs.append((list.count == 1 ? table.keyPath(key) : "\(table.keyPath(key))[\(i + 1)]", item)) }
-            return list
-        }
-        func positive(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> Double? {
-            guard let value = try table.number(key) else { return nil }
-            guard value > 0 else { throw table.error(key, "must be > 0, not \(value)") }
-            return value
-        }
-        func positives(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> [Double]? {
-            guard let value = table.value(key) else { return nil }
-            guard case .array(let items) = value, !items.isEmpty else { throw table.error(key, "expected a non-empty array of numbers") }
-            var numbers: [Double] = []
-            for item in items {
-                switch item {
-                case .integer(let n) where n > 0: numbers.append(Double(n))
-                case .float(let x) where x > 0 && x.isFinite: numbers.append(x)
-                default: throw table.error(key, "expected numbers > 0")
-                }
-            }
-            return numbers
-        }
+        var resolver = StudyPaths(folder: folder)
+        func path(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> String? { try resolver.path(table, key) }
+        func paths(_ table: ConfigTable, _ key: String) throws(StudyConfigError) -> [String] { try resolver.paths(table, key) }
 
         guard let outputText = try study.string("output"), !outputText.isEmpty else {
             throw study.error(nil, "missing key 'output' (the folder the study writes to)")
@@ -126,13 +101,25 @@ public struct RunSpec: Sendable {
         spec.workingCRS = try study.string("working_crs") ?? spec.workingCRS
         try study.finish(known: ["name", "output", "working_crs"])
 
-        guard let wards = try root.table("wards") else { throw root.error(nil, "missing table [wards] (files = [\"wards.geojson\"])") }
-        spec.wards = try paths(wards, "files")
-        guard !spec.wards.isEmpty else { throw wards.error(nil, "missing key 'files' (the ward boundaries)") }
-        spec.wardCodeField = try wards.string("code_field")
-        spec.wardNameField = try wards.string("name_field")
-        spec.wardCRS = try wards.string("crs")
-        try wards.finish(known: ["files", "code_field", "name_field", "crs"])
+        if root.has("wards"), root.has("zones") {
+            throw root.error("zones", "give the zones once: [zones] or [wards] (the same keys), not both")
+        }
+        let zoneKey = root.has("zones") ? "zones" : "wards"
+        guard let zones = try root.table(zoneKey) else {
+            throw root.error(nil, "missing table [zones] (files = [\"zones.geojson\"]; [wards] is read the same)")
+        }
+        spec.zones = try paths(zones, "files")
+        guard !spec.zones.isEmpty else { throw zones.error(nil, "missing key 'files' (the zone boundaries)") }
+        spec.zoneCodeField = try zones.string("code_field")
+        spec.zoneNameField = try zones.string("name_field")
+        spec.zoneCRS = try zones.string("crs")
+        if zoneKey == "zones" {
+            spec.zoneSetName = try zones.string("name") ?? "zones"
+            guard !spec.zoneSetName.isEmpty, spec.zoneSetName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                throw zones.error("name", "'\(spec.zoneSetName)': the zone set's name becomes its file names (\(spec.zoneSetName).geojson); use letters, digits, _ and -")
+            }
+        }
+        try zones.finish(known: ["files", "code_field", "name_field", "crs"] + (zoneKey == "zones" ? ["name"] : []))
 
         if let origins = try root.table("origins") {
             spec.origins = try path(origins, "file")
@@ -159,10 +146,10 @@ public struct RunSpec: Sendable {
             if distance.modes.contains(where: { $0 != .straight }), distance.osm == nil {
                 throw table.error("modes", "network modes need a road network: add osm = \"extract.osm.pbf\"")
             }
-            distance.minutes = try positives(table, "minutes") ?? distance.minutes
-            distance.metres = try positives(table, "metres") ?? distance.metres
+            distance.minutes = try table.positives("minutes") ?? distance.minutes
+            distance.metres = try table.positives("metres") ?? distance.metres
             distance.opportunities = try table.bool("opportunities") ?? false
-            distance.gravityBeta = try positive(table, "gravity_beta")
+            distance.gravityBeta = try table.positive("gravity_beta")
             try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta"])
             spec.distance = distance
         }
@@ -187,12 +174,12 @@ public struct RunSpec: Sendable {
                 guard let window = ServiceWindow(text) else { throw table.error("window", "'\(text)': expected HH:MM-HH:MM with the end after the start") }
                 coverage.window = window
             }
-            coverage.busRadiusMetres = try positive(table, "bus_radius") ?? coverage.busRadiusMetres
-            coverage.railRadiusMetres = try positive(table, "rail_radius") ?? coverage.railRadiusMetres
-            coverage.stationBandsMetres = try positives(table, "station_bands") ?? coverage.stationBandsMetres
-            coverage.frequentPerHour = try positive(table, "frequent_per_hour") ?? coverage.frequentPerHour
+            coverage.busRadiusMetres = try table.positive("bus_radius") ?? coverage.busRadiusMetres
+            coverage.railRadiusMetres = try table.positive("rail_radius") ?? coverage.railRadiusMetres
+            coverage.stationBandsMetres = try table.positives("station_bands") ?? coverage.stationBandsMetres
+            coverage.frequentPerHour = try table.positive("frequent_per_hour") ?? coverage.frequentPerHour
             coverage.gaps = try table.bool("gaps") ?? false
-            coverage.gapsRadiusMetres = try positive(table, "gaps_radius")
+            coverage.gapsRadiusMetres = try table.positive("gaps_radius")
             if coverage.gaps, coverage.naptan.isEmpty, coverage.busStops.isEmpty, coverage.railStations.isEmpty,
                coverage.metroStops.isEmpty, coverage.osmStops.isEmpty {
                 throw table.error("gaps", "gaps are drawn from stop files: add naptan, bus_stops, rail_stations, metro_stops or osm_stops")
@@ -219,13 +206,13 @@ public struct RunSpec: Sendable {
                 guard let window = ServiceWindow(text) else { throw table.error("window", "'\(text)': expected HH:MM-HH:MM with the end after the start") }
                 pt.window = window
             }
-            pt.maxWalkMinutes = try positive(table, "max_walk") ?? pt.maxWalkMinutes
-            pt.maxTransferWalkMinutes = try positive(table, "max_transfer_walk") ?? pt.maxTransferWalkMinutes
-            pt.maxTripMinutes = try positive(table, "max_trip") ?? pt.maxTripMinutes
+            pt.maxWalkMinutes = try table.positive("max_walk") ?? pt.maxWalkMinutes
+            pt.maxTransferWalkMinutes = try table.positive("max_transfer_walk") ?? pt.maxTransferWalkMinutes
+            pt.maxTripMinutes = try table.positive("max_trip") ?? pt.maxTripMinutes
             guard pt.maxTripMinutes <= 240, (pt.maxTripMinutes * 60).rounded() == pt.maxTripMinutes * 60 else {
                 throw table.error("max_trip", "must be a whole number of seconds, at most 240 minutes")
             }
-            pt.minutes = try positives(table, "minutes") ?? pt.minutes
+            pt.minutes = try table.positives("minutes") ?? pt.minutes
             try table.finish(known: ["services", "category_field", "osm", "gtfs", "date", "window", "max_walk", "max_transfer_walk", "max_trip", "minutes"])
             spec.publicTransport = pt
         }
@@ -249,7 +236,7 @@ public struct RunSpec: Sendable {
             }
             try table.finish(known: ["formats", "map", "map_property", "precision"])
         }
-        spec.inputs = inputs
+        spec.inputs = resolver.inputs
         return spec
     }
 }

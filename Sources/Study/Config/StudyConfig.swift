@@ -52,18 +52,21 @@ public struct StudyConfig: Sendable {
     public var broadband: BroadbandSpec?
     /// What `reach run` computes and writes; nil for a study with only `[score]` and `[[join]]`.
     public var run: RunSpec?
+    /// The steps of `StudyPlan.kinds` (or the kinds given to `parse`) whose tables the study has, in kind order.
+    public var extraSteps: [any StudyStep] = []
 
     /// Reads and validates a study file.
-    public static func load(path: String) throws -> StudyConfig {
+    public static func load(path: String, kinds: [any StudyStepKind.Type] = StudyPlan.kinds) throws -> StudyConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StudyConfigError(file: path, "cannot read the study file (missing or unreadable)")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw StudyConfigError(file: path, "not UTF-8 text") }
-        return try parse(text: text, file: path, folder: (path as NSString).deletingLastPathComponent)
+        return try parse(text: text, file: path, folder: (path as NSString).deletingLastPathComponent, kinds: kinds)
     }
 
     /// Parses study text; relative paths are resolved against `folder`.
-    public static func parse(text: String, file: String, folder: String = "") throws(StudyConfigError) -> StudyConfig {
+    public static func parse(text: String, file: String, folder: String = "",
+                             kinds: [any StudyStepKind.Type] = StudyPlan.kinds) throws(StudyConfigError) -> StudyConfig {
         let root = try ConfigTable.parse(text: text, file: file)
         var scoring: ScoringSpec?
         if let table = try root.table("score") { scoring = try decodeScore(table) }
@@ -83,9 +86,20 @@ public struct StudyConfig: Sendable {
         }
         var broadband: BroadbandSpec?
         if let table = try root.table("broadband") { broadband = try decodeBroadband(table, folder: folder) }
-        let run = try RunSpec.decode(root, folder: folder)
-        try root.finish(known: ["study", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs"])
-        return StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
+        var run = try RunSpec.decode(root, folder: folder)
+        var extraSteps: [any StudyStep] = []
+        var paths = StudyPaths(folder: folder)
+        for kind in kinds {
+            guard let table = try root.table(kind.table) else { continue }
+            guard run != nil else { throw root.error(kind.table, "[\(kind.table)] needs a [study] table with the output folder (output = \"out/my-study\")") }
+            extraSteps.append(try kind.decode(table, paths: &paths))
+        }
+        run?.inputs += paths.inputs
+        try root.finish(known: ["study", "zones", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs"]
+                        + kinds.map { $0.table })
+        var config = StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
+        config.extraSteps = extraSteps
+        return config
     }
 
     /// A path as written in the study, relative to the study file's folder.

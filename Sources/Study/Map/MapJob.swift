@@ -11,6 +11,8 @@ public struct MapJob: Sendable {
     public var gaps: String?
     /// A study file whose score domains name the `{domain}_score` columns.
     public var study: String?
+    /// The `schema.json` describing the table's columns; nil reads the one beside the input, if any.
+    public var schema: String?
     public var options: WardMap.Options
 
     public init(input: String, output: String, gaps: String? = nil, study: String? = nil, options: WardMap.Options) {
@@ -26,6 +28,11 @@ public struct MapJob: Sendable {
         var options = self.options
         if let study, let scoring = try StudyConfig.load(path: study).scoring {
             options.domains = scoring.domains.map(\.name)
+        }
+        if let schema {
+            options.schema = try PropertySchema.read(path: schema)
+        } else if let beside = try PropertySchema.beside(input) {
+            options.schema = beside
         }
         let wards = try Self.readWGS84(input)
         guard wards.contains(where: { $0.geometry != nil }) else {

@@ -23,8 +23,11 @@ public enum WardMap {
         /// Douglas–Peucker tolerance in metres; nil picks a round number near the map's larger extent / 3000 (about a pixel), 0 keeps
         /// every vertex.
         public var simplifyMetres: Double?
-        /// The study's score domains, so `{domain}_score` columns are described and shown on hover.
+        /// The study's score domains, so `{domain}_score` columns are shown on hover.
         public var domains: [String] = []
+        /// What each column is (unit, meaning, source), from the steps or a `schema.json`: computed columns
+        /// are offered first, with their units; a column it does not name is shown as from the input.
+        public var schema: [String: ColumnSchema] = [:]
         /// Where the figures came from, for the footer (a file name or the study's name).
         public var source: String
         /// Credit for the data (e.g. "Contains OS data © Crown copyright and database right 2024").
@@ -66,7 +69,8 @@ public enum WardMap {
         }
 
         // Properties first: a wrong --property should fail before the geometry work.
-        let columns = MapColumns(wards: wards, codeField: options.codeField, nameField: options.nameField, domains: options.domains)
+        let columns = MapColumns(wards: wards, codeField: options.codeField, nameField: options.nameField, domains: options.domains,
+                                 schema: options.schema)
         let initial = try columns.initialIndex(options.property, source: options.source)
         report.property = columns.numeric[initial].name
         report.properties = columns.numeric.count
@@ -179,7 +183,7 @@ struct MapColumns {
     var warnings: [String?]
     var domains: [String]
 
-    init(wards: [Feature], codeField: String?, nameField: String?, domains: [String]) {
+    init(wards: [Feature], codeField: String?, nameField: String?, domains: [String], schema: [String: ColumnSchema]) {
         var order: [String] = []
         var seen = Set<String>()
         for ward in wards { for key in ward.properties.keys where seen.insert(key).inserted { order.append(key) } }
@@ -207,7 +211,7 @@ struct MapColumns {
                 if !numeric { break }
             }
             guard numeric, any else { continue }
-            let entry = PropertySchema.describe(key, domains: domains)
+            let entry = schema[key].flatMap { $0.isComputed ? $0 : nil }
             let column = Column(name: key, unit: entry?.unit, description: entry?.description ?? "from the input (\(key))",
                                 computed: entry != nil, values: values, deciles: DecileClasses(values: values))
             if column.computed { computed.append(column) } else { passed.append(column) }

@@ -35,6 +35,10 @@ struct WardMapTests {
     static func options() -> WardMap.Options {
         var options = WardMap.Options(title: "Test wards", source: "test.geojson")
         options.simplifyMetres = 0
+        // What the steps say of their columns (reach run passes the table's schema): bus_stop_count is computed.
+        options.schema = ["bus_stop_count": ColumnSchema(name: "bus_stop_count", unit: "stops", description: "active bus stops inside the zone",
+                                                         source: "reach coverage"),
+                          "population": ColumnSchema(name: "population", unit: nil, description: "passed through unchanged", source: "zone boundaries")]
         return options
     }
 

@@ -1,0 +1,62 @@
+import GeoData
+
+/// `[[join]]`: extra zone columns from a CSV keyed by zone code (an IMD score, the share of households without a
+/// car), passed through exactly as the file writes them. A zone without a row gets null.
+struct JoinStep: StudyStep {
+    var join: JoinSpec
+
+    var title: String { "join \(join.file)" }
+    var needsBoundaries: Bool { false }
+
+    func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
+        var rows = table.rowTable(source: context.name)
+        let report = try ScoreJob.join(join, into: &rows, codes: try ScoreJob.codes(rows, field: context.layer.codeField ?? ""))
+        var output = StepOutput(zoneCount: context.zoneCount)
+        for property in report.properties {
+            output.add(Indicator(property, unit: nil, "passed through unchanged", source: "joined from \(join.file)",
+                                 json: rows.rows.map { $0[property] ?? .null }))
+        }
+        let unmatched = context.zoneCount - report.matchedWards
+        if unmatched > 0 { output.notes.append("join \(join.file): \(unmatched) zone(s) have no row; their \(report.properties.joined(separator: ", ")) are null") }
+        return output
+    }
+}
+
+/// `[score]`: the composite connectivity score of every zone from the columns before it (docs/scoring.md).
+struct ScoreStep: StudyStep {
+    /// The study, without its joins (they ran as steps of their own).
+    var config: StudyConfig
+
+    init(config: StudyConfig) {
+        var joinless = config
+        joinless.joins = []
+        self.config = joinless
+    }
+
+    var title: String { "score" }
+    var needsBoundaries: Bool { false }
+
+    func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
+        var job = ScoreJob(study: config.file, input: config.file, codeField: context.layer.codeField)
+        job.table = table.rowTable(source: config.file)
+        job.config = config
+        let scored = try job.score(progress: progress)
+        var output = StepOutput(zoneCount: context.zoneCount)
+        let perZone = context.layer.zones.indices.map { ScoreJob.properties(scored.result, ward: $0) }
+        for (k, (name, _)) in (perZone.first ?? []).enumerated() {
+            let entry = ScoreJob.describe(name, spec: scored.spec)
+            output.add(Indicator(name, unit: entry.unit, entry.description, source: "reach score", json: perZone.map { $0[k].1 }))
+        }
+        output.timings = scored.report.timings
+        return output
+    }
+}
+
+extension ZoneTable {
+    /// The zones' properties and every column as rows, without geometry: what joins and the score read.
+    func rowTable(source: String) -> PropertyTable {
+        PropertyTable(source: source, format: .csv, rows: layer.zones.indices.map(row), geometries: nil,
+                      columns: schema.map(\.name).filter { $0 != ZoneExport.warningProperty },
+                      locations: layer.zones.map { "\($0.source.file): feature \($0.source.index)" })
+    }
+}

@@ -1,0 +1,47 @@
+import GeoData
+
+/// What one step of a study returns: its columns, its per-zone warnings, notes for the run's summary, and any
+/// file it writes beside the zone table in the study's folder.
+public struct StepOutput: Sendable {
+    public var indicators: [Indicator] = []
+    /// Per zone, in layer order: why this step's figures for the zone are missing or doubtful.
+    public var warnings: [[String]]
+    /// Things the user should know that belong to no zone (a feed with no service, unplaced records...).
+    public var notes: [String] = []
+    public var timings: [(step: String, seconds: Double)] = []
+    /// Extra files for the study's output folder (`gaps.geojson`, `broadband_unmatched.csv`).
+    public var files: [StudyFile] = []
+    /// Gaps to draw on the map as a hatched layer (WGS84 features of `reach gaps`), when the step made them.
+    public var gaps: [Feature]?
+
+    public init(zoneCount: Int) {
+        warnings = Array(repeating: [], count: zoneCount)
+    }
+
+    /// Adds a column; its values must be one per zone.
+    public mutating func add(_ indicator: Indicator) {
+        precondition(indicator.count == warnings.count, "\(indicator.name): \(indicator.count) values for \(warnings.count) zones")
+        indicators.append(indicator)
+    }
+
+    /// Adds a warning to zone z, once.
+    public mutating func warn(_ zone: Int, _ message: String) {
+        if !warnings[zone].contains(message) { warnings[zone].append(message) }
+    }
+
+    /// The step's properties of zone z, in column order, as the writers put them.
+    public func properties(of zone: Int) -> [(key: String, value: JSONValue)] {
+        indicators.map { ($0.name, $0.json(zone)) }
+    }
+}
+
+/// A file a step writes into the study's output folder, by name.
+public struct StudyFile: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}

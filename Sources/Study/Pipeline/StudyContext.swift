@@ -1,0 +1,112 @@
+import Accessibility
+import Foundation
+import GeoData
+import GeoPrimitives
+import Projection
+
+/// Everything a study's steps read, loaded once per run: the zones with their index, the origins placed in them
+/// with the one reducer over them, and the road networks and timetables the steps ask for (read on first use,
+/// then shared). Steps read it and return columns; none of them changes it.
+public struct StudyContext: Sendable {
+    /// The study's name, for messages and the schema.
+    public var name: String
+    public var layer: ZoneLayer
+    /// Point-in-zone lookups, built once and kept for the run.
+    public var zoneIndex: ZoneIndex
+    public var origins: OriginSet
+    /// The one rule turning per-origin values into zone figures.
+    public var reducer: ZoneReducer
+    /// Decimal places of output coordinates (for the files steps write, such as `gaps.geojson`).
+    public var precision: Int
+    /// Road networks and timetables read during the run, shared between the steps.
+    public var shared: SharedInputs
+
+    /// The working CRS (projected, metres) of every zone and origin.
+    public var workingCRS: CRS { layer.workingCRS }
+    public var zoneCount: Int { layer.zones.count }
+
+    public init(name: String, layer: ZoneLayer, zoneIndex: ZoneIndex, origins: OriginSet, precision: Int = 6,
+                shared: SharedInputs = SharedInputs()) {
+        self.name = name
+        self.layer = layer
+        self.zoneIndex = zoneIndex
+        self.origins = origins
+        self.reducer = ZoneReducer(zoneOf: origins.zone, weights: origins.weights, usable: layer.zones.map { $0.geometry != nil })
+        self.precision = precision
+        self.shared = shared
+    }
+
+    /// Reads the zones and places the origins in them, timing each ("read zones", "read and place origins").
+    public static func load(_ inputs: ZoneOriginInputs, name: String = "reach", precision: Int = 6,
+                            progress: @Sendable (String) -> Void,
+                            timings: inout [(step: String, seconds: Double)]) throws -> StudyContext {
+        var clock = StepClock()
+        let layer = try inputs.loadZones(progress: progress)
+        clock.lap("read zones", into: &timings)
+        let index = ZoneIndex(layer)
+        let origins = try OriginSet.load(path: inputs.origins, options: inputs.originOptions, weightField: inputs.weightField,
+                                         layer: layer, index: index, progress: progress)
+        clock.lap("read and place origins", into: &timings)
+        return StudyContext(name: name, layer: layer, zoneIndex: index, origins: origins, precision: precision)
+    }
+
+    /// A step's output for this study's zones, with the warning every origin-based step gives a zone that
+    /// no origin falls in.
+    public func output(originWarnings: Bool = true) -> StepOutput {
+        var output = StepOutput(zoneCount: zoneCount)
+        if originWarnings {
+            for z in origins.fallbackZones.sorted() where layer.zones[z].geometry != nil {
+                output.warn(z, Self.fallbackWarning)
+            }
+        }
+        return output
+    }
+
+    /// The warning of a zone represented by its point-on-surface.
+    public static let fallbackWarning = "no origin lies in this zone; its point-on-surface stands for it"
+
+    /// The road network of `path` for `modes` under `profile`, read once per run: a later step asking for
+    /// the same extract, profile and modes (or fewer) gets the same graphs.
+    public func roadNetwork(path: String, profile: RoadProfile, modes: [TravelMode]) throws -> RoadNetwork {
+        try shared.roadNetwork(path: path, profile: profile, modes: modes, workingCRS: workingCRS)
+    }
+
+    /// The GTFS feeds of `paths` with their departures on `date` in `window`, read once per run.
+    public func transitFeeds(paths: [String], date: ServiceDate?, window: ServiceWindow,
+                             progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
+        try shared.transitFeeds(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+    }
+}
+
+/// The inputs steps share within one run: road networks and GTFS feeds, each read on first use. Owned by one
+/// run (never global); a lock makes it safe to ask from any step.
+public final class SharedInputs: @unchecked Sendable {
+    // Sendable by the lock: both lists are only read and written under it.
+    private let lock = NSLock()
+    private var networks: [(path: String, profile: RoadProfile, network: RoadNetwork)] = []
+    private var feeds: [(key: String, value: (feeds: [TransitFeed], date: ServiceDate, warnings: [String]))] = []
+
+    public init() {}
+
+    func roadNetwork(path: String, profile: RoadProfile, modes: [TravelMode], workingCRS: CRS) throws -> RoadNetwork {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = networks.first(where: { $0.path == path && $0.profile == profile && modes.allSatisfy($0.network.graphs.keys.contains) }) {
+            return cached.network
+        }
+        let network = try RoadNetwork.read(path: path, profile: profile, modes: modes, workingCRS: workingCRS)
+        networks.append((path, profile, network))
+        return network
+    }
+
+    func transitFeeds(paths: [String], date: ServiceDate?, window: ServiceWindow, workingCRS: CRS,
+                      progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
+        let key = "\(paths)|\(date.map { "\($0)" } ?? "default")|\(window)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = feeds.first(where: { $0.key == key }) { return cached.value }
+        let loaded = try TransitFeed.load(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+        feeds.append((key, loaded))
+        return loaded
+    }
+}

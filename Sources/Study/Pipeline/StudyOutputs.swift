@@ -1,0 +1,62 @@
+import Foundation
+import GeoData
+import Projection
+
+/// The files `reach run` writes into the study's folder from the finished zone table: the table in each format
+/// the study asks for (named after the zone set: `wards.geojson`, `lsoas.csv`), `schema.json`, the files the
+/// steps made (`gaps.geojson`, `broadband_unmatched.csv`) and the map. Each is written atomically.
+public struct StudyOutputs: Sendable {
+    public var folder: String
+    /// The zone set's name, the stem of the table files.
+    public var zoneSetName: String
+    public var formats: [RunSpec.Format]
+    public var precision: Int
+    /// The map's options, or nil for no map.
+    public var map: WardMap.Options?
+
+    public static let schemaName = PropertySchema.fileName
+    public static let mapName = "map.html"
+    public static let gapsName = "gaps.geojson"
+
+    public func fileName(_ format: RunSpec.Format) -> String {
+        switch format {
+        case .geojson: "\(zoneSetName).geojson"
+        case .geojsonseq: "\(zoneSetName).geojsonseq"
+        case .csv: "\(zoneSetName).csv"
+        }
+    }
+
+    func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+
+    /// Writes everything; returns the paths written, in order, and notes (map features not drawn).
+    public func write(_ table: ZoneTable, study: String, files: [StudyFile], gaps: [Feature]?) throws -> (written: [String], notes: [String]) {
+        var written: [String] = [], notes: [String] = []
+        let properties = try table.propertyTable(source: study)
+        let writer = GeoJSONWriter(precision: precision)
+        for format in formats {
+            let bytes: [UInt8]
+            switch format {
+            case .geojson: bytes = try writer.encode(properties.features)
+            case .geojsonseq: bytes = try writer.encodeSequence(properties.features)
+            case .csv: bytes = properties.csv()
+            }
+            try AtomicFile.write(bytes, to: path(fileName(format)))
+            written.append(path(fileName(format)))
+        }
+        try AtomicFile.write(PropertySchema.encoded(study: study, columns: table.schema), to: path(Self.schemaName))
+        written.append(path(Self.schemaName))
+        for file in files {
+            try AtomicFile.write(file.bytes, to: path(file.name))
+            written.append(path(file.name))
+        }
+        if var options = map {
+            options.schema = Dictionary(table.schema.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let gapLayer = WardMap.gapLayer(gaps ?? [], keeping: Set([options.codeField, options.nameField].compactMap { $0 }))
+            let map = try WardMap.render(wards: properties.features, gaps: gapLayer, options: options)
+            try AtomicFile.write(map.html, to: path(Self.mapName))
+            written.append(path(Self.mapName))
+            for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }
+        }
+        return (written, notes)
+    }
+}

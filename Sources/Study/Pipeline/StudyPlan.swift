@@ -1,0 +1,53 @@
+import GeoData
+import Projection
+
+/// Which steps a study file asks for, in the order they run: the measures (`[distance]`, `[coverage]`,
+/// `[public_transport]`, `[broadband]`), then the steps of `kinds` whose tables the study has, then the
+/// `[[join]]`s, then `[score]`, so that joins and the score see every computed column.
+public enum StudyPlan {
+    /// Steps with a study table of their own, beyond the built-in ones. A new step is a `StudyStepKind` in
+    /// its own file, listed here; `StudyRun`, the schema and the writers need no change.
+    public static let kinds: [any StudyStepKind.Type] = []
+
+    /// The steps of a checked study, in run order.
+    public static func steps(_ config: StudyConfig, spec: RunSpec) -> [any StudyStep] {
+        let working = CRS(spec.workingCRS)
+        let points = PointLoadOptions(workingCRS: working)
+        var steps: [any StudyStep] = []
+        if let distance = spec.distance {
+            steps.append(DistanceJob(zones: spec.zones, services: distance.services, categoryField: distance.categoryField,
+                                     serviceOptions: points, osm: distance.osm, modes: distance.modes, minutes: distance.minutes,
+                                     metres: distance.metres, output: "", opportunities: distance.opportunities,
+                                     gravityBeta: distance.gravityBeta))
+        }
+        if let coverage = spec.coverage {
+            let stops = StopSources(naptan: coverage.naptan, busStops: coverage.busStops, railStations: coverage.railStations,
+                                    metroStops: coverage.metroStops, osm: coverage.osmStops, pointOptions: points)
+            var job = CoverageJob(zones: spec.zones, stops: stops, gtfs: coverage.gtfs, date: coverage.date, window: coverage.window,
+                                  busRadiusMetres: coverage.busRadiusMetres, railRadiusMetres: coverage.railRadiusMetres,
+                                  stationBandsMetres: coverage.stationBandsMetres, frequentPerHour: coverage.frequentPerHour, output: "")
+            if coverage.gaps { job.gapsRadiusMetres = coverage.gapsRadiusMetres ?? coverage.busRadiusMetres }
+            steps.append(job)
+        }
+        if let pt = spec.publicTransport {
+            steps.append(PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
+                                            osm: pt.osm, gtfs: pt.gtfs, date: pt.date, window: pt.window, maxWalkMinutes: pt.maxWalkMinutes,
+                                            maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
+                                            minutes: pt.minutes, output: ""))
+        }
+        if let broadband = config.broadband {
+            let placement: BroadbandJob.Placement
+            if let directory = broadband.postcodes {
+                placement = .postcodes(path: directory, postcodeField: broadband.postcodeField, xField: broadband.xField,
+                                       yField: broadband.yField, crs: broadband.postcodesCRS.map { CRS($0) })
+            } else {
+                placement = .outputAreas(path: broadband.outputAreas!, codeField: broadband.outputAreaField, crs: broadband.postcodesCRS.map { CRS($0) })
+            }
+            steps.append(BroadbandJob(zones: spec.zones, ofcom: broadband.ofcom, placement: placement, columns: broadband.columns, output: ""))
+        }
+        steps += config.extraSteps
+        steps += config.joins.map { JoinStep(join: $0) }
+        if config.scoring != nil { steps.append(ScoreStep(config: config)) }
+        return steps
+    }
+}
