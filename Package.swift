@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
@@ -23,7 +24,8 @@ let package = Package(
         .target(name: "Projection", dependencies: ["CProj", "GeoPrimitives"]),
         .target(name: "Geometry", dependencies: ["CGEOS", "GeoPrimitives"]),
         .target(name: "GeoData", dependencies: ["GeoPrimitives", "Projection", "Geometry", "CSystemZlib",
-                                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+                                               .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                                               .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "Accessibility", dependencies: ["GeoPrimitives", "Geometry", "GeoData"]),
         .target(name: "Scoring"),
         .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring",

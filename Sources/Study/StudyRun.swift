@@ -9,9 +9,12 @@ import Projection
 /// scores, and writes `wards.geojson`, `wards.geojsonseq`, `wards.csv` and `schema.json` to the study's output folder.
 public struct StudyRun: Sendable {
     public var study: String
+    /// The steps with a study table of their own that this run knows (`StudyPlan.kinds`, or more).
+    public var kinds: [any StudyStepKind.Type]
 
-    public init(study: String) {
+    public init(study: String, kinds: [any StudyStepKind.Type] = StudyPlan.kinds) {
         self.study = study
+        self.kinds = kinds
     }
 
     /// One progress event: a step starting, or a message within it.
@@ -50,7 +53,7 @@ public struct StudyRun: Sendable {
     /// Reads and checks the study, its inputs and its output folder, before any long work: an unknown key, a
     /// missing input file or a folder that cannot be written stops here.
     public func check() throws -> (config: StudyConfig, spec: RunSpec) {
-        let config = try StudyConfig.load(path: study)
+        let config = try StudyConfig.load(path: study, kinds: kinds)
         guard let spec = config.run else {
             throw StudyConfigError(file: study, "no [study] table: reach run needs [study] (output folder) and [wards]; a study with only [score] is for reach score")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import GeoData
 
 /// Shared helpers for the GeoData tests: temporary folders, gzip through the system tool, and the package root.
@@ -11,6 +12,20 @@ enum TestSupport {
 
     /// The shared data folder beside the package (`../shared/data`), as the project README places it.
     static let sharedData: URL = packageRoot.appendingPathComponent("../shared/data").standardizedFileURL
+
+    /// The path of `relative` in `../shared/data` when it is there. When it is not, the test is skipped with a
+    /// line saying so, except under `CI=true`, where a check whose data is missing fails instead of passing
+    /// silently.
+    static func sharedFile(_ relative: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let path = sharedData.appendingPathComponent(relative).path
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("CI=true and \(path) is missing: ../shared/data must be beside the package", sourceLocation: sourceLocation)
+        } else {
+            print("skipped: \(path) is absent (../shared/data not beside the package)")
+        }
+        return nil
+    }
 
     /// The gzip tool, used to make compressed inputs independently of the code under test.
     static let gzipPath: String? = ["/bin/gzip", "/usr/bin/gzip"].first { FileManager.default.isExecutableFile(atPath: $0) }

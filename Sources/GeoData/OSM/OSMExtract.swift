@@ -34,10 +34,13 @@ public struct OSMNode: Sendable, Equatable {
 public struct OSMFilter: Sendable {
     public var wayKeys: Set<String>
     public var nodeKeys: Set<String>
+    /// Keep every node with at least one tag, whatever its keys (for counts such as pyosmium's tagged nodes).
+    public var anyNodeTag: Bool
 
-    public init(wayKeys: Set<String>, nodeKeys: Set<String> = []) {
+    public init(wayKeys: Set<String>, nodeKeys: Set<String> = [], anyNodeTag: Bool = false) {
         self.wayKeys = wayKeys
         self.nodeKeys = nodeKeys
+        self.anyNodeTag = anyNodeTag
     }
 }
 

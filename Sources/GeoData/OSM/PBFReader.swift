@@ -254,7 +254,7 @@ private struct PrimitiveBlockDecoder {
             }
         }
         isWayKey = strings.map { filter.wayKeys.contains($0) }
-        isNodeKey = strings.map { filter.nodeKeys.contains($0) }
+        isNodeKey = strings.map { filter.anyNodeTag || filter.nodeKeys.contains($0) }
         var block = PBFReader.Block()
         for group in groups {
             var groupReader = ProtobufReader(group)
@@ -345,7 +345,7 @@ private struct PrimitiveBlockDecoder {
             block.nodeLonLat.append(lonLat(lat: lat, lon: lon))
         }
         // keys_vals: for each node, key/value string indices, then a 0.
-        guard let keysValues, !filter.nodeKeys.isEmpty else { return }
+        guard let keysValues, !filter.nodeKeys.isEmpty || filter.anyNodeTag else { return }
         var tagReader = ProtobufReader(keysValues)
         var node = 0
         var pairs: [UInt64] = []

@@ -1,10 +1,17 @@
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Writes files so that readers only ever see a complete file: the bytes go to a temporary file beside the
-/// target, are flushed, and the temporary file is renamed over the target (rename is atomic on POSIX).
+/// target, are flushed to disk, and the temporary file is renamed over the target (rename is atomic on POSIX).
+/// Opening, writing and closing go through swift-system's `FileDescriptor`; `fsync` and `rename`, which it does
+/// not wrap, come from the platform's C library (Glibc, Musl or Darwin).
 public enum AtomicFile {
     /// Fails early, before long work, when `path`'s folder does not exist or cannot be written.
     public static func checkWritable(_ path: String) throws {
@@ -14,7 +21,7 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError(file: path, "cannot write: folder \(folder) does not exist")
         }
-        guard access(folder, W_OK) == 0 else {
+        guard FileManager.default.isWritableFile(atPath: folder) else {
             throw DataError(file: path, "cannot write: folder \(folder) is not writable")
         }
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -25,30 +32,22 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            throw DataError(file: path, "cannot write: \(String(cString: strerror(errno)))")
-        }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
+        do {
+            let file = try FileDescriptor.open(FilePath(temporary), .writeOnly, options: [.create, .truncate],
+                                               permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            try file.closeAfter {
+                // writeAll retries short writes and EINTR.
+                _ = try bytes.withUnsafeBytes { try file.writeAll($0) }
+                // fsync returns 0 on success, -1 with errno set.
+                guard fsync(file.rawValue) == 0 else { throw Errno(rawValue: errno) }
             }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
+            // rename returns 0 on success, -1 with errno set; it replaces the target atomically.
+            guard rename(temporary, path) == 0 else { throw Errno(rawValue: errno) }
+        } catch {
             unlink(temporary)
-            throw DataError(file: path, "cannot write: \(failure)")
+            let reason = (error as? Errno).map { String(describing: $0) } ?? "\(error)"
+            throw DataError(file: path, "cannot write: \(reason)")
         }
     }
 }

@@ -31,6 +31,7 @@ public struct ZoneTable: Sendable {
         var notes: [String] = []
         let inputKeys = Set(layer.zones.first?.properties.keys ?? [])
         for var indicator in output.indicators {
+            if needsBoundaries { indicator = Self.nulled(indicator, where: layer.zones.map { $0.geometry == nil }) }
             if let earlier = names[indicator.name] {
                 let first = indicators[earlier]
                 if indicator.schema.unit == first.schema.unit, (0..<zoneCount).allSatisfy({ indicator.json($0) == first.json($0) }) { continue }
@@ -39,7 +40,6 @@ public struct ZoneTable: Sendable {
             if inputKeys.contains(indicator.name) {
                 notes.append("the zone files' own property \(indicator.name) is replaced by \(indicator.schema.source)'s")
             }
-            if needsBoundaries { indicator = Self.nulled(indicator, where: layer.zones.map { $0.geometry == nil }) }
             names[indicator.name] = indicators.count
             indicators.append(indicator)
         }

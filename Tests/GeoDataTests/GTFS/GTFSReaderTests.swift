@@ -117,11 +117,7 @@ struct GTFSReaderTests {
 
     /// The real Newport bus feed: every trip runs on 2024-03-05 (ONS filtered it to that day).
     @Test func realNewportFeed() throws {
-        let path = TestSupport.sharedData.appendingPathComponent("gtfs/newport-20240305-bus_gtfs.zip").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipped: \(path) not found (../shared/data absent)")
-            return
-        }
+        guard let path = TestSupport.sharedFile("gtfs/newport-20240305-bus_gtfs.zip") else { return }
         let feed = try GTFSFeed.read(path: path)
         // Counts from ../shared/data/gtfs/SOURCES.txt: 5,377 stops, 5,426 trips, 204,361 stop times.
         #expect(feed.stopCount == 5377)

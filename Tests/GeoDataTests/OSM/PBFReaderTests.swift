@@ -96,14 +96,9 @@ import Testing
     @Test(arguments: [("rutland-2022-07-20.osm.pbf", 170_885, 16_730, 287, 6_665, 52_604, 43_833, 9_113),
                       ("newport-2023-06-13.osm.pbf", 256_508, 51_231, 286, 8_965, 61_549, 48_760, 8_017)])
     func realExtracts(file: String, nodes: Int, ways: Int, relations: Int, highways: Int, refs: Int, distinct: Int, tagged: Int) throws {
-        let path = TestSupport.sharedData.appendingPathComponent("osm/\(file)").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipped: \(path) is absent (../shared/data not beside the package)")
-            return
-        }
-        // Counts from pyosmium and GDAL (fixtures/osm/README.md). Every key of any tagged node is wanted here,
-        // so the tagged-node count needs a filter of all keys: count nodes with any tag via a broad key set.
-        let extract = try PBFReader.read(path: path, filter: OSMFilter(wayKeys: ["highway"]))
+        guard let path = TestSupport.sharedFile("osm/\(file)") else { return }
+        // Counts from pyosmium and GDAL (fixtures/osm/README.md); tagged nodes are pyosmium's nodes with any tag.
+        let extract = try PBFReader.read(path: path, filter: OSMFilter(wayKeys: ["highway"], anyNodeTag: true))
         #expect(extract.nodeCount == nodes)
         #expect(extract.wayCount == ways)
         #expect(extract.relationCount == relations)
@@ -111,6 +106,7 @@ import Testing
         #expect(extract.ways.reduce(0) { $0 + $1.refs.count } == refs)
         #expect(Set(extract.ways.flatMap(\.refs)).count == distinct)
         #expect(extract.ways.allSatisfy { $0.refs.allSatisfy { extract.nodeIndex(of: $0) != nil } })
-        _ = tagged
+        #expect(extract.taggedNodes.count == tagged)
+        #expect(extract.taggedNodes.allSatisfy { !$0.tags.isEmpty })
     }
 }

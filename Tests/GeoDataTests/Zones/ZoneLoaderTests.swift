@@ -30,8 +30,9 @@ private func load(_ text: String, options: ZoneLoadOptions = ZoneLoadOptions(), 
     }
 }
 
-private let traffordWards = TestSupport.sharedData.appendingPathComponent("trafford/wards_2017.geojson").path
-private let maldonWards = TestSupport.sharedData.appendingPathComponent("uk-geojson/wards_by_lad/E07000074.json").path
+// Bundled in fixtures/ (fixtures/SOURCES.md), so these real-data checks never skip.
+private let traffordWards = TestSupport.packageRoot.appendingPathComponent("fixtures/trafford/wards_2017.geojson").path
+private let maldonWards = TestSupport.packageRoot.appendingPathComponent("fixtures/england/E07000074-maldon-wards-2013.json").path
 
 @Suite("ZoneLoader")
 struct ZoneLoaderTests {
@@ -276,7 +277,7 @@ struct ZoneLoaderTests {
         }
     }
 
-    // MARK: Real data (skipped when ../shared/data is absent)
+    // MARK: Real data (bundled copies of ../shared/data files)
 
     /// ORACLES.md section c: Trafford 2017 ward areas (km², 12 dp) from GDAL `ogr2ogr -t_srs EPSG:27700` and
     /// SpatiaLite `ST_Area`, in feature order.
@@ -290,12 +291,11 @@ struct ZoneLoaderTests {
         ("E05000837", 2.070406427383), ("E05000838", 3.720296837989), ("E05000839", 2.182873095431),
     ]
 
-    @Test("Trafford 2017 ward areas match GDAL/SpatiaLite (ORACLES.md c) within 1e-6 km²",
-          .enabled(if: FileManager.default.fileExists(atPath: traffordWards), "needs ../shared/data/trafford/wards_2017.geojson"))
+    @Test("Trafford 2017 ward areas match GDAL/SpatiaLite (ORACLES.md c) within 1e-6 km²")
     func traffordAreas() throws {
         let layer = try ZoneLoader.load(paths: [traffordWards])
         #expect(layer.codeField == "area_code")
-        #expect(layer.zones.count == 21)
+        #expect(layer.zones.count == 21 && Self.traffordOracle.count == 21)
         #expect(layer.repairedCount == 0 && layer.unusableCount == 0)
         for (zone, oracle) in zip(layer.zones, Self.traffordOracle) {
             #expect(zone.code == oracle.code)
@@ -308,8 +308,7 @@ struct ZoneLoaderTests {
         #expect(abs(total - 106.043740) <= 1e-5)
     }
 
-    @Test("Maldon ward E05004205 (feature 15) is repaired, valid, 47.281621 km² (ORACLES.md c)",
-          .enabled(if: FileManager.default.fileExists(atPath: maldonWards), "needs ../shared/data/uk-geojson/wards_by_lad/E07000074.json"))
+    @Test("Maldon ward E05004205 (feature 15) is repaired, valid, 47.281621 km² (ORACLES.md c)")
     func maldonRepair() throws {
         let layer = try ZoneLoader.load(paths: [maldonWards])
         #expect(layer.codeField == "WD13CD")
