@@ -404,14 +404,21 @@ extension BroadbandJob: StudyStep {
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         try check()
         var report = Report()
-        var (output, unmatched) = try compute(context, report: &report, progress: progress)
-        output.timings = report.timings
-        if !report.premisesWeighted { output.notes.append("broadband: some Ofcom file has no premises counts, so every record weighs 1 (a share of postcodes)") }
-        for file in report.usoStandIn { output.notes.append("broadband: \(file) has no USO column; the share unable to get 10 Mbit/s stands in") }
-        if !report.unmatched.isEmpty {
-            output.notes.append("broadband: records not placed: " + report.unmatched.map { "\($0.count) \($0.reason.rawValue)" }.joined(separator: ", ") + " (listed in \(Self.unmatchedName))")
+        let (output, unmatched) = try compute(context, report: &report, progress: progress)
+        var result = output.with(report)
+        result.files.append(StudyFile(name: Self.unmatchedName, bytes: Self.unmatchedTable(unmatched)))
+        return result
+    }
+}
+
+extension BroadbandJob.Report: StepReport {
+    var notes: [String] {
+        var notes: [String] = []
+        if !premisesWeighted { notes.append("broadband: some Ofcom file has no premises counts, so every record weighs 1 (a share of postcodes)") }
+        for file in usoStandIn { notes.append("broadband: \(file) has no USO column; the share unable to get 10 Mbit/s stands in") }
+        if !unmatched.isEmpty {
+            notes.append("broadband: records not placed: " + unmatched.map { "\($0.count) \($0.reason.rawValue)" }.joined(separator: ", ") + " (listed in \(BroadbandJob.unmatchedName))")
         }
-        output.files.append(StudyFile(name: Self.unmatchedName, bytes: Self.unmatchedTable(unmatched)))
-        return output
+        return notes
     }
 }

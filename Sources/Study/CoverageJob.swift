@@ -323,10 +323,7 @@ extension CoverageJob: StudyStep {
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         var report = Report()
-        var output = try compute(context, report: &report, progress: progress)
-        output.timings = report.timings
-        output.notes += report.feedWarnings
-        for kind in report.omittedKinds { output.notes.append("no active \(kind.rawValue) stops were read, so no \(kind.stem)_* figures are written") }
+        var output = try compute(context, report: &report, progress: progress).with(report)
         if let radius = gapsRadiusMetres {
             progress("gaps farther than \(JSONWriter.format(radius)) m from every stop")
             let gaps = try GapsJob.gapFeatures(layer: context.layer, origins: context.origins, stops: report.fileStops, radiusMetres: radius,
@@ -335,6 +332,12 @@ extension CoverageJob: StudyStep {
             output.files.append(StudyFile(name: StudyOutputs.gapsName, bytes: try GeoJSONWriter(precision: context.precision).encode(gaps)))
         }
         return output
+    }
+}
+
+extension CoverageJob.Report: StepReport {
+    var notes: [String] {
+        feedWarnings + omittedKinds.map { "no active \($0.rawValue) stops were read, so no \($0.stem)_* figures are written" }
     }
 }
 

@@ -345,24 +345,15 @@ public struct DistanceJob: Sendable {
 
     func originsTable(origins: OriginSet, layer: ZoneLayer, values: OriginValues, names: [String]) -> [UInt8] {
         var writer = JSONWriter(capacity: origins.points.count * (40 + 12 * names.count * modes.count))
-        writer.text("origin,zone,x,y,weight")
+        writer.text(OriginSet.rowHeader)
         for name in names { for mode in modes { writer.text(",\(name)_\(mode)") } }
         let travelModes = modes.compactMap(\.travelMode)
         for mode in travelModes { writer.text(",snap_\(mode.rawValue)_metres") }
         writer.byte(0x0A)
-        func csv(_ field: String) -> String { CSVField.escape(field) }
         // Metres to 3 decimals (1 mm), minutes to 4 (6 ms), trailing zeros dropped.
         func fixed(_ value: Double, _ decimals: Int) { writer.fixed(value, decimals: decimals) }
         for o in origins.points.indices {
-            writer.text(csv(origins.labels[o]))
-            writer.byte(UInt8(ascii: ","))
-            writer.text(csv(layer.zones[origins.zone[o]].code))
-            writer.byte(UInt8(ascii: ","))
-            fixed(origins.points[o].x, 3)
-            writer.byte(UInt8(ascii: ","))
-            fixed(origins.points[o].y, 3)
-            writer.byte(UInt8(ascii: ","))
-            writer.number(origins.weights[o])
+            origins.writeRowStart(o, layer: layer, into: &writer)
             for c in names.indices {
                 for (m, mode) in modes.enumerated() {
                     writer.byte(UInt8(ascii: ","))
@@ -384,11 +375,12 @@ extension DistanceJob: StudyStep {
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         var report = Report()
-        var output = try compute(context, report: &report, progress: progress).output
-        output.timings = report.timings
-        for unsnapped in report.unsnappedServices {
-            output.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any \(unsnapped.mode) road to be reached (e.g. \(unsnapped.firstSource))")
-        }
-        return output
+        return try compute(context, report: &report, progress: progress).output.with(report)
+    }
+}
+
+extension DistanceJob.Report: StepReport {
+    var notes: [String] {
+        unsnappedServices.map { "\($0.count) \($0.category) service(s) are too far from any \($0.mode) road to be reached (e.g. \($0.firstSource))" }
     }
 }

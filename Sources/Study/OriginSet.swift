@@ -75,3 +75,22 @@ public struct OriginSet: Sendable {
         return set
     }
 }
+
+extension OriginSet {
+    /// The header of the per-origin tables (`--origins-out`): `origin,zone,x,y,weight`.
+    static let rowHeader = "origin,zone,x,y,weight"
+
+    /// The first fields of origin o's row: its label, its zone's code, its position in the working CRS to 1 mm,
+    /// its weight.
+    func writeRowStart(_ o: Int, layer: ZoneLayer, into writer: inout JSONWriter) {
+        writer.text(CSVField.escape(labels[o]))
+        writer.byte(UInt8(ascii: ","))
+        writer.text(CSVField.escape(layer.zones[zone[o]].code))
+        writer.byte(UInt8(ascii: ","))
+        writer.fixed(points[o].x, decimals: 3)
+        writer.byte(UInt8(ascii: ","))
+        writer.fixed(points[o].y, decimals: 3)
+        writer.byte(UInt8(ascii: ","))
+        writer.number(weights[o])
+    }
+}

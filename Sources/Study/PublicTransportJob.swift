@@ -452,19 +452,11 @@ public struct PublicTransportJob: Sendable {
 
     func originsTable(origins: OriginSet, layer: ZoneLayer, times: OriginTimes, names: [String]) -> [UInt8] {
         var writer = JSONWriter(capacity: origins.points.count * (60 + 16 * names.count))
-        writer.text("origin,zone,x,y,weight,snap_walk_metres")
+        writer.text(OriginSet.rowHeader + ",snap_walk_metres")
         for name in names { writer.text(",\(name)_pt_p25,\(name)_pt_p50,\(name)_pt_p75,\(name)_walk_minutes") }
         writer.text(",pt_served\n")
         for o in origins.points.indices {
-            writer.text(CSVField.escape(origins.labels[o]))
-            writer.byte(UInt8(ascii: ","))
-            writer.text(CSVField.escape(layer.zones[origins.zone[o]].code))
-            writer.byte(UInt8(ascii: ","))
-            writer.fixed(origins.points[o].x, decimals: 3)
-            writer.byte(UInt8(ascii: ","))
-            writer.fixed(origins.points[o].y, decimals: 3)
-            writer.byte(UInt8(ascii: ","))
-            writer.number(origins.weights[o])
+            origins.writeRowStart(o, layer: layer, into: &writer)
             writer.byte(UInt8(ascii: ","))
             if let snap = times.snapMetres[o] { writer.fixed(snap, decimals: 3) }
             for c in names.indices {
@@ -507,12 +499,14 @@ extension PublicTransportJob: StudyStep {
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         var report = Report()
-        var output = try compute(context, report: &report, progress: progress).output
-        output.timings = report.timings
-        output.notes += report.warnings
-        for unsnapped in report.unsnappedServices {
-            output.notes.append("\(unsnapped.count) \(unsnapped.category) service(s) are too far from any walkable road to be reached by public transport (e.g. \(unsnapped.firstSource))")
+        return try compute(context, report: &report, progress: progress).output.with(report)
+    }
+}
+
+extension PublicTransportJob.Report: StepReport {
+    var notes: [String] {
+        warnings + unsnappedServices.map {
+            "\($0.count) \($0.category) service(s) are too far from any walkable road to be reached by public transport (e.g. \($0.firstSource))"
         }
-        return output
     }
 }

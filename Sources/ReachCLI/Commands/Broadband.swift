@@ -167,12 +167,8 @@ struct Broadband: ParsableCommand {
                 Terminal.info("reach: no file has \(report.absentMeasures.map(\.meaning).joined(separator: ", ")): those properties are not written")
             }
             Terminal.info("reach: \(Terminal.count(report.records)) records, \(Terminal.count(report.placed)) placed in \(Terminal.count(report.zoneCount)) wards\(report.attributed > 0 ? ", \(Terminal.count(report.attributed)) unplaced ones claimed by postcode sector" : "")")
-            Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)")
-            Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
+            Terminal.closing(zonesWithWarnings: report.zonesWithWarnings, wrote: [output], timings: report.timings)
         }
-        if common.strict, report.zonesWithWarnings > 0 {
-            Terminal.error("--strict: \(report.zonesWithWarnings) ward(s) have warnings")
-            throw ExitCode(1)
-        }
+        try Terminal.strict(common.strict, zonesWithWarnings: report.zonesWithWarnings)
     }
 }

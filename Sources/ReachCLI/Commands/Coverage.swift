@@ -88,10 +88,7 @@ struct Coverage: ParsableCommand {
             frequentPerHour: frequentPerHour, output: output, precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }
-        if !report.originsOutsideZones.isEmpty {
-            let first = report.originsOutsideZones.prefix(3).joined(separator: "; ")
-            Terminal.error("warning: \(report.originsOutsideZones.count) origin(s) lie in no ward and are not counted (\(first)\(report.originsOutsideZones.count > 3 ? "; ..." : ""))")
-        }
+        Terminal.warnOriginsOutside(report.originsOutsideZones)
         for warning in report.feedWarnings { Terminal.error("warning: \(warning)") }
         for kind in report.omittedKinds {
             Terminal.error("warning: no active \(kind.rawValue) stops were read, so no \(kind.stem)_* figures are written")
@@ -105,12 +102,8 @@ struct Coverage: ParsableCommand {
             }
             let counts = StopKind.allCases.compactMap { kind in report.stopCounts[kind].flatMap { $0 > 0 ? "\(Terminal.count($0)) \(kind.rawValue)" : nil } }
             Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins, stops: \(counts.joined(separator: ", "))")
-            Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)")
-            Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
+            Terminal.closing(zonesWithWarnings: report.zonesWithWarnings, wrote: [output], timings: report.timings)
         }
-        if common.strict, report.zonesWithWarnings > 0 || !report.originsOutsideZones.isEmpty {
-            Terminal.error("--strict: \(report.zonesWithWarnings) ward(s) have warnings")
-            throw ExitCode(1)
-        }
+        try Terminal.strict(common.strict, zonesWithWarnings: report.zonesWithWarnings, originsOutside: report.originsOutsideZones.count)
     }
 }

@@ -39,9 +39,7 @@ struct Distance: ParsableCommand {
 
     @OptionGroup var service: ServiceOptions
 
-    @Option(name: .customLong("category"), parsing: .singleValue,
-            help: ArgumentHelp("Keep only this category (repeatable; it must have services).", valueName: "NAME"))
-    var categories: [String] = []
+    @OptionGroup var category: CategoryOptions
 
     @OptionGroup var origin: OriginOptions
 
@@ -66,8 +64,7 @@ struct Distance: ParsableCommand {
             help: ArgumentHelp("Add gravity accessibility Σ e^(−β t), β per minute (per km for straight line), e.g. 0.1.", valueName: "BETA"))
     var gravityBeta: Double?
 
-    @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
-    var walkKmh: Double = 4.8
+    @OptionGroup var walk: WalkSpeedOptions
 
     @Option(name: .customLong("cycle-kmh"), help: ArgumentHelp("Cycling speed, km/h.", valueName: "KMH"))
     var cycleKmh: Double = 16
@@ -124,8 +121,8 @@ struct Distance: ParsableCommand {
     }
 
     func parsedProfile() throws -> RoadProfile {
-        guard walkKmh > 0, cycleKmh > 0 else { throw ValidationError("--walk-kmh and --cycle-kmh must be positive") }
-        var profile = RoadProfile(walkKmh: walkKmh, cycleKmh: cycleKmh)
+        guard walk.walkKmh > 0, cycleKmh > 0 else { throw ValidationError("--walk-kmh and --cycle-kmh must be positive") }
+        var profile = RoadProfile(walkKmh: walk.walkKmh, cycleKmh: cycleKmh)
         for entry in carKmh {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let speed = Double(parts[1]), speed > 0 else {
@@ -144,7 +141,7 @@ struct Distance: ParsableCommand {
         let job = DistanceJob(
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
-            services: service.services, categoryField: service.categoryField, categories: categories,
+            services: service.services, categoryField: service.categoryField, categories: category.categories,
             serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: fields.xField, yField: fields.yField),
             origins: origin.origins,
             originOptions: origin.loadOptions(working: working, xField: fields.xField, yField: fields.yField),
@@ -154,26 +151,19 @@ struct Distance: ParsableCommand {
             precision: precision, opportunities: opportunities, gravityBeta: gravityBeta)
         let common = self.common
         let report = try job.run { common.progress($0) }
-        if !report.originsOutsideZones.isEmpty {
-            let first = report.originsOutsideZones.prefix(3).joined(separator: "; ")
-            Terminal.error("warning: \(report.originsOutsideZones.count) origin(s) lie in no ward and are not counted (\(first)\(report.originsOutsideZones.count > 3 ? "; ..." : ""))")
-        }
+        Terminal.warnOriginsOutside(report.originsOutsideZones)
         for miss in report.unsnappedServices {
             Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(snap.maxSnapMetres)) m from any \(miss.mode.rawValue) road and are left out of \(miss.mode.rawValue) times (first: \(miss.firstSource))")
         }
         if !common.quiet {
-            let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
-            Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins; services: \(categories)")
+            let servicesRead = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
+            Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins; services: \(servicesRead)")
             if let network = report.network {
                 let graphs = report.networkEdges.map { "\($0.mode.rawValue) \(Terminal.count($0.segments)) segments (\(Terminal.count($0.islandSegments)) on islands under \(snap.minIslandNodes) nodes, not snapped to)" }.joined(separator: ", ")
                 Terminal.info("reach: road network: \(Terminal.count(network.waysKept)) ways kept (\(Terminal.count(network.waysWithoutNodes)) without nodes in the extract, \(Terminal.count(network.waysSplitAtMissingNodes)) split at missing nodes); \(graphs)")
             }
-            Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)\(originsOutput.map { " and \($0)" } ?? "")")
-            Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
+            Terminal.closing(zonesWithWarnings: report.zonesWithWarnings, wrote: [output] + [originsOutput].compactMap { $0 }, timings: report.timings)
         }
-        if common.strict, report.zonesWithWarnings > 0 || !report.originsOutsideZones.isEmpty {
-            Terminal.error("--strict: \(report.zonesWithWarnings) ward(s) have warnings")
-            throw ExitCode(1)
-        }
+        try Terminal.strict(common.strict, zonesWithWarnings: report.zonesWithWarnings, originsOutside: report.originsOutsideZones.count)
     }
 }

@@ -59,8 +59,7 @@ struct Isochrone: ParsableCommand {
     @Option(name: .customLong("buffer-metres"), help: ArgumentHelp("Half-width of the band drawn round each reached street.", valueName: "METRES"))
     var bufferMetres: Double = 50
 
-    @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
-    var walkKmh: Double = 4.8
+    @OptionGroup var walk: WalkSpeedOptions
 
     @Option(name: .customLong("cycle-kmh"), help: ArgumentHelp("Cycling speed, km/h.", valueName: "KMH"))
     var cycleKmh: Double = 16
@@ -101,7 +100,7 @@ struct Isochrone: ParsableCommand {
         if let date, ServiceDate(date) == nil { throw ValidationError("--date \(date): expected a date YYYY-MM-DD") }
         let thresholds = try Distance.numbers(minutes, flag: "--minutes")
         guard thresholds.max()! <= 240 else { throw ValidationError("--minutes: at most 240") }
-        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (bufferMetres, "--buffer-metres"), (walkKmh, "--walk-kmh"), (cycleKmh, "--cycle-kmh")] {
+        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (bufferMetres, "--buffer-metres"), (walk.walkKmh, "--walk-kmh"), (cycleKmh, "--cycle-kmh")] {
             guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be a positive number") }
         }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
@@ -111,7 +110,7 @@ struct Isochrone: ParsableCommand {
         let working = common.workingCRSValue
         let start = try Transformer(from: .wgs84, to: working).transform(try parsedFrom())
         let job = IsochroneJob(from: start, mode: IsochroneJob.Mode(rawValue: mode)!, minutes: try Distance.numbers(minutes, flag: "--minutes"),
-                               osm: osm, workingCRS: working, profile: RoadProfile(walkKmh: walkKmh, cycleKmh: cycleKmh), gtfs: gtfs,
+                               osm: osm, workingCRS: working, profile: RoadProfile(walkKmh: walk.walkKmh, cycleKmh: cycleKmh), gtfs: gtfs,
                                date: date.flatMap { ServiceDate($0) }, departSeconds: try parsedDepart(), maxWalkMinutes: maxWalk,
                                maxTransferWalkMinutes: maxTransferWalk, bufferMetres: bufferMetres, maxSnapMetres: snap.maxSnapMetres,
                                minIslandNodes: snap.minIslandNodes, origins: origin.origins, originOptions: origin.loadOptions(working: working),

@@ -40,9 +40,7 @@ struct PublicTransport: ParsableCommand {
 
     @OptionGroup var service: ServiceOptions
 
-    @Option(name: .customLong("category"), parsing: .singleValue,
-            help: ArgumentHelp("Keep only this category (repeatable; it must have services).", valueName: "NAME"))
-    var categories: [String] = []
+    @OptionGroup var category: CategoryOptions
 
     @OptionGroup var origin: OriginOptions
 
@@ -65,8 +63,7 @@ struct PublicTransport: ParsableCommand {
     @Option(help: ArgumentHelp("Thresholds, minutes, comma-separated.", valueName: "LIST"))
     var minutes: String = "15,30,45,60"
 
-    @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
-    var walkKmh: Double = 4.8
+    @OptionGroup var walk: WalkSpeedOptions
 
     @OptionGroup var snap: SnapOptions
 
@@ -85,7 +82,7 @@ struct PublicTransport: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (maxTrip, "--max-trip"), (walkKmh, "--walk-kmh")] {
+        for (value, flag) in [(maxWalk, "--max-walk"), (maxTransferWalk, "--max-transfer-walk"), (maxTrip, "--max-trip"), (walk.walkKmh, "--walk-kmh")] {
             guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be a positive number") }
         }
         guard maxTrip <= 240 else { throw ValidationError("--max-trip must be at most 240 minutes") }
@@ -100,38 +97,31 @@ struct PublicTransport: ParsableCommand {
         let job = PublicTransportJob(
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
-            services: service.services, categoryField: service.categoryField, categories: categories,
+            services: service.services, categoryField: service.categoryField, categories: category.categories,
             serviceOptions: PointLoadOptions(sourceCRS: service.servicesCRS.map { CRS($0) }, workingCRS: working, xField: fields.xField, yField: fields.yField),
             origins: origin.origins, originOptions: origin.loadOptions(working: working, xField: fields.xField, yField: fields.yField),
             weightField: origin.weightField, osm: osm, gtfs: timetable.gtfs, date: try timetable.parsedDate(),
             window: try timetable.parsedWindow(), maxWalkMinutes: maxWalk, maxTransferWalkMinutes: maxTransferWalk,
             maxTripMinutes: maxTrip, minutes: try Distance.numbers(minutes, flag: "--minutes"),
-            profile: RoadProfile(walkKmh: walkKmh), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes,
+            profile: RoadProfile(walkKmh: walk.walkKmh), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes,
             output: output, originsOutput: originsOutput, minutesOutput: minutesOutput, precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }
         for warning in report.warnings { Terminal.error("warning: \(warning)") }
-        if !report.originsOutsideZones.isEmpty {
-            let first = report.originsOutsideZones.prefix(3).joined(separator: "; ")
-            Terminal.error("warning: \(report.originsOutsideZones.count) origin(s) lie in no ward and are not counted (\(first)\(report.originsOutsideZones.count > 3 ? "; ..." : ""))")
-        }
+        Terminal.warnOriginsOutside(report.originsOutsideZones)
         for miss in report.unsnappedServices {
             Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(snap.maxSnapMetres)) m from any walkable road and are left out (first: \(miss.firstSource))")
         }
         if !common.quiet {
-            let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
-            Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins (\(Terminal.count(report.originsOffGraph)) off the walking network, \(Terminal.count(report.originsUnserved)) with no stop departing within \(Terminal.number(maxWalk)) min walk); services: \(categories)")
+            let servicesRead = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
+            Terminal.info("reach: \(Terminal.count(report.zoneCount)) wards, \(Terminal.count(report.originCount)) origins (\(Terminal.count(report.originsOffGraph)) off the walking network, \(Terminal.count(report.originsUnserved)) with no stop departing within \(Terminal.number(maxWalk)) min walk); services: \(servicesRead)")
             if let date = report.date {
                 let feeds = report.feeds.map { "\($0.path) \(Terminal.count($0.tripsRunning)) trips" }.joined(separator: ", ")
                 Terminal.info("reach: \(date) \(timetable.window): \(feeds); \(Terminal.count(report.tripRuns)) trip runs in \(Terminal.count(report.patterns)) patterns; \(Terminal.count(report.stops)) stops (\(Terminal.count(report.stopsUnsnapped)) further than \(Terminal.number(snap.maxSnapMetres)) m from a walkable road), \(Terminal.count(report.transferLinks)) footpaths, \(Terminal.count(report.accessLinks)) origin-stop walks")
             }
             Terminal.info("reach: checked \(Terminal.count(report.invariantChecks)) origin × category minima against the straight line at \(Terminal.number((report.fastestKmh * 10).rounded() / 10)) km/h (the fastest hop in the timetable)")
-            Terminal.info("reach: \(report.zonesWithWarnings) ward(s) with a reach_warning; wrote \(output)\(originsOutput.map { " and \($0)" } ?? "")\(minutesOutput.map { " and \($0)" } ?? "")")
-            Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
+            Terminal.closing(zonesWithWarnings: report.zonesWithWarnings, wrote: [output] + [originsOutput, minutesOutput].compactMap { $0 }, timings: report.timings)
         }
-        if common.strict, report.zonesWithWarnings > 0 || !report.originsOutsideZones.isEmpty {
-            Terminal.error("--strict: \(report.zonesWithWarnings) ward(s) have warnings")
-            throw ExitCode(1)
-        }
+        try Terminal.strict(common.strict, zonesWithWarnings: report.zonesWithWarnings, originsOutside: report.originsOutsideZones.count)
     }
 }

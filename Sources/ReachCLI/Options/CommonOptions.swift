@@ -57,3 +57,16 @@ struct ServiceOptions: ParsableArguments {
         if services.isEmpty { throw ValidationError("give the services with --services FILE") }
     }
 }
+
+/// `--category NAME` (repeatable): keep only some service categories (`reach distance`, `reach pt`).
+struct CategoryOptions: ParsableArguments {
+    @Option(name: .customLong("category"), parsing: .singleValue,
+            help: ArgumentHelp("Keep only this category (repeatable; it must have services).", valueName: "NAME"))
+    var categories: [String] = []
+}
+
+/// `--walk-kmh`: walking speed on the road network (`reach distance`, `reach pt`, `reach isochrone`).
+struct WalkSpeedOptions: ParsableArguments {
+    @Option(name: .customLong("walk-kmh"), help: ArgumentHelp("Walking speed, km/h.", valueName: "KMH"))
+    var walkKmh: Double = 4.8
+}

@@ -166,14 +166,8 @@ public struct RunSpec: Sendable {
                coverage.osmStops.isEmpty, coverage.gtfs.isEmpty {
                 throw table.error(nil, "no stops: add naptan, bus_stops, rail_stations, metro_stops, osm_stops or gtfs")
             }
-            if let text = try table.string("date") {
-                guard let date = ServiceDate(text) else { throw table.error("date", "'\(text)' is not a date (YYYY-MM-DD)") }
-                coverage.date = date
-            }
-            if let text = try table.string("window") {
-                guard let window = ServiceWindow(text) else { throw table.error("window", "'\(text)': expected HH:MM-HH:MM with the end after the start") }
-                coverage.window = window
-            }
+            coverage.date = try table.serviceDate("date")
+            coverage.window = try table.serviceWindow("window") ?? coverage.window
             coverage.busRadiusMetres = try table.positive("bus_radius") ?? coverage.busRadiusMetres
             coverage.railRadiusMetres = try table.positive("rail_radius") ?? coverage.railRadiusMetres
             coverage.stationBandsMetres = try table.positives("station_bands") ?? coverage.stationBandsMetres
@@ -198,14 +192,8 @@ public struct RunSpec: Sendable {
             pt.osm = osm
             pt.gtfs = try paths(table, "gtfs")
             guard !pt.gtfs.isEmpty else { throw table.error(nil, "missing key 'gtfs' (one or more GTFS feeds)") }
-            if let text = try table.string("date") {
-                guard let date = ServiceDate(text) else { throw table.error("date", "'\(text)' is not a date (YYYY-MM-DD)") }
-                pt.date = date
-            }
-            if let text = try table.string("window") {
-                guard let window = ServiceWindow(text) else { throw table.error("window", "'\(text)': expected HH:MM-HH:MM with the end after the start") }
-                pt.window = window
-            }
+            pt.date = try table.serviceDate("date")
+            pt.window = try table.serviceWindow("window") ?? pt.window
             pt.maxWalkMinutes = try table.positive("max_walk") ?? pt.maxWalkMinutes
             pt.maxTransferWalkMinutes = try table.positive("max_transfer_walk") ?? pt.maxTransferWalkMinutes
             pt.maxTripMinutes = try table.positive("max_trip") ?? pt.maxTripMinutes
@@ -238,5 +226,21 @@ public struct RunSpec: Sendable {
         }
         spec.inputs = resolver.inputs
         return spec
+    }
+}
+
+extension ConfigTable {
+    /// A service date (`YYYY-MM-DD`), or nil when the key is absent.
+    func serviceDate(_ key: String) throws(StudyConfigError) -> ServiceDate? {
+        guard let text = try string(key) else { return nil }
+        guard let date = ServiceDate(text) else { throw error(key, "'\(text)' is not a date (YYYY-MM-DD)") }
+        return date
+    }
+
+    /// A departure window (`HH:MM-HH:MM`), or nil when the key is absent.
+    func serviceWindow(_ key: String) throws(StudyConfigError) -> ServiceWindow? {
+        guard let text = try string(key) else { return nil }
+        guard let window = ServiceWindow(text) else { throw error(key, "'\(text)': expected HH:MM-HH:MM with the end after the start") }
+        return window
     }
 }

@@ -29,6 +29,14 @@ public struct StepOutput: Sendable {
         if !warnings[zone].contains(message) { warnings[zone].append(message) }
     }
 
+    /// This output with a job's timings and notes added (what its report says that `reach run` shows).
+    func with(_ report: some StepReport) -> StepOutput {
+        var output = self
+        output.timings += report.timings
+        output.notes += report.notes
+        return output
+    }
+
     /// The step's properties of zone z, in column order, as the writers put them.
     public func properties(of zone: Int) -> [(key: String, value: JSONValue)] {
         indicators.map { ($0.name, $0.json(zone)) }
@@ -44,4 +52,10 @@ public struct StudyFile: Sendable {
         self.name = name
         self.bytes = bytes
     }
+}
+
+/// What a job's report hands a study run: the step's timings and the notes its subcommand would print.
+protocol StepReport {
+    var timings: [(step: String, seconds: Double)] { get }
+    var notes: [String] { get }
 }
