@@ -47,8 +47,8 @@ def stats(tmp, name):
 
 
 def summary(args):
-    from checking import Case  # tools/crosscheck/checking.py
-    import scoring  # tools/crosscheck/scoring.py
+    import scoring  # tools/crosscheck/scoring.py (puts tools/ on sys.path)
+    from reachtools.checking import Case
 
     study = scoring_oracle.load_study(args.study)
     nwards = sum(1 for _ in open(args.table)) - 1

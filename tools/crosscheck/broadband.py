@@ -7,7 +7,8 @@ Driven by tools/crosscheck/run.sh (CROSSCHECK_ONLY=broadband runs only this chec
       directory, a 2022-layout coverage file and a performance file, numbers worked by hand below) and, when the
       shared wards are present, a national sample from tools/bench/make_postcodes.py (DIR/national/: 50,000
       points, seed 20220505). Prints one line per input.
-  broadband.py check --data ../shared/data --tmp DIR --case NAME CASE_DIR [--case ...] [--skipped NAME ...]
+  broadband.py check --data ../shared/data --tmp DIR --case NAME CASE_DIR [--case ...]
+      [--skipped|--failed 'NAME: why' ...]
       for each case, reads the reach arguments run.sh used (CASE_DIR/args, one per line), runs the oracle on the
       same arguments and compares with what reach wrote (the --out file, the --unmatched-out file, CASE_DIR/status
       and CASE_DIR/stderr); one line per check, then 'N passed, M failed' and exit status 1 on failure.
@@ -78,13 +79,16 @@ from fractions import Fraction
 
 os.environ.setdefault("PROJ_NETWORK", "OFF")
 
-import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pyproj  # noqa: E402
 import shapely  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools import inputs  # noqa: E402
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.inputs import InputError  # noqa: E402  (bad input, as reach reports it: exit 1)
+from reachtools.runner import check_status  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -128,12 +132,7 @@ SECTOR_COUNTS_OUTSIDE = True
 # the median leaves out? True: the literal "records that had a speed". reach 809418a counts only the median's support.
 SPEED_RECORDS_COUNT_WEIGHT_0 = True
 OA_FIELDS = ("OA21CD", "OA11CD", "area_code")
-ZONE_CODE_FIELDS = ("WD23CD", "WD13CD", "area_code", "code")
-
-
-class InputError(Exception):
-    """Bad input, as reach reports it (exit 1)."""
-
+ZONE_CODE_FIELDS = tuple(c for c, _ in inputs.ZONE_FIELDS)  # WD23CD, WD13CD, area_code, code
 
 def norm_header(name):
     return re.sub(" +", " ", name.lower().replace("_", " ")).strip()
@@ -198,28 +197,10 @@ def find_column(header, patterns):
 
 
 def read_zones(paths, code_field):
-    files = []
-    for p in paths:
-        if os.path.isdir(p):
-            files += [os.path.join(p, n) for n in sorted(os.listdir(p)) if n.endswith((".json", ".geojson"))]
-        else:
-            files.append(p)
-    frames = []
-    for f in files:
-        with open(f) as fh:
-            doc = json.load(fh)
-        g = gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")
-        if "27700" in ((doc.get("crs") or {}).get("properties", {}).get("name", "")):
-            g = g.set_crs(WORKING_CRS, allow_override=True)
-        frames.append(g.to_crs(WORKING_CRS))
-    z = gpd.GeoDataFrame(gpd.pd.concat(frames, ignore_index=True), geometry="geometry", crs=WORKING_CRS)
-    bad = ~z.geometry.is_valid
-    if bad.any():
-        z.loc[bad, "geometry"] = shapely.make_valid(z.geometry[bad].values)
-    code = code_field or next((c for c in ZONE_CODE_FIELDS if c in z.columns), None)
-    if code is None or code not in z.columns:
-        raise InputError(f"no zone code field {code_field or ZONE_CODE_FIELDS}")
-    return [str(c) for c in z[code]], z.geometry.values, code
+    """(codes, geometries, code field) of the zone files or folders: reachtools.inputs.read_zones (JSON, EPSG:27700,
+    make-valid where invalid; code_field or the first of ZONE_CODE_FIELDS); InputError without a code field."""
+    z = inputs.read_zones(paths, code_field)
+    return z.codes, z.geoms, z.require_code()
 
 
 def read_directory(path, x_field, y_field, crs):
@@ -876,12 +857,7 @@ def prepare(args):
 
 def case_broadband(name, case_dir, data, tmp):
     case = Case(name)
-    status_path = os.path.join(case_dir, "status")
-    status = open(status_path).read().strip() if os.path.exists(status_path) else "missing"
-    err = ""
-    if status != "0" and os.path.exists(os.path.join(case_dir, "stderr")):
-        err = open(os.path.join(case_dir, "stderr")).read().strip().splitlines()[-1:]
-    case.check("reach exit status 0", [] if status == "0" else [f"status {status} {err}"])
+    check_status(case, case_dir)
     with open(os.path.join(case_dir, "args")) as fh:
         argv = [line.rstrip("\n") for line in fh if line.strip()]
     a = oracle_parser().parse_args(argv)
@@ -892,10 +868,10 @@ def case_broadband(name, case_dir, data, tmp):
           f"{', USO from % unable to receive 10Mbit/s' if info['stand_in'] else ''} "
           f"({time.perf_counter() - t0:.1f}s)")
     if name == "broadband-handmade":
-        case.check("oracle = the hand-worked numbers (HAND_EXPECTED, HAND_UNMATCHED)", hand_problems(rows, unmatched))
-        case.check("weighted median = brute force on small cases", median_self_test())
+        case.self_check("oracle = the hand-worked numbers (HAND_EXPECTED, HAND_UNMATCHED)", hand_problems(rows, unmatched))
+        case.self_check("weighted median = brute force on small cases", median_self_test())
     if name == "broadband-oa-fixture":
-        case.check("oracle = Hale Central (E05000831) worked by hand in fixtures/broadband/README.md",
+        case.self_check("oracle = Hale Central (E05000831) worked by hand in fixtures/broadband/README.md",
                    hale_central_problems(rows, "oracle"))
         if os.path.exists(a.out):
             _, rr, _ = read_output(a.out)
@@ -912,12 +888,12 @@ def case_broadband(name, case_dir, data, tmp):
             ["--out", peer_out, "--unmatched-out", os.path.join(case_dir, "peer_unmatched.csv")]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
-            case.check("tools/bench/broadband_peer.py ran", [p.stderr.strip().splitlines()[-1:]])
+            case.self_check("tools/bench/broadband_peer.py ran", [p.stderr.strip().splitlines()[-1:]])
         else:
             sub = Case(name)
             with contextlib.redirect_stdout(io.StringIO()) as text:
                 compare_with_oracle(sub, peer_out, rows, code_field, info["present"], tag="oracle")
-            case.check("oracle = tools/bench/broadband_peer.py (pandas, float sums) on every ward and property",
+            case.self_check("oracle = tools/bench/broadband_peer.py (pandas, float sums) on every ward and property",
                        [line.strip() for line in text.getvalue().splitlines() if not line.startswith("ok ")])
             compare_unmatched(case, os.path.join(case_dir, "peer_unmatched.csv"), unmatched, a.ofcom)
     return case
@@ -1014,7 +990,7 @@ def compare_outputs(case, reach_path, other_path, code_field, other_name):
                     flips.append(b.get(code))
                 else:
                     bad.append(f"{b.get(code)} {name}: reach {x!r}, {other_name} {y!r}")
-        case.check(f"{name}" + (" (exact)" if places is None else f" (to 1e-9; one-unit rounding flips allowed)"),
+        case.check(f"{name}" + (" (exact)" if places is None else " (to 1e-9; one-unit rounding flips allowed)"),
                    bad, f"max |diff| {worst:.3g}" + (f"; {len(flips)} rounding flip(s): {', '.join(flips[:5])}"
                                                      if flips else ""))
 
@@ -1059,8 +1035,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
-    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "CASE_DIR"))
-    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    add_case_arguments(c, ("NAME", "CASE_DIR"))
     m = sub.add_parser("compare")
     m.add_argument("--code-field")
     m.add_argument("--name", default="peer")

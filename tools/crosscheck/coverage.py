@@ -4,7 +4,8 @@ Driven by tools/crosscheck/run.sh:
 
   coverage.py table CASE --data ../shared/data
       prints the oracle's per-ward table for CASE without running reach.
-  coverage.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...] [--skipped NAME ...]
+  coverage.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...]
+      [--skipped|--failed 'NAME: why' ...]
       recomputes each case and compares with what reach wrote in REACH_DIR (out.geojson, status, stderr); one line
       per check, then 'N passed, M failed' and exit status 1 on failure.
 
@@ -36,8 +37,11 @@ import pyproj  # noqa: E402
 import shapely  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
-from distance import newport_grid, points_of, read_geojson_any  # noqa: E402  (same readers as the distance oracle)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from distance import newport_grid  # noqa: E402  (the distance oracle's Newport grid)
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.inputs import fixture, points_of, read_geojson, read_zones  # noqa: E402
+from reachtools.runner import check_status  # noqa: E402
 
 WORKING_CRS = "EPSG:27700"
 BUS_R = 400.0
@@ -60,27 +64,19 @@ def band_name(b):
 # Inputs
 
 
-def ward_fields(columns):
-    for code, name in (("WD23CD", "WD23NM"), ("WD13CD", "WD13NM"), ("area_code", "area_name"), ("code", "name")):
-        if code in columns:
-            return code, name if name in columns else None
-    raise SystemExit(f"coverage.py: no ward code field among {list(columns)}")
-
-
-def read_wards(path):
-    w = read_geojson_any(path)
-    bad = ~w.geometry.is_valid
-    if bad.any():
-        w.loc[bad, "geometry"] = shapely.make_valid(w.geometry[bad].values)
-    code, name = ward_fields(w.columns)
-    w.attrs["fields"] = (code, name)
-    w["code"] = w[code].astype(str)
-    w["name"] = w[name].astype(str) if name else ""
-    return w.reset_index(drop=True)
+def read_wards(path, where=None):
+    """Wards in EPSG:27700, invalid ones repaired by make-valid (reachtools.inputs.read_zones), with columns `code`
+    and `name` added and attrs["fields"] = the layer's own (code, name) fields."""
+    z = read_zones(path, where=where)
+    w = z.frame
+    w.attrs["fields"] = (z.code_field, z.name_field)
+    w["code"] = z.codes
+    w["name"] = z.names if z.name_field else ""
+    return w
 
 
 def geojson_points(path):
-    return points_of(read_geojson_any(path))
+    return points_of(read_geojson(path))
 
 
 def naptan_stops(path):
@@ -280,32 +276,26 @@ def gaps_oracle(inp, r):
 
 
 def trafford_inputs(data, with_metro=True, bus_r=BUS_R, bands=RAIL_BANDS):
-    wards = "fixtures/trafford/wards_2017.geojson"
-    if not os.path.exists(wards):
-        wards = os.path.join(data, "trafford", "wards_2017.geojson")
-    oa = "fixtures/trafford/output_areas_2021.geojson"
-    if not os.path.exists(oa):
-        oa = os.path.join(data, "trafford", "output_areas_2021.geojson")
-    t = os.path.join(data, "trafford")
-    o = read_geojson_any(oa)
-    stops = {"bus": geojson_points(os.path.join(t, "bus_stops.geojson")),
-             "rail": geojson_points(os.path.join(t, "rail_stations.geojson"))}
+    """Trafford's wards of 2017, output areas, bus, rail and Metrolink stops: all bundled in fixtures/trafford."""
+    o = read_geojson(fixture("trafford", "output_areas_2021.geojson"))
+    stops = {"bus": geojson_points(fixture("trafford", "bus_stops.geojson")),
+             "rail": geojson_points(fixture("trafford", "rail_stations.geojson"))}
     if with_metro:
-        stops["metro"] = geojson_points(os.path.join(t, "metrolink_stops.geojson"))
-    return Inputs(read_wards(wards), stops, origins=points_of(o), weight=o["population"].to_numpy(dtype=float),
-                  bus_r=bus_r, bands=bands)
+        stops["metro"] = geojson_points(fixture("trafford", "metrolink_stops.geojson"))
+    return Inputs(read_wards(fixture("trafford", "wards_2017.geojson")), stops, origins=points_of(o),
+                  weight=o["population"].to_numpy(dtype=float), bus_r=bus_r, bands=bands)
 
 
 def cwac_inputs(data, with_oa=False):
     stops, info = naptan_stops(os.path.join(data, "naptan", "061Stops.csv"))
-    wards = read_wards(os.path.join(data, "wards_extra", "E06000050_cheshire_west_chester_wards_dec2023.geojson"))
-    wards = wards[wards.get("LAD23CD", "E06000050") == "E06000050"].reset_index(drop=True)
-    wards.attrs["fields"] = ward_fields(wards.columns)
+    # The wards of Cheshire West and Chester only (LAD23CD E06000050), should the file hold neighbours' too.
+    wards = read_wards(os.path.join(data, "wards_extra", "E06000050_cheshire_west_chester_wards_dec2023.geojson"),
+                       where={"LAD23CD": "E06000050"})
     # NaPTAN 061 has no metro stop: "metro_* when metro stops are given" -> not expected (not checked if written).
     stops = {k: v for k, v in stops.items() if len(v)}
     if not with_oa:
         return Inputs(wards, stops, stop_info=info)
-    oa = points_of(read_geojson_any(os.path.join(data, "uk-geojson", "oa_by_lad", "E06000050.json.gz")))
+    oa = points_of(read_geojson(os.path.join(data, "uk-geojson", "oa_by_lad", "E06000050.json.gz")))
     return Inputs(wards, stops, origins=oa, weight=np.ones(len(oa)), stop_info=info)
 
 
@@ -315,7 +305,7 @@ def grid_path(tmp):
 
 def prepare(args):
     """Writes the 250 m grid of origins inside Newport's wards (CSV id,easting,northing; the distance oracle's grid)."""
-    wards = read_geojson_any(os.path.join(args.data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
+    wards = read_geojson(os.path.join(args.data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
     xy = newport_grid(wards)
     os.makedirs(args.tmp, exist_ok=True)
     pd.DataFrame({"id": np.arange(len(xy)), "easting": xy[:, 0], "northing": xy[:, 1]}).to_csv(
@@ -367,15 +357,6 @@ GAP_KINDS = {"gaps-trafford": ("bus",), "gaps-cwac-naptan": ("bus", "rail")}
 
 # ----------------------------------------------------------------------------------------------------------------
 # Checking
-
-
-def check_status(case, reach_dir):
-    st = os.path.join(reach_dir, "status")
-    code = open(st).read().strip() if os.path.exists(st) else "?"
-    tail = []
-    if code != "0" and os.path.exists(os.path.join(reach_dir, "stderr")):
-        tail = open(os.path.join(reach_dir, "stderr")).read().strip().splitlines()[-3:]
-    case.check("reach exited 0", [] if code == "0" else [f"exit status {code}; stderr: {' | '.join(tail)}"])
 
 
 def read_out(case, reach_dir):
@@ -508,7 +489,7 @@ def case_coverage(name, reach_dir, data, tmp):
         pct = 100.0 * inp.wards.code.map(a).fillna(0.0).to_numpy() / inp.wards.area.to_numpy()
         mine = orc[f"bus_stop_area_pct{inp.suffix}"].to_numpy()
         d = np.abs(pct - mine)
-        case.check("oracle self-check: bus_stop_area_pct = overlay with one union of all buffers (1e-6 pp)",
+        case.self_check("oracle self-check: bus_stop_area_pct = overlay with one union of all buffers (1e-6 pp)",
                    [f"{orc.code[i]}: per-ward {mine[i]:.9f}, overlay {pct[i]:.9f}"
                     for i in np.flatnonzero(d > 1e-6)], f"max |diff| {d.max():.2g} pp")
     feats = read_out(case, reach_dir)
@@ -643,7 +624,7 @@ def proj_self_check(case):
         f"Altrincham -> ({x:.6f}, {y:.6f}), cs2cs with 'OSGB36 to WGS 84 (6)' (376517.432122, 388262.349325)"]
     if pyproj.network.is_network_enabled():
         bad.append("pyproj network is on (PROJ_NETWORK=OFF expected): OSTN15 could be fetched")
-    case.check("oracle self-check: pyproj EPSG:4326 -> 27700 is the 7-parameter Helmert, network off", bad)
+    case.self_check("oracle self-check: pyproj EPSG:4326 -> 27700 is the 7-parameter Helmert, network off", bad)
 
 
 def check(args):
@@ -684,8 +665,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
-    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
-    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    add_case_arguments(c)
     args = ap.parse_args()
     return {"table": table_cmd, "prepare": prepare, "check": check}[args.cmd](args)
 

@@ -9,7 +9,8 @@ Driven by tools/crosscheck/run.sh:
       pickup_type 1, a trip calling twice at one stop, the window's half-open end.
   departures.py table --gtfs FEED.zip --date YYYY-MM-DD --window HH:MM-HH:MM
       prints the oracle's table (the same columns as reach's CSV) without running reach.
-  departures.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...] [--skipped NAME ...]
+  departures.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...]
+      [--skipped|--failed 'NAME: why' ...]
       recomputes each case and compares with REACH_DIR/stops.csv (and REACH_DIR/status); one line per check, then
       'N passed, M failed'.
 
@@ -48,7 +49,9 @@ warnings.filterwarnings("ignore", category=UserWarning)
 import gtfs_kit as gk  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.runner import check_status  # noqa: E402
 
 DAY = 86400
 
@@ -328,12 +331,7 @@ def split_modes(s):
 
 
 def read_reach_csv(case, reach_dir):
-    status_path = os.path.join(reach_dir, "status")
-    status = open(status_path).read().strip() if os.path.exists(status_path) else "?"
-    tail = []
-    if status != "0" and os.path.exists(os.path.join(reach_dir, "stderr")):
-        tail = open(os.path.join(reach_dir, "stderr")).read().strip().splitlines()[-3:]
-    case.check("reach exited 0", [] if status == "0" else [f"exit status {status}; stderr: {' | '.join(tail)}"])
+    check_status(case, reach_dir)
     path = os.path.join(reach_dir, "stops.csv")
     if not os.path.exists(path):
         case.check("reach wrote stops.csv", [f"{path} missing"])
@@ -448,7 +446,7 @@ def case_day(name, reach_dir, data, tmp):
     bad = [f"stop {s}: num_trips {num_trips.get(s, 0)} - last {last.get(s, 0)} - pickup_type 1 "
            f"{nopick.get(s, 0)} + day-before {prev.get(s, 0)} = {expect[s]}, oracle {int(table.departures.get(s, 0))}"
            for s in ids if expect[s] != int(table.departures.get(s, 0))]
-    case.check("oracle self-check: departures = compute_stop_stats num_trips - last - pickup_type 1 + day-before",
+    case.self_check("oracle self-check: departures = compute_stop_stats num_trips - last - pickup_type 1 + day-before",
                bad, f"num_trips total {int(num_trips.sum())}, last {int(last.sum())}, pickup_type 1 "
                     f"{int(nopick.sum())}, day-before {int(prev.sum())}; departures {int(table.departures.sum())}")
     print(f"     oracle: {feed.name} {date} {window}: compute_stop_stats num_trips {int(num_trips.sum())} at "
@@ -470,7 +468,7 @@ def case_handmade(name, reach_dir, data, tmp):
     table, dep = stop_table(feed, date, window)
     got = {s: int(table.departures.get(s, 0)) for s in HANDMADE_EXPECT}
     bad = [f"stop {s}: oracle {got[s]}, by hand {v}" for s, v in HANDMADE_EXPECT.items() if got[s] != v]
-    case.check("oracle self-check: gtfs-kit oracle = the counts worked out by hand", bad,
+    case.self_check("oracle self-check: gtfs-kit oracle = the counts worked out by hand", bad,
                " ".join(f"{s}={v}" for s, v in got.items()))
     if r is not None:
         compare_counts(case, feed, table, r, window)
@@ -530,8 +528,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
-    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
-    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    add_case_arguments(c)
     args = ap.parse_args()
     if args.cmd == "prepare":
         print(f"departures.py prepare: {write_handmade(args.tmp)}: hand-made feed, {len(HANDMADE_EXPECT)} probe stops")

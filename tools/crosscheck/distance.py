@@ -6,7 +6,8 @@ Two steps, driven by tools/crosscheck/run.sh:
       writes the inputs the oracle hands to reach: Trafford output-area points (CSV, for `reach nearest`),
       services extracted from the OSM extracts with pyosmium (Rutland, Newport: CSV id,category,easting,northing),
       and a 250 m grid of origins inside Newport's wards (CSV). Prints one line per file.
-  distance.py check --case NAME REACH_DIR [--case ...] [--skipped NAME ...] --data ../shared/data --tmp DIR
+  distance.py check --case NAME REACH_DIR [--case ...]
+      [--skipped|--failed 'NAME: why' ...] --data ../shared/data --tmp DIR
       recomputes each case and compares with what reach wrote in REACH_DIR (wards.geojson, origins.csv or
       nearest.csv, status). One line per comparison, then 'N passed, M failed' and exit status 1 on failure.
 
@@ -19,7 +20,6 @@ Oracles (none shares code with reach):
 
 import argparse
 import csv
-import gzip
 import json
 import math
 import os
@@ -35,7 +35,11 @@ import pyproj
 import shapely
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
 import roadnet  # noqa: E402
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.inputs import fixture, points_of, read_geojson, read_zones  # noqa: E402
+from reachtools.runner import check_status as reach_status  # noqa: E402
 
 WORKING_CRS = "EPSG:27700"
 STRAIGHT_TOL_M = 1.0  # per origin and ward mean/max, metres
@@ -77,35 +81,15 @@ def fmt_t(t):
     return f"{t:g}"
 
 
-def ward_code_field(props):
-    for k in ("WD23CD", "WD13CD", "area_code", "code"):
-        if k in props:
-            return k
-    raise SystemExit(f"distance.py: no ward code field among {list(props)}")
-
-
 # ----------------------------------------------------------------------------------------------------------------
-# Inputs
+# Inputs (GeoJSON in EPSG:27700 and points on surface: tools/reachtools/inputs.py)
 
 
-def read_geojson_any(path):
-    """GeoDataFrame in EPSG:27700 of a (possibly gzip-compressed) GeoJSON; CRS from the legacy crs member."""
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt") as fh:
-        doc = json.load(fh)
-    gdf = gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")
-    crs = (doc.get("crs") or {}).get("properties", {}).get("name", "")
-    if "27700" in crs:
-        gdf = gdf.set_crs(WORKING_CRS, allow_override=True)
-    return gdf.to_crs(WORKING_CRS)
-
-
-def points_of(gdf):
-    """EPSG:27700 (n, 2) array: points as they are, anything else by shapely point_on_surface."""
-    geoms = gdf.geometry.values
-    is_point = shapely.get_type_id(geoms) == 0
-    pts = np.where(is_point, geoms, shapely.point_on_surface(geoms))
-    return shapely.get_coordinates(pts)
+def read_wards(path):
+    """(wards as read, in EPSG:27700, not repaired: the distance oracle places points in them as given; their code
+    field: the first of WD23CD, WD13CD, area_code, code)."""
+    zones = read_zones(path, repair=None)
+    return zones.frame, zones.require_code()
 
 
 def osm_services(pbf):
@@ -162,9 +146,9 @@ def prepare(args):
     data, tmp = args.data, args.tmp
     os.makedirs(tmp, exist_ok=True)
     wrote = []
-    oa = "fixtures/trafford/output_areas_2021.geojson"
+    oa = fixture("trafford", "output_areas_2021.geojson")
     if os.path.exists(oa):
-        xy = points_of(read_geojson_any(oa))
+        xy = points_of(read_geojson(oa))
         path = os.path.join(tmp, "trafford_oa_points.csv")
         pd.DataFrame({"id": np.arange(len(xy)), "easting": xy[:, 0], "northing": xy[:, 1]}).to_csv(
             path, index=False, float_format="%.3f"
@@ -176,7 +160,7 @@ def prepare(args):
         path = os.path.join(tmp, "trafford_oa_points_lonlat.csv")
         pd.DataFrame({"id": np.arange(len(xy)), "lat": lat, "lon": lon}).to_csv(path, index=False, float_format="%.7f")
         wrote.append((path, f"{len(xy)} output-area points as lat,lon"))
-        gp = os.path.join(data, "trafford", "gp_practices.geojson")
+        gp = fixture("trafford", "gp_practices.geojson")
         if os.path.exists(gp):
             g = gpd.read_file(gp)
             path = os.path.join(tmp, "gp_lonlat.csv")
@@ -198,7 +182,7 @@ def prepare(args):
         counts = pd.Series([r[0] for r in rows]).value_counts().to_dict()
         wrote.append((path, f"services {counts}; {rel} tagged relations not used"))
         if spec["origins"] is None:
-            wards = read_geojson_any(os.path.join(data, spec["wards"]))
+            wards, _ = read_wards(os.path.join(data, spec["wards"]))
             xy = newport_grid(wards)
             path = os.path.join(tmp, f"{place}_grid_origins.csv")
             pd.DataFrame({"id": np.arange(len(xy)), "easting": xy[:, 0], "northing": xy[:, 1]}).to_csv(
@@ -220,9 +204,6 @@ def prepare(args):
 
 # ----------------------------------------------------------------------------------------------------------------
 # Checking
-
-
-from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 class Oracle:
@@ -329,8 +310,7 @@ def build_oracle(wards_path, origins, services, modes, pbf=None, min_island_node
     orc = Oracle()
     orc.categories = list(services)
     orc.modes = list(modes)
-    orc.wards = read_geojson_any(wards_path)
-    orc.code_field = ward_code_field(orc.wards.columns)
+    orc.wards, orc.code_field = read_wards(wards_path)
     xy, w = origins["xy"], origins["weight"]
     zone = assign_zones(xy, orc.wards, orc.code_field)
     orc.origins = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "weight": w, "zone": zone})
@@ -382,7 +362,7 @@ def compare(case, orc, reach_dir, origin_ids=None):
     codes = orc.wards[orc.code_field].astype(str).tolist()
 
     if net_modes:
-        case.check("oracle self-check: forward Dijkstra from sampled origins = reversed multi-source search",
+        case.self_check("oracle self-check: forward Dijkstra from sampled origins = reversed multi-source search",
                    orc.self_bad, f"{orc.self_n} origin x mode samples")
 
     # --- origins.csv ---------------------------------------------------------------------------------------
@@ -539,7 +519,6 @@ def compare(case, orc, reach_dir, origin_ids=None):
         exact = 100.0 * w[v <= t].sum() / tot
         return lo, hi, exact
 
-    counts_bad = []
     count_ok = 0
     unreach_any = np.zeros(n, dtype=bool)
     for m in net_modes:
@@ -663,22 +642,15 @@ def compare(case, orc, reach_dir, origin_ids=None):
 
 
 def check_status(case, reach_dir):
-    st = os.path.join(reach_dir, "status")
-    if os.path.exists(st):
-        code = open(st).read().strip()
-        err = os.path.join(reach_dir, "stderr")
-        tail = open(err).read().strip().splitlines()[-3:] if os.path.exists(err) else []
-        case.check("reach exited 0", [] if code == "0" else [f"exit status {code}; stderr: {' | '.join(tail)}"])
-        timings = [l for l in (open(err).read().splitlines() if os.path.exists(err) else []) if "timings:" in l]
-        if timings:
-            print(f"     {timings[-1].strip()}")
+    """reach exited 0; its last 'timings:' line on stderr is printed."""
+    reach_status(case, reach_dir, echo=("timings:",), echo_last=True)
 
 
 def trafford_services(data, category_field=None, files=None):
-    """{category: xy} from the Trafford GeoJSON files: by file stem, or by a property."""
+    """{category: xy} from the Trafford GeoJSON files bundled in fixtures/trafford: by file stem, or by a property."""
     out = {}
     for stem in files or TRAFFORD_SERVICES:
-        g = read_geojson_any(os.path.join(data, "trafford", f"{stem}.geojson"))
+        g = read_geojson(fixture("trafford", f"{stem}.geojson"))
         xy = points_of(g)
         if category_field is None:
             out.setdefault(stem, []).append(xy)
@@ -691,10 +663,10 @@ def trafford_services(data, category_field=None, files=None):
 def case_trafford_straight(name, reach_dir, data, tmp, category_field=None, files=None):
     case = Case(name)
     check_status(case, reach_dir)
-    oa = read_geojson_any("fixtures/trafford/output_areas_2021.geojson")
+    oa = read_geojson(fixture("trafford", "output_areas_2021.geojson"))
     origins = {"xy": points_of(oa), "weight": oa["population"].to_numpy(dtype=float)}
     services = trafford_services(data, category_field, files)
-    orc = build_oracle("fixtures/trafford/wards_2017.geojson", origins, services, ["straight"])
+    orc = build_oracle(fixture("trafford", "wards_2017.geojson"), origins, services, ["straight"])
     compare(case, orc, reach_dir)
     return case
 
@@ -703,10 +675,10 @@ def case_trafford_wardpos(name, reach_dir, data, tmp):
     """No --origins: each ward's point on surface is its one origin, named by the ward code."""
     case = Case(name)
     check_status(case, reach_dir)
-    wards = read_geojson_any("fixtures/trafford/wards_2017.geojson")
+    wards, _ = read_wards(fixture("trafford", "wards_2017.geojson"))
     origins = {"xy": points_of(wards), "weight": np.ones(len(wards))}
     services = trafford_services(data, files=["gp_practices", "pharmacies"])
-    orc = build_oracle("fixtures/trafford/wards_2017.geojson", origins, services, ["straight"])
+    orc = build_oracle(fixture("trafford", "wards_2017.geojson"), origins, services, ["straight"])
     compare(case, orc, reach_dir, origin_ids=wards[orc.code_field].astype(str).tolist())
     return case
 
@@ -776,7 +748,7 @@ def case_network(name, reach_dir, data, tmp, place):
     services = {c: svc.loc[svc.category == c, ["easting", "northing"]].to_numpy(dtype=float)
                 for c in dict.fromkeys(svc.category)}
     if spec["origins"]:
-        og = read_geojson_any(os.path.join(data, spec["origins"]))
+        og = read_geojson(os.path.join(data, spec["origins"]))
         origins = {"xy": points_of(og), "weight": np.ones(len(og))}
     else:
         g = pd.read_csv(os.path.join(tmp, f"{place}_grid_origins.csv"))
@@ -903,8 +875,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
-    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
-    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    add_case_arguments(c)
     args = ap.parse_args()
     return prepare(args) if args.cmd == "prepare" else check(args)
 

@@ -32,11 +32,13 @@ usage: make_ward_table.py OUT.csv [--wards DIR] [--seed 20190926]
 
 import argparse
 import csv
-import json
 import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.inputs import InputError, read_zones  # noqa: E402
 
 INDICATORS = ("gp_walk_min", "supermarket_walk_min", "school_walk_min", "bus_departures_per_hour",
               "rail_station_distance_m", "bus_stop_pop_pct", "broadband_sfbb_pct", "broadband_median_down_mbps",
@@ -46,18 +48,16 @@ NAME_FIELD = "WD13NM"
 
 
 def read_wards(folder):
-    """[(code, name, lad_code)] in sorted file order, then feature order."""
-    names = sorted(n for n in os.listdir(folder) if n.endswith(".json"))
-    if not names:
-        raise SystemExit(f"make_ward_table: no *.json in {folder}")
-    wards = []
-    for n in names:
-        with open(os.path.join(folder, n)) as fh:
-            fc = json.load(fh)
-        for f in fc["features"]:
-            p = f["properties"]
-            wards.append((p[CODE_FIELD], p[NAME_FIELD], n[: -len(".json")]))
-    return wards
+    """[(code, name, lad_code)] in sorted file order (*.json only), then feature order; properties only
+    (reachtools.inputs.read_zones with geometry=False)."""
+    try:
+        z = read_zones(folder, CODE_FIELD, name_field=NAME_FIELD, suffixes=(".json",), geometry=False)
+        codes = z.codes
+    except InputError as e:
+        raise SystemExit(f"make_ward_table: {e}")
+    if z.names is None:
+        raise SystemExit(f"make_ward_table: no {NAME_FIELD} in {folder}")
+    return list(zip(codes, z.names, z.stems()))
 
 
 def sigmoid(x):

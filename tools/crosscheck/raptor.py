@@ -9,7 +9,8 @@ Driven by tools/crosscheck/run.sh (`CROSSCHECK_ONLY=pt` runs only this checker):
       wards, each moved 5-40 m off its node, plus two points in wards the extract has no roads in).
   raptor.py selftest
       the oracle's stop-to-stop core on the five hand-built feeds of fixtures/raptor: all 42 README answers.
-  raptor.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...] [--skipped NAME ...]
+  raptor.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...]
+      [--skipped|--failed 'NAME: why' ...]
       case `pt-fixtures` (REACH_DIR unused: the self-test above), case `pt-newport` (compares REACH_DIR/minutes.csv,
       origins.csv, wards.geojson, status, stderr); one line per check, then 'N passed, M failed'.
   raptor.py table --data ../shared/data --tmp DIR --origin I [--origin ...]
@@ -65,7 +66,9 @@ from scipy.spatial import cKDTree  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
+sys.path.insert(0, os.path.join(HERE, ".."))  # tools/: reachtools
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.runner import check_status as reach_status  # noqa: E402
 
 DAY = 86400
 WORKING_CRS = "EPSG:27700"
@@ -519,7 +522,7 @@ def prepare(args):
 
     net = roadnet.RoadNetwork.read(pbf)
     g = net.mode_graph("walk")
-    wards = distance.read_geojson_any(wards_path)
+    wards, code_field = distance.read_wards(wards_path)
     union = wards.geometry.union_all()
     # Nodes on pieces of >= 40 nodes (the island rule), inside a ward.
     import networkx as nx
@@ -537,7 +540,6 @@ def prepare(args):
     r = rng.uniform(5, 40, N_ORIGINS)
     xy = g.xy[pick] + np.column_stack([r * np.cos(ang), r * np.sin(ang)])
     # Two points in wards the extract has no roads in (the point on surface of the first two such wards).
-    code_field = distance.ward_code_field(wards.columns)
     pos = shapely.get_coordinates(shapely.point_on_surface(wards.geometry.values))
     snaps = g.snap(pos, MAX_SNAP_M)
     off = [i for i, s in enumerate(snaps) if s is None][:2]
@@ -572,8 +574,7 @@ class NewportOracle:
         sv = pd.read_csv(services_path or os.path.join(tmp, "pt_services.csv"))
         self.categories = list(dict.fromkeys(sv.category))
         self.sxy = {c: sv.loc[sv.category == c, ["easting", "northing"]].to_numpy(dtype=float) for c in self.categories}
-        self.wards = distance.read_geojson_any(os.path.join(data, NEWPORT["wards"]))
-        self.code_field = distance.ward_code_field(self.wards.columns)
+        self.wards, self.code_field = distance.read_wards(os.path.join(data, NEWPORT["wards"]))
         # Origins as reach places them (OriginSet): the file's points in a ward, labelled by row index, then the
         # point on surface (weight 1) of each ward no origin falls in, labelled by the ward code.
         xy = og[["easting", "northing"]].to_numpy(dtype=float)
@@ -811,20 +812,13 @@ def parse_min(s):
 
 
 def check_status(case, reach_dir):
-    st = os.path.join(reach_dir, "status")
-    err = os.path.join(reach_dir, "stderr")
-    code = open(st).read().strip() if os.path.exists(st) else "missing"
-    tail = open(err).read().strip().splitlines()[-3:] if os.path.exists(err) else []
-    case.check("reach exited 0", [] if code == "0" else [f"exit status {code}; stderr: {' | '.join(tail)}"])
-    if os.path.exists(err):
-        for line in open(err).read().splitlines():
-            if "timings" in line or "pt:" in line:
-                print(f"     reach: {line.strip()}")
-    return code == "0"
+    """reach exited 0; its stderr lines with timings or 'pt:' are printed."""
+    return reach_status(case, reach_dir, echo=("timings", "pt:"), echo_prefix="     reach: ")
 
 
 def case_fixtures(name, reach_dir, data, tmp):
-    case = Case(name)
+    """The oracle's own self-test (no reach run): reported, and a failure fails the run, but not a reach check."""
+    case = Case(name, oracle_only=True)
     fixture_selftest(case, verbose=False)
     return case
 
@@ -836,7 +830,7 @@ def case_newport(name, reach_dir, data, tmp):
     cats = orc.categories
     lab = orc.labels
     n = len(lab)
-    case.check("oracle self-check: transfer walks are symmetric", orc.self_bad,
+    case.self_check("oracle self-check: transfer walks are symmetric", orc.self_bad,
                f"{sum(len(v) for v in orc.transfers.values())} directed transfers")
 
     def journey(o, mi, c):
@@ -1150,8 +1144,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
-    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "REACH_DIR"))
-    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    add_case_arguments(c)
     t = sub.add_parser("table")
     t.add_argument("--data", default="../shared/data")
     t.add_argument("--tmp", required=True)

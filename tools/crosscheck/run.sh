@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Cross-checks `reach wards` against geopandas (tools/crosscheck/wards.py) on Trafford's 21 wards of 2017 and,
-# when ../shared/data is present, all-England wards (326 files, 7,681): count, order, pass-through properties,
-# area_km2 in EPSG:27700, validity, written-geometry area, RFC 7946 winding and precision, reach_warning.
-# Then `reach distance` and `reach nearest` against geopandas and networkx (tools/crosscheck/distance.py), `reach
-# coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py), `reach departures` against gtfs-kit
-# (tools/crosscheck/departures.py), `reach score` against numpy/scipy (tools/crosscheck/scoring.py: a hand example
+# Cross-checks reach against independent Python oracles: the driver. It lists the cases (which reach command on
+# which inputs) and hands each checker its cases; the mechanics are in tools/reachtools/ (runner.py runs reach into
+# a case folder and keeps its exit status and stderr, checking.py counts the checks, report.py prints the total).
+#
+# `reach wards` against geopandas (tools/crosscheck/wards.py) on Trafford's 21 wards of 2017 and Maldon's 17 of 2013
+# (both bundled in fixtures/; Maldon holds the real repair case, E05004205) and, from ../shared/data, all-England
+# wards (326 files, 7,681): exit status, count, order, pass-through properties, area_km2 in EPSG:27700, validity,
+# written-geometry area, RFC 7946 winding and precision, reach_warning. Then `reach distance` and `reach nearest`
+# against geopandas and networkx (distance.py), `reach coverage` and `reach gaps` against geopandas (coverage.py),
+# `reach departures` against gtfs-kit (departures.py), `reach score` against numpy/scipy (scoring.py: a hand example
 # and three studies on a synthetic table of the 7,681 wards), `reach broadband` against pandas/geopandas with exact
-# fractions (tools/crosscheck/broadband.py: a hand-made case, Trafford with the real Ofcom 2016 files, the made-up
-# output-area fixture, a national sample of the 2022 layout), `reach pt` against a time-expanded brute force
-# (tools/crosscheck/raptor.py: the fixtures/raptor README queries, Newport bus + rail with 50 seeded origins).
-# Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN). Last line: 'N passed, M failed' over all
-# seven.
+# fractions (broadband.py: a hand-made case, Trafford with the real Ofcom 2016 files, the made-up output-area
+# fixture, a national sample of the 2022 layout), `reach pt` against a time-expanded brute force (raptor.py: Newport
+# bus + rail with 50 seeded origins; the oracle's self-test on the fixtures/raptor README queries runs first).
+#
+# Inputs bundled in fixtures/ (Trafford's wards, output areas, services and stops; Maldon's wards; the hand-made
+# cases) are always read from there: such a case never skips (a missing fixture is a failure). A case that needs
+# ../shared/data skips with the missing file named when it is absent, and with CI=true that skip is a failure.
+# Oracle self-checks (the oracle against hand-worked numbers or a brute force) run and can fail the run, but are
+# not counted as reach checks. Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN).
+# Last line: 'N passed, M failed' over all seven checkers (CI reads it); exit status 1 when anything failed.
 # Run from the repo root:  tools/crosscheck/run.sh
-# Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck,
+# Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck, CI=true,
 #      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute),
 #      CROSSCHECK_ONLY=scoring (only scoring.py), CROSSCHECK_ONLY=broadband (only broadband.py),
 #      CROSSCHECK_ONLY=pt (only raptor.py)
@@ -27,6 +36,8 @@ case $ONLY in
     *) echo "crosscheck: CROSSCHECK_ONLY=$ONLY: expected transit, scoring, broadband or pt (or unset for everything)" >&2
         exit 2 ;;
 esac
+CI_MODE=0
+case ${CI:-} in [Tt][Rr][Uu][Ee] | 1 | [Yy][Ee][Ss]) CI_MODE=1 ;; esac
 
 if [[ -n "${REACH_BIN:-}" ]]; then
     REACH=$REACH_BIN
@@ -40,6 +51,15 @@ fi
 [[ -x "$REACH" ]] || { echo "crosscheck: reach binary $REACH not found or not executable" >&2; exit 1; }
 
 PY=$(tools/python-env.sh)
+export PYTHONPATH="$PWD/tools${PYTHONPATH:+:$PYTHONPATH}" # tools/reachtools
+if [[ ! -d $DATA ]]; then
+    if [[ $CI_MODE == 1 ]]; then
+        echo "crosscheck: FAIL: the shared data folder $DATA (REACH_DATA) is missing and CI=true: every case that" \
+            "needs it fails (the cases on fixtures/ still run)" >&2
+    else
+        echo "crosscheck: the shared data folder $DATA (REACH_DATA) is missing: the cases that need it skip" >&2
+    fi
+fi
 mkdir -p "$OUT"
 rm -f "$OUT"/{wards,distance,coverage,departures,scoring,broadband,raptor}.log
 wards_status=0
@@ -50,41 +70,77 @@ scoring_status=0
 broadband_status=0
 pt_status=0
 
-if [[ -z $ONLY ]]; then # the wards and distance checkers (not indented: a long block)
-cases=()
-skipped=()
-run_reach() { # run_reach NAME INPUT: runs reach; a failure is reported and left for wards.py to count
-    local name=$1 input=$2 out="$OUT/$1.geojson"
-    rm -f "$out"
-    echo "crosscheck: $REACH wards --wards $input --out $out" >&2
-    local t0=$SECONDS
-    if ! "$REACH" wards --wards "$input" --out "$out" 2>"$OUT/$name.stderr"; then
-        echo "crosscheck: reach failed on $name; its stderr:" >&2
-        cat "$OUT/$name.stderr" >&2
-    fi
-    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
-    cases+=(--case "$name" "$input" "$out")
+# reach_case DIR SUBCOMMAND ARGS...: reach through tools/reachtools/runner.py: DIR emptied, then args, stderr and
+# status written there; the command, its time and (on failure) its stderr's tail on stderr. The checker counts a
+# non-zero status as a failed check.
+reach_case() {
+    local dir=$1
+    shift
+    "$PY" -m reachtools.runner "$dir" "$REACH" "$@"
 }
 
-if [[ -f fixtures/trafford/wards_2017.geojson ]]; then
-    run_reach trafford-2017 fixtures/trafford/wards_2017.geojson
-elif [[ -f "$DATA/trafford/wards_2017.geojson" ]]; then
-    echo "crosscheck: fixtures/trafford/wards_2017.geojson missing; using $DATA/trafford/wards_2017.geojson" >&2
-    run_reach trafford-2017 "$DATA/trafford/wards_2017.geojson"
-else
-    echo "crosscheck: SKIP trafford-2017: neither fixtures/trafford/wards_2017.geojson nor $DATA/trafford/wards_2017.geojson exists" >&2
-    skipped+=(--skipped trafford-2017)
-fi
+# missing PATH...: the paths that do not exist, space-separated (empty when all do).
+missing() {
+    local p gone=()
+    for p in "$@"; do [[ -e $p ]] || gone+=("$p"); done
+    echo "${gone[*]}"
+}
 
+# skip LIST REASON NAME...: the cases NAME were not run for REASON (shared data absent): each goes to the array LIST
+# as --skipped 'NAME: REASON'; the checker reports it as skipped, or as failed under CI=true.
+skip() {
+    local -n skip_list=$1
+    local reason=$2 n
+    shift 2
+    if [[ $CI_MODE == 1 ]]; then
+        echo "crosscheck: FAIL (CI=true: a skip is a failure) $*: $reason" >&2
+    else
+        echo "crosscheck: SKIP $*: $reason" >&2
+    fi
+    for n in "$@"; do skip_list+=(--skipped "$n: $reason"); done
+}
+
+# broken LIST REASON NAME...: the cases NAME could not be run although they need nothing from the shared data
+# (a bundled fixture or tool missing, reach without the subcommand): --failed 'NAME: REASON', always a failure.
+broken() {
+    local -n broken_list=$1
+    local reason=$2 n
+    shift 2
+    echo "crosscheck: FAIL $*: $reason" >&2
+    for n in "$@"; do broken_list+=(--failed "$n: $reason"); done
+}
+
+F=fixtures/trafford # Trafford's wards, output areas, services and stops, bundled
+T="$DATA/trafford"
+G="$DATA/gtfs"
+NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
+NEW_PBF="$DATA/osm/newport-2023-06-13.osm.pbf"
+
+if [[ -z $ONLY ]]; then # the wards and distance checkers (not indented: a long block)
+WOUT="$OUT/wards"
+wcases=()
+wskipped=()
+wfailed=()
+run_wards() { # run_wards NAME INPUT: reach wards into $WOUT/NAME/out.geojson
+    reach_case "$WOUT/$1" wards --wards "$2" --out "$WOUT/$1/out.geojson"
+    wcases+=(--case "$1" "$2" "$WOUT/$1")
+}
+for spec in trafford-2017:$F/wards_2017.geojson maldon-2013:fixtures/england/E07000074-maldon-wards-2013.json; do
+    IFS=: read -r name input <<<"$spec"
+    if [[ -f $input ]]; then
+        run_wards "$name" "$input"
+    else
+        broken wfailed "$input not found (a bundled fixture)" "$name"
+    fi
+done
 if [[ -d "$DATA/uk-geojson/wards_by_lad" ]]; then
-    run_reach england-2013 "$DATA/uk-geojson/wards_by_lad"
+    run_wards england-2013 "$DATA/uk-geojson/wards_by_lad"
 else
-    echo "crosscheck: SKIP england-2013: $DATA/uk-geojson/wards_by_lad not found (shared data absent)" >&2
-    skipped+=(--skipped england-2013)
+    skip wskipped "$DATA/uk-geojson/wards_by_lad not found (shared data absent)" england-2013
 fi
 
 set +e
-"$PY" tools/crosscheck/wards.py "${cases[@]}" "${skipped[@]}" | tee "$OUT/wards.log"
+"$PY" tools/crosscheck/wards.py "${wcases[@]}" "${wskipped[@]}" "${wfailed[@]}" | tee "$OUT/wards.log"
 wards_status=${PIPESTATUS[0]}
 set -e
 
@@ -97,25 +153,14 @@ DOUT="$OUT/distance"
 mkdir -p "$DOUT"
 dcases=()
 dskipped=()
-run_distance() { # run_distance NAME SUBCOMMAND ARGS...: reach writes into $DOUT/NAME; status and stderr kept
+dfailed=()
+run_distance() { # run_distance NAME SUBCOMMAND ARGS...: reach writes into $DOUT/NAME
     local name=$1 sub=$2 dir="$DOUT/$1"
     shift 2
-    rm -rf "$dir"
-    mkdir -p "$dir"
     local outs=(--out "$dir/wards.geojson" --origins-out "$dir/origins.csv")
     [[ $sub == nearest ]] && outs=(--out "$dir/nearest.csv")
     [[ $sub == network ]] && outs=(--out-edges "$dir/edges.geojson")
-    echo "crosscheck: $REACH $sub $* ${outs[*]}" >&2
-    local t0=$SECONDS
-    set +e
-    "$REACH" "$sub" "$@" "${outs[@]}" 2>"$dir/stderr"
-    echo $? >"$dir/status"
-    set -e
-    if [[ $(cat "$dir/status") != 0 ]]; then
-        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
-        tail -n 20 "$dir/stderr" >&2
-    fi
-    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
+    reach_case "$dir" "$sub" "$@" "${outs[@]}"
     dcases+=(--case "$name" "$dir")
 }
 
@@ -126,177 +171,167 @@ if [[ -f "$DOUT/rules.osm.pbf" ]]; then # hand-made, one probe per rule of docs/
         --services "$DOUT/rules_services.csv" --category-field category --origins "$DOUT/rules_origins.csv" \
         --osm "$DOUT/rules.osm.pbf" --modes walk,cycle,car --minutes 15,30 --min-island-nodes 0
 else
-    echo "crosscheck: SKIP distance-rules: tools/fixtures/osm_pbf.py (the PBF writer) not found" >&2
-    dskipped+=(--skipped distance-rules)
+    broken dfailed "tools/fixtures/osm_pbf.py (the PBF writer) not found: distance.py prepare wrote no rules network" \
+        distance-rules
 fi
-T="$DATA/trafford"
-if [[ -f fixtures/trafford/wards_2017.geojson && -f "$T/gp_practices.geojson" ]]; then
-    run_distance distance-trafford distance --wards fixtures/trafford/wards_2017.geojson \
-        --services "$T/gp_practices.geojson" --services "$T/schools.geojson" --services "$T/town_centres.geojson" \
-        --services "$T/jobcentre_plus.geojson" --services "$T/pharmacies.geojson" \
-        --origins fixtures/trafford/output_areas_2021.geojson --weight-field population --metres 800,2000
-    run_distance distance-trafford-school-phase distance --wards fixtures/trafford/wards_2017.geojson \
-        --services "$T/schools.geojson" --category-field phase_derived \
-        --origins fixtures/trafford/output_areas_2021.geojson --weight-field population --metres 800,2000
-    run_distance distance-trafford-wardpos distance --wards fixtures/trafford/wards_2017.geojson \
-        --services "$T/gp_practices.geojson" --services "$T/pharmacies.geojson"
+SERVICES=("$F/gp_practices.geojson" "$F/schools.geojson" "$F/town_centres.geojson" "$F/jobcentre_plus.geojson"
+    "$F/pharmacies.geojson")
+gone=$(missing "$F/wards_2017.geojson" "$F/output_areas_2021.geojson" "${SERVICES[@]}")
+if [[ -z $gone ]]; then
+    run_distance distance-trafford distance --wards "$F/wards_2017.geojson" \
+        --services "$F/gp_practices.geojson" --services "$F/schools.geojson" --services "$F/town_centres.geojson" \
+        --services "$F/jobcentre_plus.geojson" --services "$F/pharmacies.geojson" \
+        --origins "$F/output_areas_2021.geojson" --weight-field population --metres 800,2000
+    run_distance distance-trafford-school-phase distance --wards "$F/wards_2017.geojson" \
+        --services "$F/schools.geojson" --category-field phase_derived \
+        --origins "$F/output_areas_2021.geojson" --weight-field population --metres 800,2000
+    run_distance distance-trafford-wardpos distance --wards "$F/wards_2017.geojson" \
+        --services "$F/gp_practices.geojson" --services "$F/pharmacies.geojson"
     run_distance nearest-trafford nearest --points "$DOUT/trafford_oa_points.csv" \
-        --services "$T/gp_practices.geojson" --services "$T/schools.geojson" --services "$T/town_centres.geojson" \
-        --services "$T/jobcentre_plus.geojson" --services "$T/pharmacies.geojson"
+        --services "$F/gp_practices.geojson" --services "$F/schools.geojson" --services "$F/town_centres.geojson" \
+        --services "$F/jobcentre_plus.geojson" --services "$F/pharmacies.geojson"
     run_distance nearest-trafford-lonlat nearest --points "$DOUT/trafford_oa_points_lonlat.csv" \
         --services "$DOUT/gp_lonlat.csv"
 else
-    echo "crosscheck: SKIP distance-trafford(-school-phase, -wardpos), nearest-trafford(-lonlat):" \
-        "$T/gp_practices.geojson not found (shared data absent)" >&2
-    dskipped+=(--skipped distance-trafford --skipped distance-trafford-school-phase --skipped nearest-trafford
-        --skipped nearest-trafford-lonlat --skipped distance-trafford-wardpos)
+    broken dfailed "$gone not found (bundled fixtures)" distance-trafford distance-trafford-school-phase \
+        distance-trafford-wardpos nearest-trafford nearest-trafford-lonlat
 fi
 RUT_WARDS="$DATA/wards_extra/E06000017_rutland_wards_dec2023.geojson"
 RUT_PBF="$DATA/osm/rutland-2022-07-20.osm.pbf"
 RUT_OA="$DATA/uk-geojson/oa_by_lad/E06000017.json.gz"
-if [[ -f "$RUT_PBF" && -f "$RUT_WARDS" && -f "$RUT_OA" ]]; then
+gone=$(missing "$RUT_PBF" "$RUT_WARDS" "$RUT_OA")
+if [[ -z $gone ]]; then
     run_distance distance-rutland distance --wards "$RUT_WARDS" \
         --services "$DOUT/rutland_services.csv" --category-field category \
         --origins "$RUT_OA" --osm "$RUT_PBF" --minutes 15,30 --metres 800,2000
 else
-    echo "crosscheck: SKIP distance-rutland: $RUT_PBF, $RUT_WARDS or $RUT_OA not found (shared data absent)" >&2
-    dskipped+=(--skipped distance-rutland)
+    skip dskipped "$gone not found (shared data absent)" distance-rutland
 fi
-NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
-NEW_PBF="$DATA/osm/newport-2023-06-13.osm.pbf"
 for place in rutland newport; do # every segment of `reach network --out-edges` against the oracle's reading
     pbf=$RUT_PBF
     [[ $place == newport ]] && pbf=$NEW_PBF
     if [[ -f "$pbf" ]]; then
         run_distance "network-$place" network --osm "$pbf"
     else
-        echo "crosscheck: SKIP network-$place: $pbf not found (shared data absent)" >&2
-        dskipped+=(--skipped "network-$place")
+        skip dskipped "$pbf not found (shared data absent)" "network-$place"
     fi
 done
-if [[ -f "$NEW_PBF" && -f "$NEW_WARDS" ]]; then
+gone=$(missing "$NEW_PBF" "$NEW_WARDS")
+if [[ -z $gone ]]; then
     run_distance distance-newport distance --wards "$NEW_WARDS" \
         --services "$DOUT/newport_services.csv" --category-field category \
         --origins "$DOUT/newport_grid_origins.csv" --osm "$NEW_PBF" --minutes 15,30 --metres 800,2000
 else
-    echo "crosscheck: SKIP distance-newport: $NEW_PBF or $NEW_WARDS not found (shared data absent)" >&2
-    dskipped+=(--skipped distance-newport)
+    skip dskipped "$gone not found (shared data absent)" distance-newport
 fi
 
 set +e
-"$PY" tools/crosscheck/distance.py check --data "$DATA" --tmp "$DOUT" "${dcases[@]}" "${dskipped[@]}" |
-    tee "$OUT/distance.log"
+"$PY" tools/crosscheck/distance.py check --data "$DATA" --tmp "$DOUT" "${dcases[@]}" "${dskipped[@]}" \
+    "${dfailed[@]}" | tee "$OUT/distance.log"
 distance_status=${PIPESTATUS[0]}
 set -e
 fi # CROSSCHECK_ONLY (wards, distance)
 
 if [[ -z $ONLY || $ONLY == transit ]]; then # the transit checkers (not indented: a long block)
 # `reach coverage` and `reach gaps` against geopandas (tools/crosscheck/coverage.py): Trafford wards 2017 with bus,
-# rail and Metrolink stops and 738 output areas by population; Cheshire West and Chester 2023 wards with NaPTAN
-# 061Stops.csv (no origins: ward point on surface); Newport 2023 wards with the Newport bus GTFS (departures per
-# hour per ward); gaps in Trafford's bus coverage. Then `reach departures` against gtfs-kit
+# rail and Metrolink stops and 738 output areas by population (all bundled); Cheshire West and Chester 2023 wards
+# with NaPTAN 061Stops.csv (no origins: ward point on surface); Newport 2023 wards with the Newport bus GTFS
+# (departures per hour per ward); gaps in Trafford's bus coverage. Then `reach departures` against gtfs-kit
 # (tools/crosscheck/departures.py): Chester, Newport bus and Newport rail feeds, 07:00-10:00 and the whole day
 # (00:00-48:00, also against gtfs-kit's compute_stop_stats), and a hand-made feed with one probe per rule.
 TOUT="$OUT/transit"
-T="$DATA/trafford"
-NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
 mkdir -p "$TOUT"
 ccases=()
 cskipped=()
+cfailed=()
 tcases=()
 tskipped=()
-run_transit() { # run_transit LIST NAME OUTFILE SUBCOMMAND ARGS...: reach writes $TOUT/NAME/OUTFILE; status, stderr kept
-    local list=$1 name=$2 outfile=$3 sub=$4 dir="$TOUT/$2"
+run_transit() { # run_transit LIST NAME OUTFILE SUBCOMMAND ARGS...: reach writes $TOUT/NAME/OUTFILE
+    local -n transit_list=$1
+    local name=$2 outfile=$3 sub=$4 dir="$TOUT/$2"
     shift 4
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    echo "crosscheck: $REACH $sub $* --out $dir/$outfile" >&2
-    local t0=$SECONDS
-    set +e
-    "$REACH" "$sub" "$@" --out "$dir/$outfile" 2>"$dir/stderr"
-    echo $? >"$dir/status"
-    set -e
-    if [[ $(cat "$dir/status") != 0 ]]; then
-        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
-        tail -n 20 "$dir/stderr" >&2
-    fi
-    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
-    if [[ $list == coverage ]]; then ccases+=(--case "$name" "$dir"); else tcases+=(--case "$name" "$dir"); fi
+    reach_case "$dir" "$sub" "$@" --out "$dir/$outfile"
+    transit_list+=(--case "$name" "$dir")
 }
-TW=fixtures/trafford/wards_2017.geojson
-[[ -f $TW ]] || TW="$T/wards_2017.geojson"
-TOA=fixtures/trafford/output_areas_2021.geojson
-[[ -f $TOA ]] || TOA="$T/output_areas_2021.geojson"
-if [[ -f "$T/bus_stops.geojson" && -f "$T/rail_stations.geojson" && -f "$T/metrolink_stops.geojson" && -f $TW && -f $TOA ]]; then
-    run_transit coverage coverage-trafford out.geojson coverage --wards "$TW" --origins "$TOA" --weight-field population \
-        --bus-stops "$T/bus_stops.geojson" --rail-stations "$T/rail_stations.geojson" \
-        --metro-stops "$T/metrolink_stops.geojson"
-    run_transit coverage coverage-trafford-r300 out.geojson coverage --wards "$TW" --origins "$TOA" \
-        --weight-field population --bus-stops "$T/bus_stops.geojson" --rail-stations "$T/rail_stations.geojson" \
-        --metro-stops "$T/metrolink_stops.geojson" --bus-radius 300 --station-bands 500,1500
-    run_transit coverage gaps-trafford out.geojson gaps --wards "$TW" --bus-stops "$T/bus_stops.geojson" \
-        --origins "$TOA" --weight-field population --radius 400
+STOPS=("$F/bus_stops.geojson" "$F/rail_stations.geojson" "$F/metrolink_stops.geojson")
+gone=$(missing "$F/wards_2017.geojson" "$F/output_areas_2021.geojson" "${STOPS[@]}")
+if [[ -z $gone ]]; then
+    run_transit ccases coverage-trafford out.geojson coverage --wards "$F/wards_2017.geojson" \
+        --origins "$F/output_areas_2021.geojson" --weight-field population \
+        --bus-stops "$F/bus_stops.geojson" --rail-stations "$F/rail_stations.geojson" \
+        --metro-stops "$F/metrolink_stops.geojson"
+    run_transit ccases coverage-trafford-r300 out.geojson coverage --wards "$F/wards_2017.geojson" \
+        --origins "$F/output_areas_2021.geojson" --weight-field population --bus-stops "$F/bus_stops.geojson" \
+        --rail-stations "$F/rail_stations.geojson" --metro-stops "$F/metrolink_stops.geojson" \
+        --bus-radius 300 --station-bands 500,1500
+    run_transit ccases gaps-trafford out.geojson gaps --wards "$F/wards_2017.geojson" \
+        --bus-stops "$F/bus_stops.geojson" --origins "$F/output_areas_2021.geojson" --weight-field population \
+        --radius 400
 else
-    echo "crosscheck: SKIP coverage-trafford(-r300), gaps-trafford: $T/bus_stops.geojson (and rail, Metrolink stops)" \
-        "not found (shared data absent)" >&2
-    cskipped+=(--skipped coverage-trafford --skipped coverage-trafford-r300 --skipped gaps-trafford)
+    broken cfailed "$gone not found (bundled fixtures)" coverage-trafford coverage-trafford-r300 gaps-trafford
 fi
 CW_WARDS="$DATA/wards_extra/E06000050_cheshire_west_chester_wards_dec2023.geojson"
-if [[ -f "$CW_WARDS" && -f "$DATA/naptan/061Stops.csv" ]]; then
-    run_transit coverage coverage-cwac-naptan out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
+CW_OA="$DATA/uk-geojson/oa_by_lad/E06000050.json.gz"
+gone=$(missing "$CW_WARDS" "$DATA/naptan/061Stops.csv")
+if [[ -z $gone ]]; then
+    run_transit ccases coverage-cwac-naptan out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
         --naptan "$DATA/naptan/061Stops.csv"
-    run_transit coverage coverage-cwac-naptan-oa out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
-        --naptan "$DATA/naptan/061Stops.csv" --origins "$DATA/uk-geojson/oa_by_lad/E06000050.json.gz"
-    run_transit coverage gaps-cwac-naptan out.geojson gaps --wards "$CW_WARDS" --code-field WD23CD \
+    if [[ -f $CW_OA ]]; then
+        run_transit ccases coverage-cwac-naptan-oa out.geojson coverage --wards "$CW_WARDS" --code-field WD23CD \
+            --naptan "$DATA/naptan/061Stops.csv" --origins "$CW_OA"
+    else
+        skip cskipped "$CW_OA not found (shared data absent)" coverage-cwac-naptan-oa
+    fi
+    run_transit ccases gaps-cwac-naptan out.geojson gaps --wards "$CW_WARDS" --code-field WD23CD \
         --naptan "$DATA/naptan/061Stops.csv"
 else
-    echo "crosscheck: SKIP coverage-cwac-naptan(-oa), gaps-cwac-naptan: $CW_WARDS or $DATA/naptan/061Stops.csv" \
-        "not found (shared data absent)" >&2
-    cskipped+=(--skipped coverage-cwac-naptan --skipped coverage-cwac-naptan-oa --skipped gaps-cwac-naptan)
+    skip cskipped "$gone not found (shared data absent)" coverage-cwac-naptan coverage-cwac-naptan-oa gaps-cwac-naptan
 fi
-G="$DATA/gtfs"
-if [[ -f "$NEW_WARDS" && -f "$G/newport-20240305-bus_gtfs.zip" ]]; then
-    run_transit coverage coverage-newport-gtfs out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
+gone=$(missing "$NEW_WARDS" "$G/newport-20240305-bus_gtfs.zip")
+if [[ -z $gone ]]; then
+    run_transit ccases coverage-newport-gtfs out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
         --gtfs "$G/newport-20240305-bus_gtfs.zip" --date 2024-03-05 --window 07:00-10:00
-    "$PY" tools/crosscheck/coverage.py prepare --data "$DATA" --tmp "$TOUT" >&2
-    run_transit coverage coverage-newport-gtfs-bus-rail out.geojson coverage --wards "$NEW_WARDS" --code-field WD23CD \
-        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05 \
-        --origins "$TOUT/newport_grid_origins.csv"
+    if [[ -f $G/newport-20240305-rail_gtfs.zip ]]; then
+        "$PY" tools/crosscheck/coverage.py prepare --data "$DATA" --tmp "$TOUT" >&2
+        run_transit ccases coverage-newport-gtfs-bus-rail out.geojson coverage --wards "$NEW_WARDS" \
+            --code-field WD23CD --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" \
+            --date 2024-03-05 --origins "$TOUT/newport_grid_origins.csv"
+    else
+        skip cskipped "$G/newport-20240305-rail_gtfs.zip not found (shared data absent)" coverage-newport-gtfs-bus-rail
+    fi
 else
-    echo "crosscheck: SKIP coverage-newport-gtfs: $NEW_WARDS or $G/newport-20240305-bus_gtfs.zip not found" \
-        "(shared data absent)" >&2
-    cskipped+=(--skipped coverage-newport-gtfs --skipped coverage-newport-gtfs-bus-rail)
+    skip cskipped "$gone not found (shared data absent)" coverage-newport-gtfs coverage-newport-gtfs-bus-rail
 fi
 for spec in chester:chester-20230816-small_gtfs.zip:2023-08-15 newport-bus:newport-20240305-bus_gtfs.zip:2024-03-05 \
     newport-rail:newport-20240305-rail_gtfs.zip:2024-03-05; do
     IFS=: read -r place zip date <<<"$spec"
     if [[ -f "$G/$zip" ]]; then
-        run_transit departures "departures-$place" stops.csv departures --gtfs "$G/$zip" --date "$date" --window 07:00-10:00
-        run_transit departures "departures-$place-day" stops.csv departures --gtfs "$G/$zip" --date "$date" \
+        run_transit tcases "departures-$place" stops.csv departures --gtfs "$G/$zip" --date "$date" --window 07:00-10:00
+        run_transit tcases "departures-$place-day" stops.csv departures --gtfs "$G/$zip" --date "$date" \
             --window 00:00-48:00
     else
-        echo "crosscheck: SKIP departures-$place(-day): $G/$zip not found (shared data absent)" >&2
-        tskipped+=(--skipped "departures-$place" --skipped "departures-$place-day")
+        skip tskipped "$G/$zip not found (shared data absent)" "departures-$place" "departures-$place-day"
     fi
 done
 if [[ -f "$G/chester-20230816-small_gtfs.zip" ]]; then # no --date: the first week's Tuesday
-    run_transit departures departures-chester-default-date stops.csv departures --gtfs "$G/chester-20230816-small_gtfs.zip"
+    run_transit tcases departures-chester-default-date stops.csv departures --gtfs "$G/chester-20230816-small_gtfs.zip"
 else
-    tskipped+=(--skipped departures-chester-default-date)
+    skip tskipped "$G/chester-20230816-small_gtfs.zip not found (shared data absent)" departures-chester-default-date
 fi
-if [[ -f "$G/newport-20240305-bus_gtfs.zip" && -f "$G/newport-20240305-rail_gtfs.zip" ]]; then # two feeds, one run
-    run_transit departures departures-newport-bus-rail stops.csv departures --gtfs "$G/newport-20240305-bus_gtfs.zip" \
+gone=$(missing "$G/newport-20240305-bus_gtfs.zip" "$G/newport-20240305-rail_gtfs.zip")
+if [[ -z $gone ]]; then # two feeds, one run
+    run_transit tcases departures-newport-bus-rail stops.csv departures --gtfs "$G/newport-20240305-bus_gtfs.zip" \
         --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05
 else
-    tskipped+=(--skipped departures-newport-bus-rail)
+    skip tskipped "$gone not found (shared data absent)" departures-newport-bus-rail
 fi
 "$PY" tools/crosscheck/departures.py prepare --tmp "$TOUT" >&2
-run_transit departures departures-handmade stops.csv departures --gtfs "$TOUT/handmade_gtfs.zip" --date 2024-03-05 \
+run_transit tcases departures-handmade stops.csv departures --gtfs "$TOUT/handmade_gtfs.zip" --date 2024-03-05 \
     --window 07:00-10:00
 
 set +e
-"$PY" tools/crosscheck/coverage.py check --data "$DATA" --tmp "$TOUT" "${ccases[@]}" "${cskipped[@]}" |
-    tee "$OUT/coverage.log"
+"$PY" tools/crosscheck/coverage.py check --data "$DATA" --tmp "$TOUT" "${ccases[@]}" "${cskipped[@]}" \
+    "${cfailed[@]}" | tee "$OUT/coverage.log"
 coverage_status=${PIPESTATUS[0]}
 "$PY" tools/crosscheck/departures.py check --data "$DATA" --tmp "$TOUT" "${tcases[@]}" "${tskipped[@]}" |
     tee "$OUT/departures.log"
@@ -317,20 +352,8 @@ scases=()
 sskipped=()
 run_score() { # run_score NAME STUDY TABLE: reach and the oracle on one study; status and stderr kept
     local name=$1 study=$2 table=$3 dir="$SOUT/$1"
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    echo "crosscheck: $REACH score --study $study --in $table --code-field WD13CD --out $dir/reach.csv" >&2
+    reach_case "$dir" score --study "$study" --in "$table" --code-field WD13CD --out "$dir/reach.csv"
     local t0=$SECONDS
-    set +e
-    "$REACH" score --study "$study" --in "$table" --code-field WD13CD --out "$dir/reach.csv" 2>"$dir/stderr"
-    echo $? >"$dir/status"
-    set -e
-    if [[ $(cat "$dir/status") != 0 ]]; then
-        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
-        tail -n 20 "$dir/stderr" >&2
-    fi
-    echo "crosscheck: $name took $((SECONDS - t0))s (reach)" >&2
-    t0=$SECONDS
     if ! "$PY" tools/crosscheck/scoring_oracle.py --study "$study" --in "$table" --code-field WD13CD \
         --out "$dir/oracle.csv" 2>"$dir/oracle.stderr"; then
         echo "crosscheck: the scoring oracle failed on $name; its stderr:" >&2
@@ -346,10 +369,8 @@ if [[ -d "$DATA/uk-geojson/wards_by_lad" ]]; then
     run_score scoring-zscore-linear-impute "$STUDIES/zscore_linear_impute.toml" "$SOUT/wards.csv"
     run_score scoring-minmax-null "$STUDIES/minmax_null.toml" "$SOUT/wards.csv"
 else
-    echo "crosscheck: SKIP scoring-rank-exp-reweight, scoring-zscore-linear-impute, scoring-minmax-null:" \
-        "$DATA/uk-geojson/wards_by_lad not found (shared data absent; the synthetic table needs the ward codes)" >&2
-    sskipped+=(--skipped scoring-rank-exp-reweight --skipped scoring-zscore-linear-impute
-        --skipped scoring-minmax-null)
+    skip sskipped "$DATA/uk-geojson/wards_by_lad not found (shared data absent; the synthetic table needs the ward codes)" \
+        scoring-rank-exp-reweight scoring-zscore-linear-impute scoring-minmax-null
 fi
 
 set +e
@@ -365,28 +386,16 @@ if [[ -z $ONLY || $ONLY == broadband ]]; then # the broadband checker (not inden
 # directory and the real Ofcom 2016 M and WA files, the made-up output-area fixture (fixtures/broadband/) on
 # Trafford's 2017 wards, and a national sample of tools/bench/make_postcodes.py (50,000 points, 2022 layout,
 # written once into $OUT/broadband/national/) over all 7,681 wards of 2013. Each case's reach arguments are kept in
-# $OUT/broadband/NAME/args: the checker runs its oracle on the same arguments.
+# $OUT/broadband/NAME/args (reachtools.runner writes them): the checker runs its oracle on the same arguments.
 BOUT="$OUT/broadband"
 mkdir -p "$BOUT"
 bcases=()
 bskipped=()
+bfailed=()
 run_broadband() { # run_broadband NAME OUTFILE ARGS...: reach writes $BOUT/NAME/OUTFILE and unmatched.csv
     local name=$1 outfile=$2 dir="$BOUT/$1"
     shift 2
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    printf '%s\n' "$@" --unmatched-out "$dir/unmatched.csv" --out "$dir/$outfile" >"$dir/args"
-    echo "crosscheck: $REACH broadband $* --unmatched-out $dir/unmatched.csv --out $dir/$outfile" >&2
-    local t0=$SECONDS
-    set +e
-    "$REACH" broadband "$@" --unmatched-out "$dir/unmatched.csv" --out "$dir/$outfile" 2>"$dir/stderr"
-    echo $? >"$dir/status"
-    set -e
-    if [[ $(cat "$dir/status") != 0 ]]; then
-        echo "crosscheck: reach failed on $name (status $(cat "$dir/status")); its stderr:" >&2
-        tail -n 20 "$dir/stderr" >&2
-    fi
-    echo "crosscheck: $name took $((SECONDS - t0))s" >&2
+    reach_case "$dir" broadband "$@" --unmatched-out "$dir/unmatched.csv" --out "$dir/$outfile"
     bcases+=(--case "$name" "$dir")
 }
 "$PY" tools/crosscheck/broadband.py prepare --data "$DATA" --tmp "$BOUT" >&2
@@ -395,113 +404,89 @@ run_broadband broadband-handmade out.geojson --wards "$H/zones.geojson" --code-f
     --ofcom "$H/cov.csv" --ofcom "$H/perf.csv"
 run_broadband broadband-speeds-only out.csv --wards "$H/zones.geojson" --code-field code --postcodes "$H/onspd.csv" \
     --ofcom "$H/perf.csv"
-T="$DATA/trafford"
 OF="$DATA/ofcom"
-if [[ -f "$T/wards_2023.geojson" && -f "$T/postcodes.csv" && -f "$OF/2016_fixed_pc_r01_M.csv" ]]; then
+gone=$(missing "$T/wards_2023.geojson" "$T/postcodes.csv" "$OF/2016_fixed_pc_r01_M.csv" "$OF/2016_fixed_pc_r01_WA.csv")
+if [[ -z $gone ]]; then
     # The directory's coordinates are lon/lat: named, as docs/broadband.md lists only lat/long and
     # latitude/longitude for detection.
     run_broadband broadband-trafford-2016 out.geojson --wards "$T/wards_2023.geojson" --code-field area_code \
         --postcodes "$T/postcodes.csv" --x-field lon --y-field lat --postcodes-crs EPSG:4326 \
         --ofcom "$OF/2016_fixed_pc_r01_M.csv" --ofcom "$OF/2016_fixed_pc_r01_WA.csv"
 else
-    echo "crosscheck: SKIP broadband-trafford-2016: $T/wards_2023.geojson, $T/postcodes.csv or" \
-        "$OF/2016_fixed_pc_r01_M.csv not found (shared data absent)" >&2
-    bskipped+=(--skipped broadband-trafford-2016)
+    skip bskipped "$gone not found (shared data absent)" broadband-trafford-2016
 fi
 FB=fixtures/broadband
-if [[ -f $FB/trafford_oa21_coverage.csv && -f $FB/trafford_oa21_performance.csv ]]; then
-    run_broadband broadband-oa-fixture out.csv --wards fixtures/trafford/wards_2017.geojson --code-field area_code \
-        --output-areas fixtures/trafford/output_areas_2021.geojson --ofcom $FB/trafford_oa21_coverage.csv \
+gone=$(missing $FB/trafford_oa21_coverage.csv $FB/trafford_oa21_performance.csv "$F/wards_2017.geojson" \
+    "$F/output_areas_2021.geojson")
+if [[ -z $gone ]]; then
+    run_broadband broadband-oa-fixture out.csv --wards "$F/wards_2017.geojson" --code-field area_code \
+        --output-areas "$F/output_areas_2021.geojson" --ofcom $FB/trafford_oa21_coverage.csv \
         --ofcom $FB/trafford_oa21_performance.csv
 else
-    echo "crosscheck: SKIP broadband-oa-fixture: $FB/trafford_oa21_coverage.csv or" \
-        "$FB/trafford_oa21_performance.csv not found" >&2
-    bskipped+=(--skipped broadband-oa-fixture)
+    broken bfailed "$gone not found (bundled fixtures)" broadband-oa-fixture
 fi
 N="$BOUT/national"
 if [[ -f "$N/onspd.csv" && -d "$DATA/uk-geojson/wards_by_lad" ]]; then
     run_broadband broadband-national out.csv --wards "$DATA/uk-geojson/wards_by_lad" --code-field WD13CD \
         --postcodes "$N/onspd.csv" --ofcom "$N/coverage.csv" --ofcom "$N/performance.csv"
+elif [[ -d "$DATA/uk-geojson/wards_by_lad" ]]; then
+    broken bfailed "broadband.py prepare wrote no $N/onspd.csv (see its output above)" broadband-national
 else
-    echo "crosscheck: SKIP broadband-national: $DATA/uk-geojson/wards_by_lad not found (shared data absent)" >&2
-    bskipped+=(--skipped broadband-national)
+    skip bskipped "$DATA/uk-geojson/wards_by_lad not found (shared data absent)" broadband-national
 fi
 
 set +e
-"$PY" tools/crosscheck/broadband.py check --data "$DATA" --tmp "$BOUT" "${bcases[@]}" "${bskipped[@]}" |
-    tee "$OUT/broadband.log"
+"$PY" tools/crosscheck/broadband.py check --data "$DATA" --tmp "$BOUT" "${bcases[@]}" "${bskipped[@]}" \
+    "${bfailed[@]}" | tee "$OUT/broadband.log"
 broadband_status=${PIPESTATUS[0]}
 set -e
 fi # CROSSCHECK_ONLY (broadband)
 
 if [[ -z $ONLY || $ONLY == pt ]]; then # the public-transport travel-time checker (not indented: a long block)
 # `reach pt` against a time-expanded brute force (tools/crosscheck/raptor.py: docs/raptor.md "Correctness"):
-# case pt-fixtures is the oracle's own self-test on the 42 hand-worked queries of fixtures/raptor (no reach run);
-# case pt-newport runs reach on the Newport bus and rail feeds of 2024-03-05, 07:00-10:00, the Newport extract's walk
-# graph, gp/supermarket/pharmacy from its own tags and 50 seeded origins (raptor.py prepare), and compares every
-# origin x category x departure minute of minutes.csv, the percentiles of origins.csv and the ward figures.
+# case pt-fixtures is the oracle's own self-test on the 42 hand-worked queries of fixtures/raptor (no reach run:
+# reported, and a failure fails the run, but not counted as a reach check); case pt-newport runs reach on the
+# Newport bus and rail feeds of 2024-03-05, 07:00-10:00, the Newport extract's walk graph, gp/supermarket/pharmacy
+# from its own tags and 50 seeded origins (raptor.py prepare), and compares every origin x category x departure
+# minute of minutes.csv, the percentiles of origins.csv and the ward figures. A reach whose `pt --help` does not
+# answer is a failure of pt-newport, not a skip.
 POUT="$OUT/pt"
 mkdir -p "$POUT"
 pcases=(--case pt-fixtures -)
 pskipped=()
-NEW_WARDS="$DATA/wards_extra/W06000022_newport_wards_dec2023.geojson"
-NEW_PBF="$DATA/osm/newport-2023-06-13.osm.pbf"
-G="$DATA/gtfs"
-if ! "$REACH" pt --help 2>&1 | grep "USAGE: reach pt" >/dev/null; then
-    echo "crosscheck: SKIP pt-newport: $REACH has no pt subcommand" >&2
-    pskipped+=(--skipped pt-newport)
-elif [[ -f "$NEW_PBF" && -f "$NEW_WARDS" && -f "$G/newport-20240305-bus_gtfs.zip" &&
-    -f "$G/newport-20240305-rail_gtfs.zip" ]]; then
+pfailed=()
+# Read the help whole first: grep stopping early would kill reach with SIGPIPE, and pipefail report that.
+pt_help=$("$REACH" pt --help 2>&1) && pt_ok=1 || pt_ok=0
+gone=$(missing "$NEW_PBF" "$NEW_WARDS" "$G/newport-20240305-bus_gtfs.zip" "$G/newport-20240305-rail_gtfs.zip")
+if [[ $pt_ok == 0 ]] || ! grep -q "USAGE: reach pt" <<<"$pt_help"; then
+    broken pfailed "'$REACH pt --help' failed or printed no 'USAGE: reach pt' (no pt subcommand?): $(head -n 1 <<<"$pt_help")" \
+        pt-newport
+elif [[ -z $gone ]]; then
     "$PY" tools/crosscheck/raptor.py prepare --data "$DATA" --tmp "$POUT" >&2
     dir="$POUT/pt-newport"
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    args=(--wards "$NEW_WARDS" --services "$POUT/pt_services.csv" --category-field category
-        --x-field easting --y-field northing --services-crs EPSG:27700 --origins "$POUT/pt_origins.csv"
-        --origins-crs EPSG:27700 --osm "$NEW_PBF"
-        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05
-        --window 07:00-10:00 --max-walk 15 --max-transfer-walk 5 --max-trip 120 --minutes 15,30,45,60
-        --out "$dir/wards.geojson" --origins-out "$dir/origins.csv" --minutes-out "$dir/minutes.csv")
-    echo "crosscheck: $REACH pt ${args[*]}" >&2
-    t0=$SECONDS
-    set +e
-    "$REACH" pt "${args[@]}" 2>"$dir/stderr"
-    echo $? >"$dir/status"
-    set -e
-    if [[ $(cat "$dir/status") != 0 ]]; then
-        echo "crosscheck: reach failed on pt-newport (status $(cat "$dir/status")); its stderr:" >&2
-        tail -n 20 "$dir/stderr" >&2
-    fi
-    echo "crosscheck: pt-newport took $((SECONDS - t0))s" >&2
+    reach_case "$dir" pt --wards "$NEW_WARDS" --services "$POUT/pt_services.csv" --category-field category \
+        --x-field easting --y-field northing --services-crs EPSG:27700 --origins "$POUT/pt_origins.csv" \
+        --origins-crs EPSG:27700 --osm "$NEW_PBF" \
+        --gtfs "$G/newport-20240305-bus_gtfs.zip" --gtfs "$G/newport-20240305-rail_gtfs.zip" --date 2024-03-05 \
+        --window 07:00-10:00 --max-walk 15 --max-transfer-walk 5 --max-trip 120 --minutes 15,30,45,60 \
+        --out "$dir/wards.geojson" --origins-out "$dir/origins.csv" --minutes-out "$dir/minutes.csv"
     pcases+=(--case pt-newport "$dir")
 else
-    echo "crosscheck: SKIP pt-newport: $NEW_PBF, $NEW_WARDS or the Newport GTFS feeds not found (shared data absent)" >&2
-    pskipped+=(--skipped pt-newport)
+    skip pskipped "$gone not found (shared data absent)" pt-newport
 fi
 
 set +e
-"$PY" tools/crosscheck/raptor.py check --data "$DATA" --tmp "$POUT" "${pcases[@]}" "${pskipped[@]}" |
-    tee "$OUT/raptor.log"
+"$PY" tools/crosscheck/raptor.py check --data "$DATA" --tmp "$POUT" "${pcases[@]}" "${pskipped[@]}" \
+    "${pfailed[@]}" | tee "$OUT/raptor.log"
 pt_status=${PIPESTATUS[0]}
 set -e
 fi # CROSSCHECK_ONLY (pt)
 
-# One total over all checkers, as the last line.
+# One total over all checkers, as the last line (tools/reachtools/report.py).
 logs=()
-for log in wards distance coverage departures scoring broadband raptor; do [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log"); done
-"$PY" - "${logs[@]}" <<'PYEOF'
-import re, sys
-p = f = s = 0
-for path in sys.argv[1:]:
-    last = [l for l in open(path) if re.match(r"^\d+ passed, \d+ failed", l)]
-    if not last:
-        print(f"crosscheck: {path} has no 'N passed, M failed' line", file=sys.stderr)
-        f += 1
-        continue
-    m = re.match(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", last[-1])
-    p, f, s = p + int(m[1]), f + int(m[2]), s + int(m[3] or 0)
-print(f"{p} passed, {f} failed" + (f", {s} skipped" if s else "")
-      + " (crosscheck total: " + " + ".join(x.rsplit("/", 1)[-1].replace(".log", ".py") for x in sys.argv[1:]) + ")")
-PYEOF
+for log in wards distance coverage departures scoring broadband raptor; do
+    [[ -f "$OUT/$log.log" ]] && logs+=("$OUT/$log.log")
+done
+"$PY" -m reachtools.report "${logs[@]}" || true
 [[ $wards_status == 0 && $distance_status == 0 && $coverage_status == 0 && $departures_status == 0 &&
     $scoring_status == 0 && $broadband_status == 0 && $pt_status == 0 ]]

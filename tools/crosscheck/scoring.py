@@ -2,7 +2,8 @@
 
 Driven by tools/crosscheck/run.sh:
 
-  scoring.py check --data ../shared/data --tmp DIR --case NAME CASE_DIR [--case ...] [--skipped NAME ...]
+  scoring.py check --data ../shared/data --tmp DIR --case NAME CASE_DIR [--case ...]
+      [--skipped|--failed 'NAME: why' ...]
       for each case, compares CASE_DIR/reach.csv (what `reach score --out` wrote; its exit status in
       CASE_DIR/status, stderr in CASE_DIR/stderr) with CASE_DIR/oracle.csv (scoring_oracle.py on the same study
       and table); one line per check, then 'N passed, M failed' and exit status 1 on failure.
@@ -31,8 +32,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checking import Case, run_cases  # noqa: E402  (tools/crosscheck/checking.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
 import scoring_oracle  # noqa: E402  (tools/crosscheck/scoring_oracle.py)
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.runner import check_status  # noqa: E402
 
 STUDIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "studies")
 CASES = {  # name: study file
@@ -247,25 +250,20 @@ def hand_check(case, path, who):
                 good = number(got) is not None and abs(number(got) - v) <= FLOAT_TOL
             if not good:
                 bad.append(f"ward {i + 1} {c}: {who} {got!r}, hand-worked {v!r}")
-    case.check(f"{who} = the hand-worked numbers (scoring_oracle.py docstring)", bad)
+    case.check(f"{who} = the hand-worked numbers (scoring_oracle.py docstring)", bad, oracle=who == "oracle")
 
 
 def case_scoring(name, case_dir, data, tmp):
     case = Case(name)
     study = scoring_oracle.load_study(os.path.join(STUDIES, CASES[name]))
-    status_path = os.path.join(case_dir, "status")
-    status = open(status_path).read().strip() if os.path.exists(status_path) else "missing"
-    err = ""
-    if status != "0" and os.path.exists(os.path.join(case_dir, "stderr")):
-        err = open(os.path.join(case_dir, "stderr")).read().strip().splitlines()[-1:]
-    case.check("reach exit status 0", [] if status == "0" else [f"status {status} {err}"])
+    check_status(case, case_dir)
     oracle = os.path.join(case_dir, "oracle.csv")
     reach = os.path.join(case_dir, "reach.csv")
     if name == "scoring-hand":
         if os.path.exists(oracle):
             hand_check(case, oracle, "oracle")
         problems = scoring_oracle.brute_force_problems()
-        case.check("oracle = brute-force reading of docs/scoring.md on small tables (18 studies)", problems)
+        case.self_check("oracle = brute-force reading of docs/scoring.md on small tables (18 studies)", problems)
     if not os.path.exists(oracle):
         case.check("oracle output", [f"{oracle} not found"])
         return case
@@ -295,8 +293,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
-    c.add_argument("--case", nargs=2, action="append", default=[], metavar=("NAME", "CASE_DIR"))
-    c.add_argument("--skipped", action="append", default=[], metavar="NAME")
+    add_case_arguments(c, ("NAME", "CASE_DIR"))
     p = sub.add_parser("compare")
     p.add_argument("--study", required=True)
     p.add_argument("reach")

@@ -1,12 +1,14 @@
 """Cross-checks `reach wards` output against geopandas computing the same thing independently.
 
-For each case (an input file or directory, and the GeoJSON reach wrote from it) geopandas reads the input
-(pyogrio, files in sorted name order), reprojects to EPSG:27700, repairs with make-valid and takes area / 1e6;
-the checks below compare that, and the input's own properties, with reach's output. Each check of each case is
-one test; the last line is 'N passed, M failed' (', K skipped' when cases were skipped) and the exit code is 1
-when any failed.
+For each case (an input file or directory, and the folder reach wrote into: out.geojson, status, stderr, as
+tools/reachtools/runner.py leaves it) geopandas reads the input (reachtools.inputs.read_zones with the pyogrio
+engine: files in sorted name order, reprojected to EPSG:27700, invalid polygons repaired with make-valid) and
+takes area / 1e6; the checks below compare that, and the input's own properties, with reach's output, after
+checking that reach exited 0. Each check of each case is one test; the last line is 'N passed, M failed'
+(', K skipped' when cases were skipped; under CI=true a skipped case is a failure) and the exit code is 1 when any
+failed.
 
-usage: wards.py --case NAME INPUT REACH_OUT [--case ...] [--skipped NAME ...]
+usage: wards.py --case NAME INPUT REACH_DIR [--case ...] [--skipped 'NAME: reason' ...]
 """
 
 import argparse
@@ -18,11 +20,14 @@ import time
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-WORKING_CRS = "EPSG:27700"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.checking import Case, add_case_arguments, summarise  # noqa: E402
+from reachtools.inputs import WORKING_CRS, load_json, read_zones, zone_files  # noqa: E402
+from reachtools.runner import check_status  # noqa: E402
+
 # area_km2 is rounded to 6 dp by reach; geopandas' area is not rounded here, so rounding alone can differ by
 # 5e-7 km². PROJ 9.1 (reach) and 9.5 (pyproj wheel) use the same Helmert OSGB36 transformation when the OSTN15
 # grid is absent (it is on neither), so 1e-6 km² is the whole budget for polygons that were valid on input.
@@ -39,21 +44,11 @@ ROUNDTRIP_REL_TOL = 1e-4
 ROUNDING_SHIFT_M = 0.07
 
 
-def input_files(path):
-    if os.path.isdir(path):
-        names = sorted(n for n in os.listdir(path) if n.endswith((".json", ".geojson")))
-        return [os.path.join(path, n) for n in names]
-    return [path]
-
-
 def feature_label(props, i):
     for key in ("WD13CD", "WD23CD", "area_code", "code", "id"):
         if key in props and props[key] is not None:
             return f"#{i} {props[key]}"
     return f"#{i}"
-
-
-from checking import Case, summarise  # noqa: E402  (tools/crosscheck/checking.py)
 
 
 def same_json_value(a, b):
@@ -81,10 +76,12 @@ def coords_6dp_ok(coords):
     return bool(np.all(np.round(flat, 6) == flat))
 
 
-def run_case(name, input_path, reach_out):
+def run_case(name, input_path, reach_dir):
     case = Case(name)
     t0 = time.perf_counter()
-    files = input_files(input_path)
+    check_status(case, reach_dir)
+    reach_out = os.path.join(reach_dir, "out.geojson")
+    files = zone_files(input_path)
     if not files:
         case.check("input present", [f"no *.json/*.geojson in {input_path}"])
         return case
@@ -92,15 +89,11 @@ def run_case(name, input_path, reach_out):
     # Properties straight from the JSON text, so pass-through is judged without any reader's type conversion.
     in_props = []
     for f in files:
-        with open(f) as fh:
-            in_props += [feat.get("properties") or {} for feat in json.load(fh)["features"]]
+        in_props += [feat.get("properties") or {} for feat in load_json(f)["features"]]
 
-    frames = [gpd.read_file(f, engine="pyogrio") for f in files]
-    crs = frames[0].crs
-    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
-    work = gdf.geometry.to_crs(WORKING_CRS)
-    invalid_in = ~work.is_valid.to_numpy()
-    oracle_km2 = (work.make_valid().area / 1e6).to_numpy()
+    zones = read_zones(input_path, engine="pyogrio", repair="make_valid")
+    invalid_in = zones.repaired
+    oracle_km2 = shapely.area(zones.geoms) / 1e6
 
     if not os.path.exists(reach_out):
         case.check("reach wrote its output", [f"{reach_out} does not exist (did reach fail?)"])
@@ -245,10 +238,9 @@ def run_case(name, input_path, reach_out):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--case", nargs=3, action="append", default=[], metavar=("NAME", "INPUT", "REACH_OUT"))
-    ap.add_argument("--skipped", action="append", default=[], metavar="NAME", help="a case run.sh had to skip")
+    add_case_arguments(ap, ("NAME", "INPUT", "REACH_DIR"))
     args = ap.parse_args()
-    return summarise([run_case(name, inp, out) for name, inp, out in args.case], args.skipped)
+    return summarise([run_case(name, inp, out) for name, inp, out in args.case], args.skipped, args.failed)
 
 
 if __name__ == "__main__":
