@@ -170,7 +170,7 @@ public struct CoverageJob: Sendable {
         }
         if let busStops = byKind[.bus], !busStops.isEmpty {
             progress("bus-stop coverage of \(layer.zones.count) zones by \(busStops.count) stops (\(JSONWriter.format(busRadiusMetres)) m)")
-            let coverage = try StopCoverage(radiusMetres: busRadiusMetres).measure(zones: layer.zones, stops: busStops)
+            let coverage = try StopCoverage(radiusMetres: busRadiusMetres).measure(index: context.zoneIndex, zones: layer.zones, stops: busStops)
             indicators.append(Indicator("bus_stop_area_pct\(radiusSuffix(busRadiusMetres, standard: Self.defaultBusRadius))", unit: "%",
                                         "share of the zone's area within \(JSONWriter.format(busRadiusMetres)) m (straight line) of a bus stop",
                                         source: Self.source, decimals: 4, numbers: layer.zones.indices.map { z in
@@ -326,7 +326,7 @@ extension CoverageJob: StudyStep {
         var output = try compute(context, report: &report, progress: progress).with(report)
         if let radius = gapsRadiusMetres {
             progress("gaps farther than \(JSONWriter.format(radius)) m from every stop")
-            let gaps = try GapsJob.gapFeatures(layer: context.layer, origins: context.origins, stops: report.fileStops, radiusMetres: radius,
+            let gaps = try GapsJob.gapFeatures(layer: context.layer, index: context.zoneIndex, origins: context.origins, stops: report.fileStops, radiusMetres: radius,
                                                extraWarnings: StopSources.outsideExtracts(layer: context.layer, bounds: report.extractBounds)).features
             output.gaps = gaps
             output.files.append(StudyFile(name: StudyOutputs.gapsName, bytes: try GeoJSONWriter(precision: context.precision).encode(gaps)))

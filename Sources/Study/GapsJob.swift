@@ -88,9 +88,9 @@ public struct GapsJob: Sendable {
     /// The gaps of every zone as WGS84 features (the zone's properties, `gap_id`, `gap_area_m2`, `gap_area_pct`,
     /// `gap_origins_count`, `gap_origins_weight`, `reach_warning`), largest first within each zone, and the
     /// coverage they came from. `stops` are in the layer's working CRS.
-    public static func gapFeatures(layer: ZoneLayer, origins originSet: OriginSet, stops: [XY], radiusMetres: Double,
+    public static func gapFeatures(layer: ZoneLayer, index: ZoneIndex? = nil, origins originSet: OriginSet, stops: [XY], radiusMetres: Double,
                                    extraWarnings: [[String]]? = nil) throws -> (features: [Feature], coverage: [StopCoverage.ZoneResult]) {
-        let coverage = try StopCoverage(radiusMetres: radiusMetres).measure(zones: layer.zones, stops: stops, gaps: true)
+        let coverage = try StopCoverage(radiusMetres: radiusMetres).measure(index: index ?? ZoneIndex(layer), zones: layer.zones, stops: stops, gaps: true)
         let members = originSet.members(zoneCount: layer.zones.count)
         let codeField = layer.codeField ?? "zone_code"
         let zones = layer.zones, workingCRS = layer.workingCRS

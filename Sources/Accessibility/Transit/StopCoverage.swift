@@ -41,55 +41,59 @@ public struct StopCoverage: Sendable {
 
     /// Coverage of every zone of `zones` by circles round `stops` (working CRS).
     public func measure(zones: [Zone], stops: [XY], gaps wantGaps: Bool = false) throws -> [ZoneResult] {
+        try measure(index: ZoneIndex(zones: zones), zones: zones, stops: stops, gaps: wantGaps)
+    }
+
+    /// The same with the zones' prepared boundaries from `index` (the run's, built over the same `zones`), so
+    /// they are not made again.
+    public func measure(index zoneIndex: ZoneIndex, zones: [Zone], stops: [XY], gaps wantGaps: Bool = false) throws -> [ZoneResult] {
+        precondition(zoneIndex.zoneCount == zones.count, "the zone index is over other zones")
         let index = PointIndex(stops)
         let radius = radiusMetres, segments = quadrantSegments
         let integral = method == .boundaryIntegral && !wantGaps ? CircleUnionArea(radius: radius, quadrantSegments: segments) : nil
-        return try ParallelMap.map(Array(zones.indices), chunksPerWorker: 16, worker: { GEOSContext() }) { context, slice in
-            try slice.map { z in
-                guard let shape = zones[z].geometry, let envelope = shape.envelope else {
-                    return ZoneResult(coveredSquareMetres: nil, gaps: [], stopsReaching: 0)
-                }
-                let zone = try Geometry(shape, context: context)
-                let prepared = try PreparedGeometry(zone)
-                // Candidates: stops within the radius of the envelope, then exactly within the radius of the zone.
-                let center = envelope.center
-                let reach = radius + 0.5 * (envelope.width * envelope.width + envelope.height * envelope.height).squareRoot()
-                var candidates: [Int] = []
-                index.forEach(within: reach, of: center) { i, _ in
-                    let p = stops[i]
-                    let dx = max(envelope.minX - p.x, 0, p.x - envelope.maxX), dy = max(envelope.minY - p.y, 0, p.y - envelope.maxY)
-                    if dx * dx + dy * dy <= radius * radius { candidates.append(i) }
-                }
-                candidates.sort()
-                if let integral {
-                    // Distinct centres (two stops at one place are one circle).
-                    var centres = candidates.map { stops[$0] }
-                    centres.sort { ($0.x, $0.y) < ($1.x, $1.y) }
-                    var distinct: [XY] = []
-                    for c in centres where distinct.last != c { distinct.append(c) }
-                    let covered = try integral.area(polygons: shape.polygons, centres: distinct) { p in
-                        try prepared.covers(Geometry(point: p, context: context))
-                    }
-                    return ZoneResult(coveredSquareMetres: max(0, covered), gaps: [], stopsReaching: distinct.count)
-                }
-                var circles: [Geometry] = []
-                for i in candidates {
-                    let point = try Geometry(point: stops[i], context: context)
-                    if try prepared.isWithin(distance: radius, of: point) {
-                        circles.append(try Geometry.circle(center: stops[i], radius: radius, quadrantSegments: segments, context: context))
-                    }
-                }
-                guard !circles.isEmpty else {
-                    return ZoneResult(coveredSquareMetres: 0, gaps: wantGaps ? try Self.polygons(of: zone) : [], stopsReaching: 0)
-                }
-                let union = try Geometry.unaryUnion(of: circles, context: context)
-                let covered = try zone.intersection(union).area()
-                var gapShapes: [Shape] = []
-                if wantGaps {
-                    gapShapes = try Self.polygons(of: zone.difference(union))
-                }
-                return ZoneResult(coveredSquareMetres: covered, gaps: gapShapes, stopsReaching: circles.count)
+        return try zoneIndex.mapZones { z, preparedZone in
+            guard let shape = zones[z].geometry, let envelope = shape.envelope, let preparedZone else {
+                return ZoneResult(coveredSquareMetres: nil, gaps: [], stopsReaching: 0)
             }
+            let zone = preparedZone.geometry, prepared = preparedZone.prepared, context = preparedZone.context
+            // Candidates: stops within the radius of the envelope, then exactly within the radius of the zone.
+            let center = envelope.center
+            let reach = radius + 0.5 * (envelope.width * envelope.width + envelope.height * envelope.height).squareRoot()
+            var candidates: [Int] = []
+            index.forEach(within: reach, of: center) { i, _ in
+                let p = stops[i]
+                let dx = max(envelope.minX - p.x, 0, p.x - envelope.maxX), dy = max(envelope.minY - p.y, 0, p.y - envelope.maxY)
+                if dx * dx + dy * dy <= radius * radius { candidates.append(i) }
+            }
+            candidates.sort()
+            if let integral {
+                // Distinct centres (two stops at one place are one circle).
+                var centres = candidates.map { stops[$0] }
+                centres.sort { ($0.x, $0.y) < ($1.x, $1.y) }
+                var distinct: [XY] = []
+                for c in centres where distinct.last != c { distinct.append(c) }
+                let covered = try integral.area(polygons: shape.polygons, centres: distinct) { p in
+                    try prepared.covers(Geometry(point: p, context: context))
+                }
+                return ZoneResult(coveredSquareMetres: max(0, covered), gaps: [], stopsReaching: distinct.count)
+            }
+            var circles: [Geometry] = []
+            for i in candidates {
+                let point = try Geometry(point: stops[i], context: context)
+                if try prepared.isWithin(distance: radius, of: point) {
+                    circles.append(try Geometry.circle(center: stops[i], radius: radius, quadrantSegments: segments, context: context))
+                }
+            }
+            guard !circles.isEmpty else {
+                return ZoneResult(coveredSquareMetres: 0, gaps: wantGaps ? try Self.polygons(of: zone) : [], stopsReaching: 0)
+            }
+            let union = try Geometry.unaryUnion(of: circles, context: context)
+            let covered = try zone.intersection(union).area()
+            var gapShapes: [Shape] = []
+            if wantGaps {
+                gapShapes = try Self.polygons(of: zone.difference(union))
+            }
+            return ZoneResult(coveredSquareMetres: covered, gaps: gapShapes, stopsReaching: circles.count)
         }
     }
 

@@ -23,6 +23,11 @@ public final class ZoneIndex: @unchecked Sendable {
         zones = layer.zones
     }
 
+    /// An index over `zones` alone (working CRS), for a measure handed zones without their layer.
+    public init(zones: [Zone]) {
+        self.zones = zones
+    }
+
     /// For each point (working CRS, metres), the index of the first zone in layer order whose boundary covers it
     /// (boundary points count, so a point on a shared edge goes to the earlier zone), or nil when none does.
     /// One GEOS call per candidate zone; on all cores.
@@ -36,6 +41,15 @@ public final class ZoneIndex: @unchecked Sendable {
     public func zoneOf(_ point: XY) throws -> Int? {
         let lease = try Lease(self)
         return try lease.locator.zone(of: point)
+    }
+
+    /// Maps `body` over every zone, in zone order, on all cores: each call gets the zone's boundary prepared in
+    /// the worker's own GEOS context (nil when the zone has no usable boundary), made once per worker and kept
+    /// for the life of the index, so two measures over the same zones prepare them once.
+    public func mapZones<R: Sendable>(chunksPerWorker: Int = 16, _ body: @Sendable (Int, PreparedZone?) throws -> R) throws -> [R] {
+        try ParallelMap.map(Array(zones.indices), chunksPerWorker: chunksPerWorker, worker: { try Lease(self) }) { lease, slice in
+            try slice.map { z in try body(z, try lease.locator.preparedZone(z)) }
+        }
     }
 
     private func borrow() throws -> Locator {
@@ -67,7 +81,7 @@ public final class ZoneIndex: @unchecked Sendable {
         let zones: [Zone]
         let envelopes: [(Int, Envelope)]
         let index: SpatialIndex
-        var prepared: [Int: PreparedGeometry] = [:]
+        var prepared: [Int: PreparedZone] = [:]
 
         init(zones: [Zone]) throws {
             self.zones = zones
@@ -80,16 +94,26 @@ public final class ZoneIndex: @unchecked Sendable {
             guard !candidates.isEmpty else { return nil }
             let probe = try Geometry(point: point, context: context)
             for candidate in candidates.map({ envelopes[$0].0 }).sorted() {
-                let boundary: PreparedGeometry
-                if let cached = prepared[candidate] {
-                    boundary = cached
-                } else {
-                    boundary = try PreparedGeometry(Geometry(zones[candidate].geometry!, context: context))
-                    prepared[candidate] = boundary
-                }
-                if try boundary.covers(probe) { return candidate }
+                if try preparedZone(candidate)!.prepared.covers(probe) { return candidate }
             }
             return nil
         }
+
+        /// Zone z's boundary in this worker's context, prepared on first use; nil without a usable boundary.
+        func preparedZone(_ z: Int) throws -> PreparedZone? {
+            if let cached = prepared[z] { return cached }
+            guard let shape = zones[z].geometry else { return nil }
+            let zone = PreparedZone(prepared: try PreparedGeometry(Geometry(shape, context: context)))
+            prepared[z] = zone
+            return zone
+        }
     }
+}
+
+/// A zone's boundary as a GEOS geometry in one worker's context, with its prepared form for fast predicates.
+/// It belongs to that worker: use it inside the `mapZones` body only.
+public struct PreparedZone {
+    public let prepared: PreparedGeometry
+    public var geometry: Geometry { prepared.base }
+    public var context: GEOSContext { prepared.base.context }
 }
