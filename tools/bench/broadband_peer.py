@@ -12,7 +12,7 @@ Steps (each timed; `broadband_peer: timings: ...` on stderr, as reach prints its
    percentages; `% unable to receive 10Mbit/s` stands in for a missing USO column); values range-checked;
    records merged by normalised key across files, a row giving a measure its key already has is a `duplicate`.
 3. wards: every *.json/*.geojson of each --wards (sorted names) with pyogrio, concatenated in order, to_crs
-   EPSG:27700, make_valid where invalid.
+   EPSG:27700, make_valid where invalid (tools/reachtools/inputs.py read_zones(engine="pyogrio"), timed here).
 4. join: records placed at their postcode's point, then gpd.sjoin(points, wards, predicate="intersects"); for a
    point that intersects several wards (on a shared boundary) the first ward in layer order wins. For a point and
    a polygon, intersects is covers, the rule of docs/broadband.md ("the first zone whose boundary covers it";
@@ -43,6 +43,9 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyproj  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.inputs import read_zones  # noqa: E402
 
 WORKING_CRS = "EPSG:27700"
 POSTCODE_RE = r"[A-Z][A-Z0-9]{1,3}[0-9][A-Z]{2}"
@@ -289,19 +292,8 @@ def merge_records(frames):
 
 
 def read_wards(paths):
-    files = []
-    for p in paths:
-        if os.path.isdir(p):
-            files += [os.path.join(p, n) for n in sorted(os.listdir(p)) if n.endswith((".json", ".geojson"))]
-        else:
-            files.append(p)
-    frames = [gpd.read_file(f, engine="pyogrio") for f in files]
-    w = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-    w = w.to_crs(WORKING_CRS)
-    bad = ~w.geometry.is_valid
-    if bad.any():
-        w.loc[bad, "geometry"] = w.geometry[bad].make_valid()
-    return w
+    """Step 3, as a GeoDataFrame in EPSG:27700 (pyogrio, make-valid where invalid)."""
+    return read_zones(paths, engine="pyogrio", crs=WORKING_CRS, repair="make_valid").frame
 
 
 def round_half_away(values, places):

@@ -2,7 +2,9 @@
 
 The approach the issue names: STRtree, buffers, one union per ward, intersection.
   1. wards: every *.json/*.geojson of a folder (sorted names; or one file) read with pyogrio, reprojected to
-     EPSG:27700, invalid ones repaired with GEOS make-valid (E05004205 has a ring self-intersection);
+     EPSG:27700, invalid ones repaired with GEOS make-valid, keeping the polygonal part (E05004205 has a ring
+     self-intersection): tools/reachtools/inputs.py read_zones(engine="pyogrio", repair="polygonal"), timed as
+     the peer's own read;
   2. stops: a NaPTAN Stops.csv (Easting/Northing, EPSG:27700), kept when StopType is a bus type (BCT, BCS, BCQ)
      and Status is active (or empty / `act`), as docs/transit.md;
   3. the buffers of all stops at once, r = --radius (400 m), quad_segs=16 (64-gons, as reach): GEOS buffers one
@@ -28,38 +30,20 @@ import os
 import sys
 import time
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-WORKING_CRS = "EPSG:27700"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.inputs import read_zones  # noqa: E402
+
 BUS_TYPES = {"BCT", "BCS", "BCQ"}
 
 
-def input_files(path):
-    if os.path.isdir(path):
-        return [os.path.join(path, n) for n in sorted(os.listdir(path)) if n.endswith((".json", ".geojson"))]
-    return [path]
-
-
 def read_wards(path, code_field):
-    frames = [gpd.read_file(f, engine="pyogrio") for f in input_files(path)]
-    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-    gdf = gdf.to_crs(WORKING_CRS)
-    geoms = np.asarray(gdf.geometry.to_numpy(), dtype=object)
-    bad = ~shapely.is_valid(geoms)
-    if bad.any():
-        fixed = []
-        for g in shapely.make_valid(geoms[bad]):
-            if shapely.get_type_id(g) == 7:  # a collection: keep its polygonal parts
-                g = shapely.union_all([p for p in shapely.get_parts(g) if shapely.get_type_id(p) in (3, 6)])
-            fixed.append(g)
-        geoms = geoms.copy()
-        geoms[bad] = fixed
-    if code_field not in gdf.columns:
-        code_field = next(c for c in ("WD13CD", "code", "area_code") if c in gdf.columns)
-    return gdf[code_field].astype(str).to_numpy(), geoms, int(bad.sum())
+    """(codes, EPSG:27700 geometries, count repaired): --code-field, else the first of WD13CD, code, area_code."""
+    z = read_zones(path, (code_field, "WD13CD", "code", "area_code"), engine="pyogrio", repair="polygonal")
+    return np.asarray(z.codes, dtype=object), z.geoms, int(z.repaired.sum())
 
 
 def read_stops(path):

@@ -3,15 +3,15 @@
 origins.csv: one origin per 2011 Census output area of England, 171,372 of them, read from a folder of gzipped
 GeoJSON files (../shared/data/uk-geojson/oa_by_lad/*.json.gz, one per local authority, CRS84, code property
 OA11CD; sorted file names, feature order). Each polygon is projected to EPSG:27700, made valid where it is not
-(the polygonal part is kept, as in make_national_stops.to_bng), and stands for its GEOS point on surface (always
+(the polygonal part is kept: tools/reachtools/inputs.py read_zones(repair="polygonal")), and stands for its GEOS point on surface (always
 inside the polygon, unlike a centroid), rounded to 0.1 m. The weight is synthetic: a seeded uniform whole number
 of residents in [100, 450] (Census output areas hold 100 to 625 people, most 110-140 households; the real
 populations are not in the shared data). Columns: code, easting, northing, population (PointLoader reads
 easting/northing as EPSG:27700).
 
 services.csv: SERVICES (default 20,000) services uniformly at random inside the real English wards of 2013
-(../shared/data/uk-geojson/wards_by_lad, code WD13CD, projected and made valid by make_national_stops.to_bng:
-E05004205 has a self-intersecting ring), in 8 categories whose shares follow England's real counts (about 6,300
+(../shared/data/uk-geojson/wards_by_lad, code WD13CD, projected and made valid the same way, by
+make_national_stops.read_wards: E05004205 has a self-intersecting ring), in 8 categories whose shares follow England's real counts (about 6,300
 GP practices, 11,500 pharmacies, 21,000 state schools, 10,000 post offices, 5,500 large supermarkets, 2,900
 libraries, 650 Jobcentre Plus offices, 1,100 hospital sites) scaled down to the total: at 20,000, gp 2,100,
 pharmacy 3,800, school 7,300, post_office 3,400, supermarket 1,900, library 950, jobcentre 200, hospital 350.
@@ -30,18 +30,18 @@ usage: make_national_inputs.py --oas DIR --wards DIR --out-dir DIR [--services 2
 """
 
 import argparse
-import gzip
 import json
 import os
 import sys
 import time
 
 import numpy as np
-import pyproj
 import shapely
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_national_stops import read_wards, sample_in, to_bng  # noqa: E402  (tools/bench/make_national_stops.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from make_national_stops import read_wards, sample_in  # noqa: E402  (tools/bench/make_national_stops.py)
+from reachtools.inputs import read_zones  # noqa: E402
 
 # England's approximate real counts, used as shares of --services (at 20,000 these give the counts above).
 REAL_COUNTS = {"gp": 6300, "pharmacy": 11500, "school": 21000, "post_office": 10000, "supermarket": 5500,
@@ -69,16 +69,11 @@ def category_counts(total):
 
 
 def read_oas(folder):
-    """(codes, CRS84 geometries, file count) of every output area in a folder of .json.gz files (sorted names)."""
-    files = sorted(n for n in os.listdir(folder) if n.endswith((".json.gz", ".geojson.gz", ".json", ".geojson")))
-    codes, texts = [], []
-    for name in files:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(os.path.join(folder, name), "rt") as fh:
-            for ft in json.load(fh)["features"]:
-                codes.append(ft["properties"].get("OA11CD") or ft["properties"].get("code"))
-                texts.append(json.dumps(ft["geometry"]))
-    return codes, shapely.from_geojson(texts), len(files)
+    """(codes (OA11CD, else code), EPSG:27700 geometries made valid where invalid (the polygonal part), count
+    repaired, file count) of every output area in a folder of .json.gz files (sorted names)."""
+    z = read_zones(folder, ("OA11CD", "code"), repair="polygonal",
+                   suffixes=(".json.gz", ".geojson.gz", ".json", ".geojson"))
+    return z.codes, z.geoms, int(z.repaired.sum()), len(z.files)
 
 
 def listing(folder):
@@ -127,9 +122,8 @@ def main():
     t0 = time.perf_counter()
 
     # Origins: output areas' points on surface.
-    codes, oa_geoms, nfiles = read_oas(a.oas)
+    codes, oa_bng, oa_repaired, nfiles = read_oas(a.oas)
     t_read_oas = time.perf_counter()
-    oa_bng, oa_repaired = to_bng(oa_geoms)
     pos = shapely.get_coordinates(shapely.point_on_surface(oa_bng))
     xy = np.round(pos, 1)
     # Rounding to 0.1 m can move a point out of a sliver of a polygon; count it (reach places points by ward).
@@ -141,8 +135,7 @@ def main():
     t_origins = time.perf_counter()
 
     # Services: per category a multinomial draw over wards, then points inside each ward.
-    ward_codes, ward_geoms, _ = read_wards(a.wards)
-    ward_bng, ward_repaired = to_bng(ward_geoms)
+    ward_codes, ward_bng, ward_repaired, _ = read_wards(a.wards)
     areas = shapely.area(ward_bng)
     p = EQUAL_SHARE / len(areas) + (1.0 - EQUAL_SHARE) * areas / areas.sum()
     p = p / p.sum()

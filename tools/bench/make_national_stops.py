@@ -1,7 +1,8 @@
 """Synthetic national bus stops for tools/bench/coverage.sh: N stops inside the real English wards, as NaPTAN.
 
 Reads the 7,681 English wards (a folder of GeoJSON files, CRS84, code property WD13CD), projects them to
-EPSG:27700 (make-valid where invalid: E05004205 has a ring self-intersection) and scatters N stops (default
+EPSG:27700 (make-valid where invalid, keeping the polygonal part: E05004205 has a ring self-intersection; both by
+tools/reachtools/inputs.py read_zones(repair="polygonal")) and scatters N stops (default
 400,000, about the size of the national NaPTAN bus-stop set) uniformly at random inside them, with a fixed seed.
 
 Allocation to wards (the choice, documented in the bench's header too): half of the stops are shared equally
@@ -34,6 +35,9 @@ import numpy as np
 import pyproj
 import shapely
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.inputs import read_zones  # noqa: E402
+
 NAPTAN_COLUMNS = (
     "ATCOCode,NaptanCode,PlateCode,CleardownCode,CommonName,CommonNameLang,ShortCommonName,ShortCommonNameLang,"
     "Landmark,LandmarkLang,Street,StreetLang,Crossing,CrossingLang,Indicator,IndicatorLang,Bearing,"
@@ -45,32 +49,11 @@ assert len(NAPTAN_COLUMNS) == 43
 
 
 def read_wards(path):
-    """All features of a folder of GeoJSON files (sorted names) or one file: (codes, CRS84 geometries, features)."""
-    if os.path.isdir(path):
-        files = [os.path.join(path, n) for n in sorted(os.listdir(path)) if n.endswith((".json", ".geojson"))]
-    else:
-        files = [path]
-    feats = []
-    for f in files:
-        with open(f) as fh:
-            feats.extend(json.load(fh)["features"])
-    codes = [ft["properties"].get("WD13CD") or ft["properties"].get("code") for ft in feats]
-    geoms = shapely.from_geojson([json.dumps(ft["geometry"]) for ft in feats])
-    return codes, geoms, feats
-
-
-def to_bng(geoms):
-    tr = pyproj.Transformer.from_crs("OGC:CRS84", "EPSG:27700", always_xy=True)
-    out = shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-    bad = ~shapely.is_valid(out)
-    if bad.any():
-        fixed = shapely.make_valid(out[bad])
-        # make-valid can return a collection holding lines as well as polygons; keep the polygonal part.
-        fixed = np.array([g if shapely.get_type_id(g) in (3, 6) else
-                          shapely.union_all([p for p in shapely.get_parts(g) if shapely.get_type_id(p) in (3, 6)])
-                          for g in fixed], dtype=object)
-        out[bad] = fixed
-    return out, int(bad.sum())
+    """The wards of a folder of GeoJSON files (sorted names) or one file: (codes (WD13CD, else code), EPSG:27700
+    geometries made valid where invalid (the polygonal part: make-valid can return lines as well as polygons),
+    count repaired, the raw features)."""
+    z = read_zones(path, ("WD13CD", "code"), repair="polygonal", keep_features=True)
+    return z.codes, z.geoms, int(z.repaired.sum()), z.features
 
 
 def allocate(areas, n, equal_share):
@@ -116,8 +99,7 @@ def main():
         ap.error("--equal-share must be in [0, 1]")
 
     t0 = time.perf_counter()
-    codes, geoms, feats = read_wards(a.wards)
-    bng, repaired = to_bng(geoms)
+    codes, bng, repaired, feats = read_wards(a.wards)
     areas = shapely.area(bng)
     counts = allocate(areas, a.stops, a.equal_share)
     t_read = time.perf_counter()

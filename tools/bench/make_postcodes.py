@@ -1,7 +1,8 @@
 """Synthetic national postcodes and Ofcom broadband files for tools/bench/broadband.sh and the crosscheck.
 
 Reads the 7,681 English wards (a folder of GeoJSON files, CRS84, code WD13CD; sorted file names, feature order),
-projects them to EPSG:27700 (make-valid where invalid: E05004205) and scatters N postcode points (default
+projects them to EPSG:27700 (make-valid where invalid, the polygonal part: E05004205; tools/reachtools/inputs.py
+read_zones) and scatters N postcode points (default
 1,700,000, about the number of live English postcodes) uniformly at random inside them with a fixed seed, by
 vectorised shapely rejection sampling in each ward's bounding box (make_national_stops.sample_in). Coordinates are
 rounded to whole metres, as in the ONSPD.
@@ -49,7 +50,6 @@ usage: make_postcodes.py --wards DIR --out-dir DIR [--points 1700000] [--seed 20
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -59,7 +59,9 @@ import pyproj
 import shapely
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_national_stops import allocate, sample_in, to_bng  # noqa: E402  (tools/bench/make_national_stops.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from make_national_stops import allocate, sample_in  # noqa: E402  (tools/bench/make_national_stops.py)
+from reachtools.inputs import read_zones  # noqa: E402
 
 UNIT_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))  # Royal Mail's inward unit letters (no C I K M O V)
 UNITS = len(UNIT_LETTERS) ** 2  # 400 unit codes a sector
@@ -85,16 +87,10 @@ PERFORMANCE_COLUMNS = ["postcode", "postcode_space", "postcode area", "Median do
 
 
 def read_wards(folder):
-    """(codes, authority index per ward, CRS84 geometries) of a folder of GeoJSON files in sorted name order."""
-    files = sorted(n for n in os.listdir(folder) if n.endswith((".json", ".geojson")))
-    codes, lad, geoms = [], [], []
-    for i, name in enumerate(files):
-        with open(os.path.join(folder, name)) as fh:
-            feats = json.load(fh)["features"]
-        codes += [f["properties"].get("WD13CD") or f["properties"].get("code") for f in feats]
-        lad += [i] * len(feats)
-        geoms += [json.dumps(f["geometry"]) for f in feats]
-    return codes, np.array(lad), shapely.from_geojson(geoms), len(files)
+    """(codes (WD13CD, else code), authority (file) index per ward, EPSG:27700 geometries made valid where invalid
+    (the polygonal part), count repaired, file count) of a folder of GeoJSON files in sorted name order."""
+    z = read_zones(folder, ("WD13CD", "code"), repair="polygonal")
+    return z.codes, z.file_index, z.geoms, int(z.repaired.sum()), len(z.files)
 
 
 def morton(x, y, cell):
@@ -141,8 +137,7 @@ def main():
     a = ap.parse_args()
 
     t0 = time.perf_counter()
-    codes, lad, geoms, nfiles = read_wards(a.wards)
-    bng, repaired = to_bng(geoms)
+    codes, lad, bng, repaired, nfiles = read_wards(a.wards)
     counts = allocate(shapely.area(bng), a.points, 1.0)  # equal share: the same number in every ward
     t_read = time.perf_counter()
 

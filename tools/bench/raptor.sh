@@ -212,8 +212,10 @@ import pyproj
 import shapely
 
 sys.path.insert(0, "tools/crosscheck")
+sys.path.insert(0, "tools")
 import distance  # noqa: E402  (tools/crosscheck/distance.py: osm_services, as `distance.py prepare` uses it)
 import roadnet  # noqa: E402  (tools/crosscheck/roadnet.py: the walk graph)
+from reachtools.inputs import read_zones  # noqa: E402
 
 out, pbf, wards_path = sys.argv[1:4]
 CATEGORIES = ("gp", "pharmacy", "supermarket")
@@ -264,19 +266,16 @@ replace(paths["origins"], lambda fh: fh.write("id,easting,northing\n" + "".join(
     f"{i},{x:.3f},{y:.3f}\n" for i, x, y in zip(ids.tolist(), xy[:, 0].tolist(), xy[:, 1].tolist()))))
 
 # Zones: Newport's wards plus the rest of the extract, so that every origin is counted.
-wards = json.load(open(wards_path))
-to_bng = pyproj.Transformer.from_crs("OGC:CRS84", "EPSG:27700", always_xy=True)
+zones = read_zones(wards_path, repair="make_valid", keep_features=True)  # EPSG:27700, make-valid where invalid
 to_ll = pyproj.Transformer.from_crs("EPSG:27700", "OGC:CRS84", always_xy=True)
-geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in wards["features"]])
-bng = shapely.make_valid(shapely.transform(geoms, lambda p: np.column_stack(to_bng.transform(p[:, 0], p[:, 1]))))
-union = shapely.union_all(bng)
+union = shapely.union_all(zones.geoms)
 x0, y0 = xy.min(axis=0) - 1000.0
 x1, y1 = xy.max(axis=0) + 1000.0
 rest = shapely.difference(shapely.box(x0, y0, x1, y1), union)
 rest_ll = shapely.transform(rest, lambda p: np.column_stack(to_ll.transform(p[:, 0], p[:, 1])))
 inside = int(shapely.contains_xy(union, xy[:, 0], xy[:, 1]).sum())
 feats = [{"type": "Feature", "properties": {k: f["properties"].get(k) for k in ("WD23CD", "WD23NM", "LAD23CD")},
-          "geometry": f["geometry"]} for f in wards["features"]]
+          "geometry": f["geometry"]} for f in zones.features]
 feats.append({"type": "Feature",
               "properties": {"WD23CD": "NEWPORT_EXTRACT_REST",
                              "WD23NM": "Rest of the OSM extract (outside Newport's wards)", "LAD23CD": None},

@@ -1,7 +1,8 @@
 """Peer for `reach wards`: the same work end to end with geopandas, for tools/bench/wards.sh to time.
 
 Reads every *.json/*.geojson of a directory (or one file) in sorted name order with the pyogrio engine,
-concatenates them, reprojects to EPSG:27700, repairs invalid polygons with GEOS make-valid, adds `area_km2`
+concatenates them (tools/reachtools/inputs.py read_zones(engine="pyogrio", crs=None, repair=None): the read
+alone, as the peer's own), reprojects to EPSG:27700, repairs invalid polygons with GEOS make-valid, adds `area_km2`
 (km², 6 dp) and `reach_warning`, reprojects to WGS84 and writes RFC 7946 GeoJSON with 6-decimal coordinates.
 Checks its own output feature count (7,681 for all-England wards, or --expect N) and exits 1 if it is wrong.
 
@@ -13,19 +14,14 @@ import os
 import sys
 import time
 
-import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
+from reachtools.inputs import read_zones  # noqa: E402
+
 WORKING_CRS = "EPSG:27700"
-
-
-def input_files(path):
-    if os.path.isdir(path):
-        names = sorted(n for n in os.listdir(path) if n.endswith((".json", ".geojson")))
-        return [os.path.join(path, n) for n in names]
-    return [path]
 
 
 def main():
@@ -36,10 +32,8 @@ def main():
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    files = input_files(args.input)
-    frames = [gpd.read_file(f, engine="pyogrio") for f in files]
-    gdf = pd.concat(frames, ignore_index=True)
-    gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
+    zones = read_zones(args.input, engine="pyogrio", crs=None, repair=None)
+    files, gdf = zones.files, zones.frame
     t_read = time.perf_counter()
 
     gdf = gdf.to_crs(WORKING_CRS)
