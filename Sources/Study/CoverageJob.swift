@@ -207,7 +207,7 @@ public struct CoverageJob: Sendable {
             let missing = try Self.stopsMissingFromFeeds(allStops.filter { served.contains($0.kind) }, feeds: feeds, index: context.zoneIndex)
             let kindsText = served.sorted().map(\.rawValue).joined(separator: "/")
             for (z, count) in missing.enumerated() where count.missing > 0 {
-                output.warn(z, "\(count.missing) of the ward's \(count.total) \(kindsText) stops are in no GTFS feed (no stop with their id or within \(JSONWriter.format(Self.feedMatchMetres)) m), so departures near them are not counted")
+                output.warn(z, "\(count.missing) of the zone's \(count.total) \(kindsText) stops are in no GTFS feed (no stop with their id or within \(JSONWriter.format(Self.feedMatchMetres)) m), so departures near them are not counted")
             }
         }
         if !feeds.isEmpty, let serviceDate {

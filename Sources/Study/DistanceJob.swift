@@ -279,9 +279,11 @@ public struct DistanceJob: Sendable {
                                      source: Self.source, decimals: decimals, numbers: reducer.mean(perOrigin)))
                 output.add(Indicator("\(prefix)_max", unit: unit, "largest \(what) to the nearest \(name) from any of the zone's origins",
                                      source: Self.source, decimals: decimals, numbers: reducer.maximum(perOrigin)))
+                // Origins off the mode's roads are unknown, not far: left out of the shares (docs/architecture.md).
+                let known = mode.travelMode.map { travel in values.snapMetres[travel]!.map { $0 != nil } }
                 for t in thresholds(mode) {
-                    output.add(Indicator("\(prefix)_within_\(Self.label(t))_pct", unit: "%", "share of the zone's origin weight within \(Self.label(t)) \(unit) of a \(name) (\(what))",
-                                         source: Self.source, decimals: 2, numbers: reducer.share(perOrigin, atMost: t)))
+                    output.add(Indicator("\(prefix)_within_\(Self.label(t))_pct", unit: "%", "share of the zone's origin weight within \(Self.label(t)) \(unit) of a \(name) (\(what)), over the origins on the \(mode) roads",
+                                         source: Self.source, decimals: 2, numbers: reducer.share(perOrigin, atMost: t, known: known)))
                 }
                 for (i, t) in thresholds(mode).enumerated() {
                     output.add(Indicator("\(prefix)_count_within_\(Self.label(t))", unit: "services",
@@ -305,7 +307,7 @@ public struct DistanceJob: Sendable {
                         ? "no \(mode) road within \(Self.label(maxSnapMetres)) m"
                         : unsnapped > 0 ? "\(unsnapped) with no \(mode) road within \(Self.label(maxSnapMetres)) m, the rest on roads that reach no \(name)"
                         : "on roads from which no \(name) can be reached by \(mode)"
-                    output.warn(z, "\(unreachable[z]) of \(own.count) origins cannot reach a \(name) by \(mode) (\(reason)); left out of \(prefix) means and maxima, and counted as not within")
+                    output.warn(z, "\(unreachable[z]) of \(own.count) origins cannot reach a \(name) by \(mode) (\(reason)); left out of \(prefix) means and maxima\(unsnapped < unreachable[z] ? "; those on the roads count as not within" : "")")
                 }
             }
         }

@@ -401,8 +401,8 @@ public struct PublicTransportJob: Sendable {
             output.add(Indicator("\(prefix)_p75_mean", unit: "min", "population-weighted mean of each origin's 75th percentile over the window of the \(what(name))",
                                  source: Self.source, decimals: 2, numbers: reducer.mean(p75)))
             for t in minutes {
-                output.add(Indicator("\(prefix)_within_\(DistanceJob.label(t))_pct", unit: "%", "share of the zone's origin weight whose median \(what(name)) is within \(DistanceJob.label(t)) min",
-                                     source: Self.source, decimals: 2, numbers: reducer.share(median, atMost: t)))
+                output.add(Indicator("\(prefix)_within_\(DistanceJob.label(t))_pct", unit: "%", "share of the weight of the zone's origins on the walk graph whose median \(what(name)) is within \(DistanceJob.label(t)) min",
+                                     source: Self.source, decimals: 2, numbers: reducer.share(median, atMost: t, known: times.onGraph)))
             }
             for (i, t) in minutes.enumerated() {
                 output.add(Indicator("\(prefix)_count_within_\(DistanceJob.label(t))", unit: "services",
@@ -436,7 +436,7 @@ public struct PublicTransportJob: Sendable {
             }
             let off = own.count - onGraph.count
             if off > 0 {
-                output.warn(z, "\(off) of \(own.count) origins are more than \(DistanceJob.label(maxSnapMetres)) m from a walkable road; they have no public-transport time (left out of means, counted as not within and unreachable)")
+                output.warn(z, "\(off) of \(own.count) origins are more than \(DistanceJob.label(maxSnapMetres)) m from a walkable road; they have no public-transport time (left out of every figure but counted in the _pt_unreachable columns)")
             }
             if !own.isEmpty, layer.zones[z].geometry != nil, counts[z] == nil {
                 output.warn(z, "the zone's typical origin is not within \(DistanceJob.label(maxSnapMetres)) m of a walkable road; public-transport counts are null")

@@ -65,7 +65,7 @@ public struct ScoreJob: Sendable {
         public func explanation(of code: String) throws -> Explanation {
             guard let index = codes.firstIndex(of: code) else {
                 let sample = codes.prefix(3).joined(separator: ", ")
-                throw DataError(file: table.source, "no ward with code '\(code)' among its \(codes.count) wards (codes look like \(sample))")
+                throw DataError(file: table.source, "no zone with code '\(code)' among its \(codes.count) zones (codes look like \(sample))")
             }
             return Explanation(result, ward: index)
         }
@@ -92,9 +92,9 @@ public struct ScoreJob: Sendable {
             progress("reading \(input)")
             table = try PropertyTable.read(path: input)
         }
-        guard !table.rows.isEmpty else { throw DataError(file: input, "no wards in the table") }
+        guard !table.rows.isEmpty else { throw DataError(file: input, "no zones in the table") }
         let codeField = try self.codeField ?? ZoneLoader.detectCodeField(table.columns) ?? {
-            throw DataError(file: input, "cannot tell which column holds ward codes (columns: \(table.columns.prefix(12).joined(separator: ", "))); name it with --code-field")
+            throw DataError(file: input, "cannot tell which column holds zone codes (columns: \(table.columns.prefix(12).joined(separator: ", "))); name it with --code-field")
         }()
         report.codeField = codeField
         let codes = try Self.codes(table, field: codeField)
@@ -109,13 +109,13 @@ public struct ScoreJob: Sendable {
         if let field = spec.groupBy {
             groups = try table.rows.indices.map { i in
                 guard let value = table.rows[i][field]?.stringValue, !value.isEmpty else {
-                    throw DataError(file: input, location: "\(table.locations[i]) (ward \(codes[i]))", field: field,
+                    throw DataError(file: input, location: "\(table.locations[i]) (zone \(codes[i]))", field: field,
                                     "no value for the study's group_by property")
                 }
                 return value
             }
         }
-        progress("scoring \(codes.count) wards on \(spec.indicators.count) indicators in \(spec.domains.count) domains" +
+        progress("scoring \(codes.count) zones on \(spec.indicators.count) indicators in \(spec.domains.count) domains" +
                  (spec.robustness.draws > 0 ? ", \(spec.robustness.draws) weight draws" : ""))
         let result = try CompositeScore.compute(spec, table: IndicatorTable(codes: codes, groups: groups, values: values), workers: workers)
         clock.lap("score", into: &report.timings)
@@ -179,11 +179,11 @@ public struct ScoreJob: Sendable {
         var first: [String: Int] = [:]
         return try table.rows.indices.map { i in
             guard let code = table.rows[i][field]?.stringValue, !code.isEmpty else {
-                throw DataError(file: table.source, location: table.locations[i], field: field, "no ward code")
+                throw DataError(file: table.source, location: table.locations[i], field: field, "no zone code")
             }
             if let earlier = first[code] {
                 throw DataError(file: table.source, location: table.locations[i], field: field,
-                                "ward code \(code) again (first at \(table.locations[earlier])): each ward must appear once")
+                                "zone code \(code) again (first at \(table.locations[earlier])): each zone must appear once")
             }
             first[code] = i
             return code
@@ -196,7 +196,7 @@ public struct ScoreJob: Sendable {
         guard table.rows.contains(where: { $0[source] != nil }) else {
             let close = table.columns.filter { $0.lowercased().contains(source.lowercased().prefix(4)) }.prefix(8)
             throw DataError(file: table.source, field: source,
-                            "indicator '\(indicator.name)': no ward has this property" +
+                            "indicator '\(indicator.name)': no zone has this property" +
                             (close.isEmpty ? "" : " (similar: \(close.joined(separator: ", ")))"))
         }
         return try table.rows.indices.map { i in
@@ -250,7 +250,7 @@ public struct ScoreJob: Sendable {
         let wardIndex = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
         for (_, property) in mapping where table.rows.contains(where: { $0[property] != nil }) {
             throw DataError(file: join.file, field: property,
-                            "the joined column would replace the wards' own property '\(property)'; give it another name with columns = { ... = \"new_name\" }")
+                            "the joined column would replace the zones' own property '\(property)'; give it another name with columns = { ... = \"new_name\" }")
         }
         var seen: [String: Int] = [:]
         var unmatched = 0
@@ -258,7 +258,7 @@ public struct ScoreJob: Sendable {
             let code = row.string(keyColumn).trimmingCharacters(in: .whitespaces)
             if let earlier = seen[code] {
                 throw DataError(file: join.file, location: "line \(row.line)", field: join.key,
-                                "ward code \(code) again (first on line \(earlier)): a join needs one row per ward")
+                                "zone code \(code) again (first on line \(earlier)): a join needs one row per zone")
             }
             seen[code] = row.line
             guard let i = wardIndex[code] else { unmatched += 1; return }

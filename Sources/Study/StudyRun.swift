@@ -55,7 +55,7 @@ public struct StudyRun: Sendable {
     public func check() throws -> (config: StudyConfig, spec: RunSpec) {
         let config = try StudyConfig.load(path: study, kinds: kinds)
         guard let spec = config.run else {
-            throw StudyConfigError(file: study, "no [study] table: reach run needs [study] (output folder) and [wards]; a study with only [score] is for reach score")
+            throw StudyConfigError(file: study, "no [study] table: reach run needs [study] (output folder) and [zones] (or [wards]); a study with only [score] is for reach score")
         }
         var inputs = spec.inputs
         if let broadband = config.broadband {

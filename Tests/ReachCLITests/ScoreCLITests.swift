@@ -44,6 +44,6 @@ import Testing
         #expect(usage.status == 2 && usage.stderr.contains("--out"))
         let unknownWard = try CLI.reach(["explain", "E0", "--study", "tools/crosscheck/studies/hand.toml",
                                          "--in", "tools/crosscheck/studies/hand.csv", "--quiet"])
-        #expect(unknownWard.status == 1 && unknownWard.stderr.contains("no ward with code 'E0'"))
+        #expect(unknownWard.status == 1 && unknownWard.stderr.contains("no zone with code 'E0'"))
     }
 }

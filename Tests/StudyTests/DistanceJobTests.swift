@@ -143,9 +143,10 @@ struct DistanceJobTests {
         #expect(number(zone, "pharmacy_walk_gravity_beta_0.1_mean") == (minIslandNodes == 0 ? 0.318 : 0.636))
         #expect(number(zone, "pharmacy_walk_mean") == 4.52)
         #expect(number(zone, "pharmacy_walk_unreachable") == 2)
-        // docs/architecture.md's rule: the two origins without a time count as not within, over all three
-        // (unweighted, so each weighs 1): 1 of 3 = 33.33 %.
-        #expect(number(zone, "pharmacy_walk_within_5_pct") == 33.33)
+        // docs/architecture.md's rule (unweighted, so each origin weighs 1): the origin 600 m from any road is
+        // unknown and left out; the island origin, snapped when islands are kept, reaches nothing and is not
+        // within: 1 of 2 = 50 %. With islands pruned it is unsnapped too: 1 of 1 = 100 %.
+        #expect(number(zone, "pharmacy_walk_within_5_pct") == (minIslandNodes == 0 ? 50 : 100))
         #expect(number(zone, "origins_count") == 3)
         #expect(number(zone, "origins_unreachable") == 2)
         let warning = try #require(zone?["reach_warning"] as? String)

@@ -118,30 +118,30 @@ import Testing
             _ = try ScoreJob(study: studyPath, input: notNumber).score()
         }
         let duplicate = try write("code,walk_min\nE1,12\nE1,13\n", "b.csv", in: folder)
-        expectDataError("b.csv: line 3: field 'code': ward code E1 again (first at line 2)") {
+        expectDataError("b.csv: line 3: field 'code': zone code E1 again (first at line 2)") {
             _ = try ScoreJob(study: studyPath, input: duplicate).score()
         }
         let misspelt = try write("code,walk_mins\nE1,12\n", "c.csv", in: folder)
-        expectDataError("c.csv: field 'walk_min': indicator 'walk': no ward has this property (similar: walk_mins)") {
+        expectDataError("c.csv: field 'walk_min': indicator 'walk': no zone has this property (similar: walk_mins)") {
             _ = try ScoreJob(study: studyPath, input: misspelt).score()
         }
         let joinFile = try write("area_code,value\nE1,3\nE1,4\n", "j.csv", in: folder)
         let joining = try write(study(joins: "[[join]]\nfile = \"j.csv\"\nkey = \"area_code\"\ncolumns = { value = \"walk_min\" }",
                                       indicators: indicator), "joining.toml", in: folder)
         let table = try write("code,other\nE1,1\n", "d.csv", in: folder)
-        expectDataError("j.csv: line 3: field 'area_code': ward code E1 again (first on line 2)") {
+        expectDataError("j.csv: line 3: field 'area_code': zone code E1 again (first on line 2)") {
             _ = try ScoreJob(study: joining, input: table).score()
         }
         let clash = try write("code,walk_min\nE1,1\n", "e.csv", in: folder)
-        expectDataError("the joined column would replace the wards' own property 'walk_min'") {
+        expectDataError("the joined column would replace the zones' own property 'walk_min'") {
             _ = try ScoreJob(study: joining, input: clash).score()
         }
         let grouped = try write(study(indicators: indicator, extra: "group_by = \"lad\""), "g.toml", in: folder)
         let noGroup = try write("code,lad,walk_min\nE1,L1,3\nE2,,4\n", "f.csv", in: folder)
-        expectDataError("f.csv: line 3 (ward E2): field 'lad': no value for the study's group_by property") {
+        expectDataError("f.csv: line 3 (zone E2): field 'lad': no value for the study's group_by property") {
             _ = try ScoreJob(study: grouped, input: noGroup).score()
         }
-        expectDataError("no ward with code 'E9' among its 2 wards") {
+        expectDataError("no zone with code 'E9' among its 2 zones") {
             _ = try ScoreJob(study: studyPath, input: try write("code,walk_min\nE1,1\nE2,2\n", "h.csv", in: folder)).score().explanation(of: "E9")
         }
     }

@@ -3,9 +3,11 @@
 ///
 /// - **Weights.** An origin weighs its own weight (population). When every origin of a zone weighs 0, each of
 ///   them weighs 1 instead, so an uninhabited zone still gets figures (of places, not people).
-/// - **Origins without a value** (unreached, off the network, unserved: `nil`) are left out of means, maxima
-///   and percentiles, and count as *not within* in shares, whose denominator is all the zone's origins. The steps
-///   count them in `{…}_unreachable` and name them in `reach_warning`.
+/// - **Origins without a value** (`nil`) are left out of means, maxima and percentiles. In shares, an origin the
+///   measure ran from and that reached nothing within its limit is *not within* (a finding); an origin nothing
+///   could be measured from (`known` false: more than the snap distance from the network) is left out of the
+///   share's denominator too (a gap in the data, not a finding). The steps count both in `{…}_unreachable` and
+///   name them, with the reason, in `reach_warning`.
 /// - A zone without a usable boundary, or with no origin, has no figure (`nil`).
 ///
 /// Like R5's `TravelTimeReducer`, it knows nothing of how the values were computed.
@@ -54,23 +56,25 @@ public struct ZoneReducer: Sendable {
         }
     }
 
-    /// Percentage (0–100) of the zone's origin weight with a value ≤ `threshold`; origins without a value are
-    /// not within.
-    public func share(_ values: [Double?], atMost threshold: Double) -> [Double?] {
-        share { o in values[o].map { $0 <= threshold } ?? false }
+    /// Percentage (0–100) of the weight of the zone's known origins with a value ≤ `threshold`: an origin
+    /// without a value is not within; one with `known[o] == false` is left out (nil `known`: every origin is
+    /// known). Nil for a zone with no known origin.
+    public func share(_ values: [Double?], atMost threshold: Double, known: [Bool]? = nil) -> [Double?] {
+        share(known: known) { o in values[o].map { $0 <= threshold } ?? false }
     }
 
-    /// Percentage (0–100) of the zone's origin weight for which `test` holds.
-    public func share(_ test: (Int) -> Bool) -> [Double?] {
+    /// Percentage (0–100) of the weight of the zone's known origins for which `test` holds.
+    public func share(known: [Bool]? = nil, _ test: (Int) -> Bool) -> [Double?] {
         members.indices.map { z in
             guard counts(z) else { return nil }
             // Σ 100·w / Σ w, summed in origin order (the form the coverage figures have always had).
-            var within = 0.0, total = 0.0
-            for o in members[z] {
+            var within = 0.0, total = 0.0, any = false
+            for o in members[z] where known?[o] ?? true {
+                any = true
                 total += weights[o]
                 if test(o) { within += 100 * weights[o] }
             }
-            return within / total
+            return any && total > 0 ? within / total : nil
         }
     }
 

@@ -38,6 +38,19 @@ struct ZoneReducerTests {
         #expect(Self.reducer.share { $0 >= 2 }[0] == 50)
     }
 
+    @Test func unknownOriginsLeaveTheShares() {
+        // Zone 0's second origin (weight 3, no value) is unknown (off the network): within 15 is now 2 of 7.
+        // Zone 4's second origin is unknown too, and its first weighs 0: no known weight, no share.
+        var known = [Bool](repeating: true, count: Self.values.count)
+        known[1] = false
+        known[7] = false
+        let within15 = Self.reducer.share(Self.values, atMost: 15, known: known)
+        #expect(within15[0] == 200.0 / 7.0)
+        #expect(within15[1] == 100 && within15[4] == nil)
+        // Means do not change: an origin without a value is out of them either way.
+        #expect(Self.reducer.mean(Self.values)[0] == 120.0 / 7.0)
+    }
+
     @Test func maximaPercentilesAndMissingCounts() {
         #expect(Self.reducer.maximum(Self.values) == [20, 8, nil, nil, 1])
         #expect(Self.reducer.missing(Self.values) == [1, 0, 0, 0, 1])
