@@ -2,11 +2,12 @@
 
 A case folder holds what one reach run left: `args` (the arguments after the subcommand, one a line: the
 broadband checker runs its oracle on them), `stderr`, `status` (the exit status; 127 when the binary could not be
-started) and the outputs the arguments point into the folder. run.sh calls
+started) and the outputs the arguments point into the folder. The cross-check driver (reachtools.crosscheck) calls
+`run` for each case; from a shell,
 
     python -m reachtools.runner [--tag crosscheck] DIR REACH SUBCOMMAND ARGS...
 
-which empties DIR, runs reach, prints the command and its time on stderr and, when reach fails, its status and
+empties DIR, runs reach, prints the command and its time on stderr and, when reach fails, its status and
 the last lines of its stderr; it exits 0 either way (the checker counts the failure through `check_status`), or
 with reach's status when given --propagate.
 """
