@@ -31,7 +31,7 @@ cumulative weights, exact comparison with W/2), the sector rule by collecting ea
 rounding to 0.01 / 0.001 is left: a reach value must equal the exact value rounded half away from zero to 1e-9,
 or either neighbour when the exact value is a rounding midpoint (reach rounds a float sum).
 
-Cases (inputs in tools/crosscheck/run.sh):
+Cases (inputs in tools/reachtools/crosscheck_cases.py):
   broadband-handmade       DIR/handmade: 4 zones, 10 directory postcodes, 15 coverage and 7 performance rows,
                            one probe per rule; expected numbers worked by hand (HAND_EXPECTED)
   broadband-speeds-only    the hand-made case with perf.csv alone: no coverage file, no premises column
