@@ -324,6 +324,7 @@ extension CoverageJob: StudyStep {
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         var report = Report()
         var output = try compute(context, report: &report, progress: progress).with(report)
+        // The gaps are drawn from the stop files this step read (report.fileStops), not read again.
         if let radius = gapsRadiusMetres {
             progress("gaps farther than \(JSONWriter.format(radius)) m from every stop")
             let gaps = try GapsJob.gapFeatures(layer: context.layer, index: context.zoneIndex, origins: context.origins, stops: report.fileStops, radiusMetres: radius,

@@ -376,8 +376,7 @@ extension DistanceJob: StudyStep {
     public var title: String { "distance" }
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
-        var report = Report()
-        return try compute(context, report: &report, progress: progress).output.with(report)
+        try reporting { (report: inout Report) in try compute(context, report: &report, progress: progress).output }
     }
 }
 

@@ -498,8 +498,7 @@ extension PublicTransportJob: StudyStep {
     public var title: String { "public transport" }
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
-        var report = Report()
-        return try compute(context, report: &report, progress: progress).output.with(report)
+        try reporting { (report: inout Report) in try compute(context, report: &report, progress: progress).output }
     }
 }
 

@@ -56,6 +56,15 @@ public struct StudyFile: Sendable {
 
 /// What a job's report hands a study run: the step's timings and the notes its subcommand would print.
 protocol StepReport {
+    init()
     var timings: [(step: String, seconds: Double)] { get }
     var notes: [String] { get }
+}
+
+extension StudyStep {
+    /// Runs a job's computation with a fresh report, and hands the report's timings and notes to its output.
+    func reporting<Report: StepReport>(_ compute: (inout Report) throws -> StepOutput) rethrows -> StepOutput {
+        var report = Report()
+        return try compute(&report).with(report)
+    }
 }
