@@ -28,13 +28,14 @@ public struct BroadbandJob: Sendable {
     /// Explicit column map: role (`BroadbandLayout.roles`) → header name.
     public var columns: [String: String]
     /// `.geojson` or `.csv`.
-    public var output: String
+    /// The zone table a one-step run writes (`--out`); a study step leaves it nil and `reach run` writes.
+    public var output: String?
     /// Where to list every unmatched record (CSV); nil lists none.
     public var unmatchedOutput: String?
     public var precision: Int
 
     public init(zones: [String], zoneOptions: ZoneLoadOptions = ZoneLoadOptions(), ofcom: [String], placement: Placement,
-                columns: [String: String] = [:], output: String, unmatchedOutput: String? = nil, precision: Int = 6) {
+                columns: [String: String] = [:], output: String? = nil, unmatchedOutput: String? = nil, precision: Int = 6) {
         self.zones = zones
         self.zoneOptions = zoneOptions
         self.ofcom = ofcom
@@ -109,6 +110,7 @@ public struct BroadbandJob: Sendable {
     public static func property(_ measure: BroadbandMeasure) -> String { "broadband_\(measure.rawValue)_pct" }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        guard let output else { throw DataError(file: "reach broadband", "no output file: name it with --out FILE") }
         try AtomicFile.checkWritable(output)
         if let unmatchedOutput { try AtomicFile.checkWritable(unmatchedOutput) }
         try check()

@@ -25,7 +25,8 @@ public struct CoverageJob: Sendable {
     /// In a study, also draw the gaps (`gaps.geojson`, a layer of the map): each zone's area farther than this
     /// (metres) from every stop of the stop files; nil for none.
     public var gapsRadiusMetres: Double?
-    public var output: String
+    /// The zone table a one-step run writes (`--out`); a study step leaves it nil and `reach run` writes.
+    public var output: String?
     public var precision: Int
 
     public static let defaultBusRadius = 400.0
@@ -37,7 +38,7 @@ public struct CoverageJob: Sendable {
                 gtfs: [String] = [], gtfsBefore: [String] = [], date: ServiceDate? = nil, beforeDate: ServiceDate? = nil,
                 window: ServiceWindow = .morningPeak, busRadiusMetres: Double = CoverageJob.defaultBusRadius,
                 railRadiusMetres: Double = CoverageJob.defaultRailRadius, stationBandsMetres: [Double] = CoverageJob.defaultBands,
-                frequentPerHour: Double = 4, output: String, precision: Int = 6) {
+                frequentPerHour: Double = 4, output: String? = nil, precision: Int = 6) {
         self.inputs = ZoneOriginInputs(zones: zones, zoneOptions: zoneOptions, origins: origins, originOptions: originOptions, weightField: weightField)
         self.stops = stops
         self.gtfs = gtfs
@@ -92,6 +93,7 @@ public struct CoverageJob: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        guard let output else { throw DataError(file: "reach coverage", "no output file: name it with --out FILE") }
         try AtomicFile.checkWritable(output)
         guard !stops.isEmpty || !gtfs.isEmpty else {
             throw DataError(file: "reach coverage", "no stops given: name --naptan, --bus-stops, --rail-stations, --metro-stops, --osm-stops or --gtfs")

@@ -25,7 +25,8 @@ public struct DistanceJob: Sendable {
     public var maxSnapMetres: Double
     /// Road islands (connected pieces of a mode's graph) with fewer nodes than this are not snapped to.
     public var minIslandNodes: Int
-    public var output: String
+    /// The zone table a one-step run writes (`--out`); a study step leaves it nil and `reach run` writes.
+    public var output: String?
     public var originsOutput: String?
     public var precision: Int
     /// Whether to add cumulative-opportunity measures (services within each threshold, averaged over origins).
@@ -40,7 +41,7 @@ public struct DistanceJob: Sendable {
                 categoryField: String? = nil, categories: [String] = [], serviceOptions: PointLoadOptions = PointLoadOptions(),
                 origins: String? = nil, originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil,
                 osm: String? = nil, modes: [DistanceMode]? = nil, minutes: [Double] = [15, 30], metres: [Double] = [800, 2000],
-                profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, minIslandNodes: Int = 40, output: String,
+                profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500, minIslandNodes: Int = 40, output: String? = nil,
                 originsOutput: String? = nil, precision: Int = 6, opportunities: Bool = false, gravityBeta: Double? = nil) {
         self.inputs = ZoneOriginInputs(zones: zones, zoneOptions: zoneOptions, origins: origins, originOptions: originOptions, weightField: weightField)
         self.services = services
@@ -99,6 +100,7 @@ public struct DistanceJob: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        guard let output else { throw DataError(file: "reach distance", "no output file: name it with --out FILE") }
         try AtomicFile.checkWritable(output)
         if let originsOutput { try AtomicFile.checkWritable(originsOutput) }
         var report = Report()

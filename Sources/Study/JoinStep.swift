@@ -37,10 +37,8 @@ struct ScoreStep: StudyStep {
     var needsBoundaries: Bool { false }
 
     func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
-        var job = ScoreJob(study: config.file, input: config.file, codeField: context.layer.codeField)
-        job.table = table.rowTable(source: config.file)
-        job.config = config
-        let scored = try job.score(progress: progress)
+        let scored = try ScoreJob.score(table.rowTable(source: config.file), config: config, codeField: context.layer.codeField,
+                                        progress: progress)
         var output = StepOutput(zoneCount: context.zoneCount)
         let perZone = context.layer.zones.indices.map { ScoreJob.properties(scored.result, ward: $0) }
         for (k, (name, _)) in (perZone.first ?? []).enumerated() {

@@ -33,7 +33,8 @@ public struct PublicTransportJob: Sendable {
     public var profile: RoadProfile
     public var maxSnapMetres: Double
     public var minIslandNodes: Int
-    public var output: String
+    /// The zone table a one-step run writes (`--out`); a study step leaves it nil and `reach run` writes.
+    public var output: String?
     public var originsOutput: String?
     /// Every origin's time at every departure minute, as CSV (large: origins × categories × minutes rows).
     public var minutesOutput: String?
@@ -45,7 +46,7 @@ public struct PublicTransportJob: Sendable {
                 osm: String, gtfs: [String], date: ServiceDate? = nil, window: ServiceWindow = .morningPeak,
                 maxWalkMinutes: Double = 15, maxTransferWalkMinutes: Double = 5, maxTripMinutes: Double = 120,
                 minutes: [Double] = [15, 30, 45, 60], profile: RoadProfile = RoadProfile(), maxSnapMetres: Double = 500,
-                minIslandNodes: Int = 40, output: String, originsOutput: String? = nil, minutesOutput: String? = nil,
+                minIslandNodes: Int = 40, output: String? = nil, originsOutput: String? = nil, minutesOutput: String? = nil,
                 precision: Int = 6) {
         self.inputs = ZoneOriginInputs(zones: zones, zoneOptions: zoneOptions, origins: origins, originOptions: originOptions, weightField: weightField)
         self.services = services
@@ -116,6 +117,7 @@ public struct PublicTransportJob: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        guard let output else { throw DataError(file: "reach pt", "no output file: name it with --out FILE") }
         for path in [output, originsOutput, minutesOutput].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
         var report = Report()
         let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)

@@ -15,10 +15,6 @@ public struct ScoreJob: Sendable {
     /// The property holding ward codes; detected when nil (WD23CD, area_code...).
     public var codeField: String?
     public var workers: Int
-    /// A table already in memory (the wards of `reach run`), read instead of `input`.
-    public var table: PropertyTable?
-    /// A study already loaded, used instead of reading `study`.
-    public var config: StudyConfig?
 
     public init(study: String?, input: String, output: String? = nil, codeField: String? = nil,
                 workers: Int = ParallelMap.workerCount) {
@@ -79,26 +75,37 @@ public struct ScoreJob: Sendable {
     /// Reads, joins and scores; writes nothing.
     public func score(progress: @Sendable (String) -> Void = { _ in }) throws -> Scored {
         var clock = StepClock()
-        var report = Report()
-        let config = try self.config ?? loadStudy()
-        guard let spec = config.scoring else {
+        let config = try loadStudy()
+        guard config.scoring != nil else {
             throw StudyConfigError(file: config.file, "the study has no [score] table: nothing to score")
         }
         if let output { try AtomicFile.checkWritable(output) }
-        var table: PropertyTable
-        if let preloaded = self.table {
-            table = preloaded
-        } else {
-            progress("reading \(input)")
-            table = try PropertyTable.read(path: input)
+        progress("reading \(input)")
+        let table = try PropertyTable.read(path: input)
+        var timings: [(step: String, seconds: Double)] = []
+        clock.lap("read table", into: &timings)
+        var scored = try Self.score(table, config: config, codeField: codeField, workers: workers, progress: progress)
+        scored.report.timings = timings + scored.report.timings
+        return scored
+    }
+
+    /// Joins the study's `[[join]]`s to `table` and scores it as its `[score]` says (what `reach score` and the
+    /// score step of `reach run` both do). `codeField` nil detects the column of zone codes.
+    public static func score(_ table: PropertyTable, config: StudyConfig, codeField: String?, workers: Int = ParallelMap.workerCount,
+                             progress: @Sendable (String) -> Void = { _ in }) throws -> Scored {
+        var clock = StepClock()
+        var report = Report()
+        guard let spec = config.scoring else {
+            throw StudyConfigError(file: config.file, "the study has no [score] table: nothing to score")
         }
+        var table = table
+        let input = table.source
         guard !table.rows.isEmpty else { throw DataError(file: input, "no zones in the table") }
-        let codeField = try self.codeField ?? ZoneLoader.detectCodeField(table.columns) ?? {
+        let codeField = try codeField ?? ZoneLoader.detectCodeField(table.columns) ?? {
             throw DataError(file: input, "cannot tell which column holds zone codes (columns: \(table.columns.prefix(12).joined(separator: ", "))); name it with --code-field")
         }()
         report.codeField = codeField
         let codes = try Self.codes(table, field: codeField)
-        clock.lap("read table", into: &report.timings)
         for join in config.joins {
             report.joins.append(try Self.join(join, into: &table, codes: codes))
         }

@@ -61,7 +61,7 @@ struct PublicTransportJobTests {
         let report = try job.run()
         #expect(report.originsUnserved == 1)
         #expect(report.patterns == 1)
-        let zone = try DistanceJobTests().properties(job.output)["ALL"]
+        let zone = try DistanceJobTests().properties(try #require(job.output))["ALL"]
         func number(_ key: String) -> Double? { (zone?[key] as? NSNumber)?.doubleValue }
         #expect(number("gp_pt_mean") == 4)
         #expect(number("gp_pt_p25_mean") == 3.5)

@@ -17,7 +17,7 @@ public enum StudyPlan {
         if let distance = spec.distance {
             steps.append(DistanceJob(zones: spec.zones, services: distance.services, categoryField: distance.categoryField,
                                      serviceOptions: points, osm: distance.osm, modes: distance.modes, minutes: distance.minutes,
-                                     metres: distance.metres, output: "", opportunities: distance.opportunities,
+                                     metres: distance.metres, opportunities: distance.opportunities,
                                      gravityBeta: distance.gravityBeta))
         }
         if let coverage = spec.coverage {
@@ -25,7 +25,7 @@ public enum StudyPlan {
                                     metroStops: coverage.metroStops, osm: coverage.osmStops, pointOptions: points)
             var job = CoverageJob(zones: spec.zones, stops: stops, gtfs: coverage.gtfs, date: coverage.date, window: coverage.window,
                                   busRadiusMetres: coverage.busRadiusMetres, railRadiusMetres: coverage.railRadiusMetres,
-                                  stationBandsMetres: coverage.stationBandsMetres, frequentPerHour: coverage.frequentPerHour, output: "")
+                                  stationBandsMetres: coverage.stationBandsMetres, frequentPerHour: coverage.frequentPerHour)
             if coverage.gaps { job.gapsRadiusMetres = coverage.gapsRadiusMetres ?? coverage.busRadiusMetres }
             steps.append(job)
         }
@@ -33,7 +33,7 @@ public enum StudyPlan {
             steps.append(PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
                                             osm: pt.osm, gtfs: pt.gtfs, date: pt.date, window: pt.window, maxWalkMinutes: pt.maxWalkMinutes,
                                             maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
-                                            minutes: pt.minutes, output: ""))
+                                            minutes: pt.minutes))
         }
         if let broadband = config.broadband {
             let placement: BroadbandJob.Placement
@@ -43,7 +43,7 @@ public enum StudyPlan {
             } else {
                 placement = .outputAreas(path: broadband.outputAreas!, codeField: broadband.outputAreaField, crs: broadband.postcodesCRS.map { CRS($0) })
             }
-            steps.append(BroadbandJob(zones: spec.zones, ofcom: broadband.ofcom, placement: placement, columns: broadband.columns, output: ""))
+            steps.append(BroadbandJob(zones: spec.zones, ofcom: broadband.ofcom, placement: placement, columns: broadband.columns))
         }
         steps += config.extraSteps
         steps += config.joins.map { JoinStep(join: $0) }
