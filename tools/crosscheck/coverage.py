@@ -380,7 +380,7 @@ def decimals(v):
     return len(s.split(".")[1].rstrip("0")) if "." in s else 0
 
 
-# reach rounds its ward figures (ZoneValues in Sources/Study/CoverageJob.swift): percentages to 4 decimals, departures
+# reach rounds its ward figures (each Indicator's decimals in Sources/Study/Steps/CoverageJob.swift): percentages to 4 decimals, departures
 # an hour to 3, mean distances to 1. The oracle's value is rounded the same way before the comparison, so a
 # percentage must agree to 1e-6 after rounding (a value within 1e-6 of a rounding midpoint may go either way).
 ROUND = {"pct": 4, "rate": 3, "area": 4}

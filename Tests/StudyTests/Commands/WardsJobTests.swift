@@ -4,8 +4,9 @@ import GeoPrimitives
 import Testing
 @testable import Study
 
-/// The package root, found from this file's path (Tests/StudyTests/WardsJobTests.swift).
+/// The package root, from this file's path (Tests/StudyTests/Commands/WardsJobTests.swift).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 func temporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reach-study-\(UUID().uuidString)")
