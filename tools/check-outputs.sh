@@ -343,6 +343,72 @@ EOF
     fi
 fi
 
+# --- wards.gpkg: GDAL's GeoPackage validator, ogrinfo, and every figure against wards.geojson ------------------
+GPKG=$FOLDER/wards.gpkg
+VALIDATE_GPKG=/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py
+if [[ ! -f $GPKG ]]; then
+    fail "no $GPKG (the bundled study asks for \"gpkg\" in [outputs] formats)"
+elif [[ ! -f $VALIDATE_GPKG ]]; then
+    fail "GDAL's validate_gpkg.py is not at $VALIDATE_GPKG (python3-gdal; tools/install-deps.sh installs it)"
+else
+    if python3 "$VALIDATE_GPKG" "$GPKG" >"$TMP/validate" 2>&1; then
+        ok "$GPKG: GDAL's validate_gpkg.py reports no error"
+    else
+        fail "$GPKG: GDAL's validate_gpkg.py: $(tail -n 3 "$TMP/validate" | tr '\n' ' ')"
+    fi
+    # Debian's own Python, where python3-gdal puts the osgeo bindings (a python3 earlier on PATH may lack them).
+    if /usr/bin/python3 - "$GPKG" "$GEOJSON" >"$TMP/gpkg" 2>&1 <<'EOF'; then
+import sys
+from osgeo import ogr, osr
+ogr.UseExceptions()
+package, geojson = ogr.Open(sys.argv[1]), ogr.Open(sys.argv[2])
+layer, reference = package.GetLayerByName("wards"), geojson.GetLayer(0)
+problems = []
+if layer is None:
+    sys.exit("no layer 'wards'")
+if layer.GetSpatialRef() is None or layer.GetSpatialRef().GetAuthorityCode(None) != "27700":
+    problems.append("the wards layer is not in EPSG:27700")
+if layer.GetFeatureCount() != reference.GetFeatureCount():
+    problems.append(f"{layer.GetFeatureCount()} features, wards.geojson has {reference.GetFeatureCount()}")
+definition = layer.GetLayerDefn()
+names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+types = {definition.GetFieldDefn(i).GetName(): definition.GetFieldDefn(i).GetTypeName() for i in range(definition.GetFieldCount())}
+if types.get("bus_stop_count") not in ("Integer", "Integer64") or types.get("gp_practices_straight_mean") != "Real" or types.get("area_code") != "String":
+    problems.append(f"field types: bus_stop_count {types.get('bus_stop_count')}, gp_practices_straight_mean "
+                    f"{types.get('gp_practices_straight_mean')}, area_code {types.get('area_code')}")
+source_srs = reference.GetSpatialRef()
+source_srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+target_srs = layer.GetSpatialRef().Clone()
+target_srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+to_bng = osr.CoordinateTransformation(source_srs, target_srs)
+worst, differing = 0.0, set()
+for mine, theirs in zip(layer, reference):
+    for name in names:
+        a, b = mine.GetField(name), theirs.GetField(name)
+        if a != b and not (isinstance(a, (int, float)) and isinstance(b, (int, float)) and abs(a - b) <= 1e-9 * max(1, abs(b))):
+            differing.add(name)
+    projected = theirs.GetGeometryRef().Clone()
+    projected.Transform(to_bng)
+    worst = max(worst, abs(mine.GetGeometryRef().GetArea() / projected.GetArea() - 1))
+if differing:
+    problems.append(f"{len(differing)} fields differ from wards.geojson: {sorted(differing)[:5]}")
+if worst > 1e-4:
+    problems.append(f"areas differ from wards.geojson's reprojected ones by up to {worst:.2e} (relative)")
+gaps = package.GetLayerByName("gaps")
+styles = package.GetLayerByName("layer_styles")
+if styles is None or styles.GetFeatureCount() < 1:
+    problems.append("no default style in layer_styles")
+if problems:
+    sys.exit("; ".join(problems))
+print(f"{layer.GetFeatureCount()} zones, {len(names)} fields equal to wards.geojson's, areas within {worst:.1e} "
+      f"(GeoJSON's 6 decimals), gaps {gaps.GetFeatureCount() if gaps else 'absent'}, {styles.GetFeatureCount()} default styles")
+EOF
+        ok "$GPKG (GDAL): $(tail -n 1 "$TMP/gpkg")"
+    else
+        fail "$GPKG: $(tail -n 1 "$TMP/gpkg")"
+    fi
+fi
+
 if ((failures > 0)); then
     echo "check-outputs: $failures check(s) failed"
     exit 1

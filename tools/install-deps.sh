@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what reach needs on Debian 12 beyond the Swift toolchain, only when missing:
-#   libproj-dev, libgeos-dev, zlib1g-dev, pkg-config (build)   proj-bin, gdal-bin (cs2cs/ogrinfo for oracles)
+#   libproj-dev, libgeos-dev, zlib1g-dev, libsqlite3-dev, pkg-config (build)   proj-bin, gdal-bin, python3-gdal (cs2cs, ogrinfo and
+#   GDAL's validate_gpkg.py for oracles)
 #   time (peak memory in benchmarks), python3-venv (the crosscheck/bench peers' virtual environment),
 #   chromium (tools/check-outputs.sh renders map.html headless to check it draws).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
-packages=(libproj-dev libgeos-dev zlib1g-dev pkg-config proj-bin gdal-bin time python3-venv chromium)
+packages=(libproj-dev libgeos-dev zlib1g-dev libsqlite3-dev pkg-config proj-bin gdal-bin python3-gdal time python3-venv chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -40,6 +40,9 @@ public struct CRSInfo: Sendable, Equatable {
     public let metresPerUnit: Double?
     /// Where the CRS is meant to be used, in WGS84 degrees, or nil when PROJ has no area of use.
     public let areaOfUse: AreaOfUse?
+    /// The CRS as OGC WKT 1 in GDAL's dialect (what a GeoPackage's `gpkg_spatial_ref_sys.definition` holds), or
+    /// nil when PROJ cannot write it so.
+    public let wkt1: String?
 
     init(object: ProjObject, crs: CRS) {
         let context = object.context.handle
@@ -63,6 +66,8 @@ public struct CRSInfo: Sendable, Equatable {
             proj_destroy(cs)
         }
         metresPerUnit = unit
+        // proj_as_wkt returns nil when the object cannot be written in that dialect.
+        wkt1 = proj_as_wkt(context, pj, PJ_WKT1_GDAL, nil).map { String(cString: $0) }
         var west = 0.0, south = 0.0, east = 0.0, north = 0.0
         // proj_get_area_of_use returns 1 when an area is known; -1000 marks an unknown bound.
         if proj_get_area_of_use(context, pj, &west, &south, &east, &north, nil) == 1, west > -1000 {

@@ -50,4 +50,28 @@ public enum AtomicFile {
             throw DataError(file: path, "cannot write: \(reason)")
         }
     }
+
+    /// For a file another library writes by path (SQLite for a GeoPackage): `body` writes the file at a temporary
+    /// path beside `path`, then it is flushed to disk and renamed over `path`. When `body` throws, the temporary
+    /// file is removed and `path` is left as it was.
+    public static func writeThrough(to path: String, _ body: (String) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
+        unlink(temporary)
+        do {
+            try body(temporary)
+            let file = try FileDescriptor.open(FilePath(temporary), .readWrite)
+            try file.closeAfter {
+                guard fsync(file.rawValue) == 0 else { throw Errno(rawValue: errno) }
+            }
+            guard rename(temporary, path) == 0 else { throw Errno(rawValue: errno) }
+        } catch let error as Errno {
+            unlink(temporary)
+            throw DataError(file: path, "cannot write: \(error)")
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
 }

@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
+import Projection
 import Study
 
 /// `reach export`: a ward table in the other formats, with its schema.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a ward table again as GeoJSON, GeoJSON Text Sequences or CSV, with its schema.json.",
+        abstract: "Write a zone table again as GeoJSON, GeoJSON Text Sequences, CSV or GeoPackage, with its schema.json.",
         discussion: """
         Reads the GeoJSON or CSV of any reach step (run, wards, distance, coverage, broadband, score) and writes \
         each --out in the format its extension names:
           .geojson                 RFC 7946 GeoJSON in WGS84 (a CSV input gives null geometries)
           .geojsonseq, .geojsons   GeoJSON Text Sequences (RFC 8142): one feature a line, for streaming
           .csv                     no geometry, one row a ward, one column a property
+          .gpkg                    OGC GeoPackage for QGIS: one layer named after the file, in British National Grid \
+        (--crs), with an R-tree index, every column's title and meaning (gpkg_data_columns) and a default style
         --select keeps only the columns named, in that order (e.g. the code, the name and a few figures for a \
         spreadsheet). --schema writes the unit, meaning and source of every column written.
 
@@ -28,7 +31,7 @@ struct Export: ParsableCommand {
     var input: String
 
     @Option(name: .customLong("out"), parsing: .singleValue,
-            help: ArgumentHelp("A file to write, format by extension: .geojson, .geojsonseq (or .geojsons), .csv (repeatable).", valueName: "FILE"))
+            help: ArgumentHelp("A file to write, format by extension: .geojson, .geojsonseq (or .geojsons), .csv, .gpkg (repeatable).", valueName: "FILE"))
     var outputs: [String] = []
 
     @Option(help: ArgumentHelp("Write the schema (unit, meaning, source of each column) to this JSON file.", valueName: "FILE"))
@@ -43,6 +46,9 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Decimal places of output coordinates (6 ≈ 0.1 m).", valueName: "N"))
     var precision = 6
 
+    @Option(help: ArgumentHelp("The projected CRS of a GeoPackage's geometries.", valueName: "CRS"))
+    var crs = "EPSG:27700"
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -50,8 +56,8 @@ struct Export: ParsableCommand {
         if outputs.isEmpty && schema == nil { throw ValidationError("give at least one --out FILE (or --schema FILE)") }
         for path in outputs {
             let lower = path.lowercased()
-            guard [".geojson", ".geojsonseq", ".geojsons", ".csv", ".json"].contains(where: { lower.hasSuffix($0) }) else {
-                throw ValidationError("--out \(path): name a .geojson, .geojsonseq, .geojsons or .csv file")
+            guard [".geojson", ".geojsonseq", ".geojsons", ".csv", ".json", ".gpkg"].contains(where: { lower.hasSuffix($0) }) else {
+                throw ValidationError("--out \(path): name a .geojson, .geojsonseq, .geojsons, .csv or .gpkg file")
             }
         }
         if !(0...15).contains(precision) { throw ValidationError("--precision must be 0...15") }
@@ -59,7 +65,9 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let columns = select.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        let report = try ExportJob(input: input, outputs: outputs, schema: schema, select: columns, inputSchema: inputSchema, precision: precision).run()
+        var job = ExportJob(input: input, outputs: outputs, schema: schema, select: columns, inputSchema: inputSchema, precision: precision)
+        job.crs = CRS(crs)
+        let report = try job.run()
         if !quiet {
             if !report.hasGeometry, outputs.contains(where: { !$0.lowercased().hasSuffix(".csv") }) {
                 Terminal.error("warning: \(input) has no geometries; the GeoJSON written has null geometries")

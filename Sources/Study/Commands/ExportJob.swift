@@ -1,5 +1,6 @@
 import Foundation
 import GeoData
+import Projection
 
 /// `reach export`: an existing ward table (the GeoJSON or CSV of any reach step) written again as GeoJSON,
 /// GeoJSON Text Sequences or CSV, optionally with only some columns, and with its `schema.json`.
@@ -14,6 +15,8 @@ public struct ExportJob: Sendable {
     /// The `schema.json` that describes the input's columns; nil reads the one beside the input, if any.
     public var inputSchema: String?
     public var precision: Int
+    /// The CRS of a GeoPackage's geometries (projected; British National Grid by default).
+    public var crs: CRS = .britishNationalGrid
 
     public init(input: String, outputs: [String], schema: String? = nil, select: [String]? = nil, inputSchema: String? = nil, precision: Int = 6) {
         self.input = input
@@ -48,7 +51,17 @@ public struct ExportJob: Sendable {
         report.columns = table.columns
         report.hasGeometry = table.geometries?.contains { $0 != nil } ?? false
         for path in outputs {
-            try AtomicFile.write(try table.encoded(for: path, precision: precision), to: path)
+            if path.lowercased().hasSuffix(".gpkg") {
+                guard report.hasGeometry else { throw DataError(file: input, "a GeoPackage needs geometries: export the GeoJSON table, not the CSV") }
+                var stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                stem = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+                let name = stem.first?.isLetter == true ? stem : "zones_\(stem)"
+                let styleProperty = table.columns.contains("connectivity_score") ? "connectivity_score" : nil
+                let layer = try GeoPackageOutput.tableLayer(table, name: name, schema: known, crs: crs, styleProperty: styleProperty)
+                try GeoPackageWriter.write([layer], srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path)
+            } else {
+                try AtomicFile.write(try table.encoded(for: path, precision: precision), to: path)
+            }
             report.written.append(path)
         }
         if let schema {

@@ -72,9 +72,12 @@ public struct RunSpec: Sendable {
 
     /// Output formats written to the folder.
     public enum Format: String, Sendable, CaseIterable {
-        case geojson, geojsonseq, csv
+        /// `{zones}.gpkg`: an OGC GeoPackage (docs/geopackage.md), written only when asked for.
+        case geojson, geojsonseq, csv, gpkg
     }
-    public var formats: [Format] = Format.allCases
+    /// The formats written when `[outputs] formats` is not given.
+    public static let defaultFormats: [Format] = [.geojson, .geojsonseq, .csv]
+    public var formats: [Format] = RunSpec.defaultFormats
     public var map = true
     /// The property the map shows first; nil picks `connectivity_score` when scored, else the first indicator.
     public var mapProperty: String?

@@ -46,9 +46,9 @@ public struct Indicator: Sendable {
         values = .json(json)
     }
 
-    /// Integers (counts) as numbers.
+    /// Integers (counts) as numbers, with no decimals (so a GeoPackage types the column INTEGER).
     public init(_ name: String, unit: String?, _ description: String, source: String, counts: [Int]) {
-        self.init(name, unit: unit, description, source: source, numbers: counts.map { Double($0) })
+        self.init(name, unit: unit, description, source: source, decimals: 0, numbers: counts.map { Double($0) })
     }
 
     public var count: Int {

@@ -23,10 +23,32 @@ public struct StudyOutputs: Sendable {
         case .geojson: "\(zoneSetName).geojson"
         case .geojsonseq: "\(zoneSetName).geojsonseq"
         case .csv: "\(zoneSetName).csv"
+        case .gpkg: "\(zoneSetName).gpkg"
         }
     }
 
     func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+
+    /// The property the zones are coloured by, on the map and in the GeoPackage's default style: the study's
+    /// `map_property`, else `connectivity_score` when scored, else the first numeric column a step made.
+    func colourProperty(_ table: ZoneTable) -> String? {
+        if let property = map?.property { return property }
+        if table.indicator("connectivity_score") != nil { return "connectivity_score" }
+        return table.indicators.first { indicator in
+            if case .numbers = indicator.values { return true }
+            return false
+        }?.name
+    }
+
+    /// `{zones}.gpkg`: the zones, and the gaps when the study drew them, in the working CRS.
+    func writeGeoPackage(_ table: ZoneTable, gaps: [Feature]?, to path: String) throws {
+        let crs = table.layer.workingCRS
+        var layers = [GeoPackageOutput.zoneLayer(table, name: zoneSetName, styleProperty: colourProperty(table))]
+        if let gaps {
+            layers.append(try GeoPackageOutput.featureLayer(gaps, name: "gaps", description: "each zone's area farther than the gap radius from every stop (reach gaps)", crs: crs))
+        }
+        try GeoPackageWriter.write(layers, srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path)
+    }
 
     /// Writes everything; returns the paths written, in order, and notes (map features not drawn).
     public func write(_ table: ZoneTable, study: String, files: [StudyFile], gaps: [Feature]?) throws -> (written: [String], notes: [String]) {
@@ -39,6 +61,10 @@ public struct StudyOutputs: Sendable {
             case .geojson: bytes = try writer.encode(properties.features)
             case .geojsonseq: bytes = try writer.encodeSequence(properties.features)
             case .csv: bytes = properties.csv()
+            case .gpkg:
+                try writeGeoPackage(table, gaps: gaps, to: path(fileName(format)))
+                written.append(path(fileName(format)))
+                continue
             }
             try AtomicFile.write(bytes, to: path(fileName(format)))
             written.append(path(fileName(format)))

@@ -39,7 +39,7 @@ struct StudyRunTests {
         let report = try StudyRun(study: try study(in: folder)).run()
         #expect(report.wards == 21 && report.origins == 738 && report.scored == 21)
         let out = folder.appendingPathComponent("out").path
-        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "schema.json", "gaps.geojson", "broadband_unmatched.csv", "map.html"])
+        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "wards.gpkg", "schema.json", "gaps.geojson", "broadband_unmatched.csv", "map.html"])
         let wards = try byCode("\(out)/wards.geojson")
         #expect(wards.count == 21)
 
@@ -73,6 +73,17 @@ struct StudyRunTests {
                 }
             }
         }
+        // The GeoPackage has the same wards and gaps (GDAL's validator and ogrinfo check it in tools/check-outputs.sh).
+        let package = try SQLiteDatabase(path: "\(out)/wards.gpkg")
+        func count(_ sql: String) throws -> Int64 {
+            let statement = try package.prepare(sql)
+            _ = try statement.next()
+            return statement.integer(0)
+        }
+        #expect(try count("SELECT count(*) FROM wards") == 21)
+        #expect(try count("SELECT count(*) FROM gaps") == Int64(gapCount))
+        #expect(try count("SELECT count(*) FROM wards WHERE bus_stop_count IS NOT NULL AND typeof(bus_stop_count) = 'integer'") == 21)
+        #expect(try count("SELECT count(*) FROM gpkg_data_columns WHERE table_name = 'wards' AND description LIKE '%joined from%'") == 1)
         // The joined column and the score are there; ranks are a permutation of 1...21.
         #expect((wards["E05000819"]?["imd2019_score"] as? NSNumber) != nil)
         let ranks = wards.values.compactMap { ($0["connectivity_rank"] as? NSNumber)?.intValue }.sorted()
@@ -123,7 +134,10 @@ struct StudyRunTests {
     @Test func badStudiesStopBeforeWork() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let unknown = try study(in: folder, extra: "\n[outputs]\nformat = [\"csv\"]\n", score: false)
+        let unknown = try study(in: folder, score: false)
+        // A typo in the bundled study's [outputs] table: format for formats.
+        try String(contentsOfFile: unknown, encoding: .utf8).replacingOccurrences(of: "\nformats = [", with: "\nformat = [")
+            .write(toFile: unknown, atomically: true, encoding: .utf8)
         let lines = try String(contentsOfFile: unknown, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = lines.firstIndex { $0.hasPrefix("format =") }! + 1
         #expect(failure { _ = try StudyRun(study: unknown).run() } == "\(unknown):\(line): outputs.format: unknown key ([outputs] takes formats, map, map_property, precision)")

@@ -1,0 +1,185 @@
+import Foundation
+import GeoData
+import GeoPrimitives
+import Projection
+
+/// The GeoPackage a study writes (`"gpkg"` in `[outputs] formats`, `reach export --out FILE.gpkg`): the zones and
+/// any gaps as layers in the working CRS (British National Grid by default) at the precision computed, every
+/// column described from the schema, and default QGIS styles that colour the zones by decile as the map does.
+public enum GeoPackageOutput {
+    /// A GeoPackage SRS for `crs`, from PROJ: its authority code and WKT 1.
+    public static func srs(_ crs: CRS) throws -> GeoPackageSRS {
+        let info = try crs.resolve()
+        guard let identifier = info.identifier, let colon = identifier.firstIndex(of: ":"),
+              let code = Int32(identifier[identifier.index(after: colon)...]), let wkt = info.wkt1 else {
+            throw DataError(file: crs.definition, "a GeoPackage needs a CRS with an authority code and a WKT 1 form (PROJ gives \(info.identifier ?? "no code"))")
+        }
+        return GeoPackageSRS(id: code, name: info.name, organization: String(identifier[..<colon]), organizationID: code, definition: wkt)
+    }
+
+    /// The time written as `gpkg_contents.last_change`: `SOURCE_DATE_EPOCH` when set (for byte-identical reruns),
+    /// else now, ISO 8601 in UTC to the millisecond.
+    public static func lastChange() -> String {
+        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    /// The column type of a column of values: INTEGER when every value is a whole number written without a point
+    /// or exponent (or a bool), REAL when every value is a number, TEXT otherwise; `decimals` 0 marks counts.
+    static func columnType(_ values: [JSONValue], decimals: Int?) -> GeoPackageLayer.ColumnType {
+        var integer = true, numeric = true
+        for value in values {
+            switch value {
+            case .null: continue
+            case .bool: continue
+            case .number(let number):
+                if let literal = number.literal {
+                    if literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { integer = false }
+                } else if decimals != 0 || number.value != number.value.rounded() {
+                    integer = false
+                }
+            default:
+                numeric = false
+                integer = false
+            }
+        }
+        return integer && numeric ? .integer : numeric ? .real : .text
+    }
+
+    /// The layer of the zones: every column of the table (`reach_warning` too), geometries as MultiPolygons.
+    public static func zoneLayer(_ table: ZoneTable, name: String, styleProperty: String?) -> GeoPackageLayer {
+        let schema = table.schema
+        let rows = (0..<table.zoneCount).map { z -> [JSONValue] in
+            let row = table.row(z)
+            let warnings = table.warnings[z]
+            return schema.map { $0.name == ZoneExport.warningProperty ? (warnings.isEmpty ? .null : .string(warnings.joined(separator: "; "))) : row[$0.name] ?? .null }
+        }
+        let columns = schema.enumerated().map { k, entry in
+            column(entry, type: columnType(rows.map { $0[k] }, decimals: table.indicator(entry.name)?.decimals))
+        }
+        let geometries = table.layer.zones.map { $0.geometry.map(multiPolygon) }
+        return GeoPackageLayer(name: name, description: "\(name): every figure reach computed, one feature per zone",
+                               geometryType: "MULTIPOLYGON", columns: columns, rows: rows, geometries: geometries,
+                               styleQML: styleProperty.flatMap { property in
+                                   schema.firstIndex { $0.name == property }.map { k in
+                                       GeoPackageStyle.graduated(property: property, values: rows.map { $0[k].doubleValue })
+                                   }
+                               })
+    }
+
+    /// A layer from a table read back (`reach export`): its columns in order, described by `schema` where it names
+    /// them, its WGS84 geometries brought into `crs`.
+    public static func tableLayer(_ table: PropertyTable, name: String, schema: [String: ColumnSchema], crs: CRS,
+                                  styleProperty: String?) throws -> GeoPackageLayer {
+        let features = table.features
+        var layer = try featureLayer(features, name: name, description: "\(name), from \(table.source)", crs: crs, schema: schema, keys: table.columns)
+        layer.styleQML = styleProperty.flatMap { property in
+            layer.columns.firstIndex { $0.name == property }.map { k in
+                GeoPackageStyle.graduated(property: property, values: layer.rows.map { $0[k].doubleValue })
+            }
+        }
+        return layer
+    }
+
+    /// A layer from features (the gaps), their geometries brought from WGS84 into `crs`.
+    public static func featureLayer(_ features: [Feature], name: String, description: String, crs: CRS,
+                                    schema: [String: ColumnSchema] = [:], keys given: [String] = []) throws -> GeoPackageLayer {
+        var keys = given
+        var seen = Set(given)
+        for feature in features { for key in feature.properties.keys where seen.insert(key).inserted { keys.append(key) } }
+        let rows = features.map { feature in keys.map { feature.properties[$0] ?? .null } }
+        let columns = keys.enumerated().map { k, key in
+            column(schema[key] ?? ColumnSchema(name: key, unit: nil, description: "", source: "input"), type: columnType(rows.map { $0[k] }, decimals: nil))
+        }
+        let toWorking = try Transformer(from: .wgs84, to: crs)
+        let geometries = try features.map { try $0.geometry.map { multiPolygon(try toWorking.transform($0)) } }
+        return GeoPackageLayer(name: name, description: description, geometryType: "MULTIPOLYGON", columns: columns, rows: rows,
+                               geometries: geometries, styleQML: GeoPackageStyle.hatched)
+    }
+
+    static func column(_ entry: ColumnSchema, type: GeoPackageLayer.ColumnType) -> GeoPackageLayer.Column {
+        let title = entry.unit.map { "\(entry.name) (\($0))" } ?? entry.name
+        let description = entry.description.isEmpty ? nil : "\(entry.description) [source: \(entry.source)]"
+        return GeoPackageLayer.Column(name: entry.name, type: type, title: title, description: description)
+    }
+
+    /// Polygons as one-part MultiPolygons, so every geometry of a MULTIPOLYGON column is of that type.
+    static func multiPolygon(_ shape: Shape) -> Shape {
+        if case .polygon(let rings) = shape { return .multiPolygon([rings]) }
+        return shape
+    }
+}
+
+/// QGIS default styles (QML) for the layers of a GeoPackage.
+enum GeoPackageStyle {
+    /// A graduated fill: the ten decile classes of `values` (as `DecileClasses` makes them for the map), in the
+    /// map's viridis colours, each range from its smallest to its largest value.
+    static func graduated(property: String, values: [Double?]) -> String {
+        let classes = DecileClasses(values: values)
+        var ranges = "", symbols = ""
+        for (k, range) in classes.ranges.enumerated() {
+            guard let range else { continue }
+            let label = "decile \(k + 1): \(JSONWriter.format(range.lowerBound))–\(JSONWriter.format(range.upperBound))"
+            ranges += "      <range symbol=\"\(k)\" lower=\"\(JSONWriter.format(range.lowerBound))\" upper=\"\(JSONWriter.format(range.upperBound))\" label=\"\(escaped(label))\" render=\"true\"/>\n"
+            symbols += fill(name: "\(k)", colour: MapPalette.deciles[k], style: "solid")
+        }
+        return """
+        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+        <qgis version="3.28.0" styleCategories="Symbology">
+          <renderer-v2 type="graduatedSymbol" attr="\(escaped(property))" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">
+            <ranges>
+        \(ranges)    </ranges>
+            <symbols>
+        \(symbols)    </symbols>
+          </renderer-v2>
+        </qgis>
+
+        """
+    }
+
+    /// The gaps: hatched, as on the map.
+    static let hatched = """
+        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+        <qgis version="3.28.0" styleCategories="Symbology">
+          <renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">
+            <symbols>
+        \(fill(name: "0", colour: "#d7301f", style: "b_diagonal"))    </symbols>
+          </renderer-v2>
+        </qgis>
+
+        """
+
+    static func fill(name: String, colour: String, style: String) -> String {
+        let rgb = rgba(colour)
+        return """
+              <symbol type="fill" name="\(name)" alpha="1" clip_to_extent="1" force_rhr="0">
+                <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+                  <Option type="Map">
+                    <Option type="QString" name="color" value="\(rgb)"/>
+                    <Option type="QString" name="outline_color" value="255,255,255,255"/>
+                    <Option type="QString" name="outline_style" value="solid"/>
+                    <Option type="QString" name="outline_width" value="0.1"/>
+                    <Option type="QString" name="outline_width_unit" value="MM"/>
+                    <Option type="QString" name="style" value="\(style)"/>
+                  </Option>
+                </layer>
+              </symbol>
+
+        """
+    }
+
+    /// `#440154` → `68,1,84,255`.
+    static func rgba(_ hex: String) -> String {
+        let digits = Array(hex.dropFirst())
+        let channels = stride(from: 0, to: 6, by: 2).map { Int(String(digits[$0...$0 + 1]), radix: 16) ?? 0 }
+        return channels.map(String.init).joined(separator: ",") + ",255"
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
