@@ -1,54 +1,6 @@
 import Foundation
 import GeoPrimitives
 
-/// One feature table of a GeoPackage: its columns, one row of values and one geometry per feature, and how QGIS
-/// should draw it.
-public struct GeoPackageLayer: Sendable {
-    public enum ColumnType: String, Sendable {
-        case integer = "INTEGER", real = "REAL", text = "TEXT"
-    }
-
-    public struct Column: Sendable {
-        public var name: String
-        public var type: ColumnType
-        /// A short human title (`gpkg_data_columns.title`), e.g. the name with its unit.
-        public var title: String?
-        /// What the column means (`gpkg_data_columns.description`).
-        public var description: String?
-
-        public init(name: String, type: ColumnType, title: String? = nil, description: String? = nil) {
-            self.name = name
-            self.type = type
-            self.title = title
-            self.description = description
-        }
-    }
-
-    /// The table name (letters, digits and `_`; it is also the layer's name in QGIS).
-    public var name: String
-    public var description: String
-    /// The geometry type name of the column (`MULTIPOLYGON`, `POINT`, `GEOMETRY`).
-    public var geometryType: String
-    public var columns: [Column]
-    /// Per feature, one value per column (null, a number, a string; a bool is written as 0/1).
-    public var rows: [[JSONValue]]
-    /// Per feature, its geometry in the package's SRS, or nil.
-    public var geometries: [Shape?]
-    /// The default QGIS style (QML), stored in `layer_styles`; nil for none.
-    public var styleQML: String?
-
-    public init(name: String, description: String, geometryType: String, columns: [Column], rows: [[JSONValue]],
-                geometries: [Shape?], styleQML: String? = nil) {
-        self.name = name
-        self.description = description
-        self.geometryType = geometryType
-        self.columns = columns
-        self.rows = rows
-        self.geometries = geometries
-        self.styleQML = styleQML
-    }
-}
-
 /// The spatial reference system every layer's geometries are in.
 public struct GeoPackageSRS: Sendable {
     public var id: Int32
@@ -78,7 +30,7 @@ public enum GeoPackageWriter {
     static let userVersion = 10300
 
     /// Writes `layers` to `path` (replacing it). `lastChange` is written into `gpkg_contents` (ISO 8601, UTC).
-    public static func write(_ layers: [GeoPackageLayer], srs: GeoPackageSRS, lastChange: String, to path: String) throws {
+    public static func write(_ layers: [OutputLayer], srs: GeoPackageSRS, lastChange: String, to path: String) throws {
         var names = Set<String>()
         for layer in layers {
             guard !layer.name.isEmpty, layer.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
@@ -98,7 +50,7 @@ public enum GeoPackageWriter {
         }
     }
 
-    static func build(_ layers: [GeoPackageLayer], srs: GeoPackageSRS, lastChange: String, at path: String) throws {
+    static func build(_ layers: [OutputLayer], srs: GeoPackageSRS, lastChange: String, at path: String) throws {
         try AtomicFile.writeThrough(to: path) { temporary in
             let database = try SQLiteDatabase(path: temporary)
             // The file is a temporary one renamed only when complete, so SQLite need not journal or sync it;
@@ -159,7 +111,7 @@ public enum GeoPackageWriter {
 
     static let wgs84WKT = #"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#
 
-    static func writeLayer(_ layer: GeoPackageLayer, srs: GeoPackageSRS, lastChange: String, into database: SQLiteDatabase) throws {
+    static func writeLayer(_ layer: OutputLayer, srs: GeoPackageSRS, lastChange: String, into database: SQLiteDatabase) throws {
         let table = quoted(layer.name)
         var definition = "fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom \(layer.geometryType)"
         for column in layer.columns {
@@ -275,7 +227,7 @@ public enum GeoPackageWriter {
     }
 
     /// QGIS's `layer_styles` table, one default style per layer that has one, registered as an attributes table.
-    static func writeStyles(_ layers: [GeoPackageLayer], into database: SQLiteDatabase) throws {
+    static func writeStyles(_ layers: [OutputLayer], into database: SQLiteDatabase) throws {
         let styled = layers.filter { $0.styleQML != nil }
         guard !styled.isEmpty else { return }
         try database.execute("""

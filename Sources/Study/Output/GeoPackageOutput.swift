@@ -29,7 +29,7 @@ public enum GeoPackageOutput {
 
     /// The column type of a column of values: INTEGER when every value is a whole number written without a point
     /// or exponent (or a bool), REAL when every value is a number, TEXT otherwise; `decimals` 0 marks counts.
-    static func columnType(_ values: [JSONValue], decimals: Int?) -> GeoPackageLayer.ColumnType {
+    static func columnType(_ values: [JSONValue], decimals: Int?) -> OutputLayer.ColumnType {
         var integer = true, numeric = true
         for value in values {
             switch value {
@@ -50,7 +50,7 @@ public enum GeoPackageOutput {
     }
 
     /// The layer of the zones: every column of the table (`reach_warning` too), geometries as MultiPolygons.
-    public static func zoneLayer(_ table: ZoneTable, name: String, styleProperty: String?) -> GeoPackageLayer {
+    public static func zoneLayer(_ table: ZoneTable, name: String, styleProperty: String?) -> OutputLayer {
         let schema = table.schema
         let rows = (0..<table.zoneCount).map { z -> [JSONValue] in
             let row = table.row(z)
@@ -61,7 +61,7 @@ public enum GeoPackageOutput {
             column(entry, type: columnType(rows.map { $0[k] }, decimals: table.indicator(entry.name)?.decimals))
         }
         let geometries = table.layer.zones.map { $0.geometry.map(multiPolygon) }
-        return GeoPackageLayer(name: name, description: "\(name): every figure reach computed, one feature per zone",
+        return OutputLayer(name: name, description: "\(name): every figure reach computed, one feature per zone",
                                geometryType: "MULTIPOLYGON", columns: columns, rows: rows, geometries: geometries,
                                styleQML: styleProperty.flatMap { property in
                                    schema.firstIndex { $0.name == property }.map { k in
@@ -73,7 +73,7 @@ public enum GeoPackageOutput {
     /// A layer from a table read back (`reach export`): its columns in order, described by `schema` where it names
     /// them, its WGS84 geometries brought into `crs`.
     public static func tableLayer(_ table: PropertyTable, name: String, schema: [String: ColumnSchema], crs: CRS,
-                                  styleProperty: String?) throws -> GeoPackageLayer {
+                                  styleProperty: String?) throws -> OutputLayer {
         let features = table.features
         var layer = try featureLayer(features, name: name, description: "\(name), from \(table.source)", crs: crs, schema: schema, keys: table.columns)
         layer.styleQML = styleProperty.flatMap { property in
@@ -86,7 +86,7 @@ public enum GeoPackageOutput {
 
     /// A layer from features (the gaps), their geometries brought from WGS84 into `crs`.
     public static func featureLayer(_ features: [Feature], name: String, description: String, crs: CRS,
-                                    schema: [String: ColumnSchema] = [:], keys given: [String] = []) throws -> GeoPackageLayer {
+                                    schema: [String: ColumnSchema] = [:], keys given: [String] = []) throws -> OutputLayer {
         var keys = given
         var seen = Set(given)
         for feature in features { for key in feature.properties.keys where seen.insert(key).inserted { keys.append(key) } }
@@ -96,14 +96,14 @@ public enum GeoPackageOutput {
         }
         let toWorking = try Transformer(from: .wgs84, to: crs)
         let geometries = try features.map { try $0.geometry.map { multiPolygon(try toWorking.transform($0)) } }
-        return GeoPackageLayer(name: name, description: description, geometryType: "MULTIPOLYGON", columns: columns, rows: rows,
+        return OutputLayer(name: name, description: description, geometryType: "MULTIPOLYGON", columns: columns, rows: rows,
                                geometries: geometries, styleQML: GeoPackageStyle.hatched)
     }
 
-    static func column(_ entry: ColumnSchema, type: GeoPackageLayer.ColumnType) -> GeoPackageLayer.Column {
+    static func column(_ entry: ColumnSchema, type: OutputLayer.ColumnType) -> OutputLayer.Column {
         let title = entry.unit.map { "\(entry.name) (\($0))" } ?? entry.name
         let description = entry.description.isEmpty ? nil : "\(entry.description) [source: \(entry.source)]"
-        return GeoPackageLayer.Column(name: entry.name, type: type, title: title, description: description)
+        return OutputLayer.Column(name: entry.name, type: type, title: title, description: description)
     }
 
     /// Polygons as one-part MultiPolygons, so every geometry of a MULTIPOLYGON column is of that type.

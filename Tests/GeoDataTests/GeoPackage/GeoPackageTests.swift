@@ -38,10 +38,10 @@ struct GeoPackageTests {
     static let srs = GeoPackageSRS(id: 27700, name: "OSGB36 / British National Grid", organization: "EPSG", organizationID: 27700,
                                    definition: "PROJCS[\"OSGB36 / British National Grid\"]")
 
-    static func layer(_ name: String = "zones") -> GeoPackageLayer {
+    static func layer(_ name: String = "zones") -> OutputLayer {
         let a = Shape.multiPolygon([[[XY(0, 0), XY(100, 0), XY(100, 50), XY(0, 50), XY(0, 0)]]])
         let b = Shape.multiPolygon([[[XY(200, 10), XY(300, 10), XY(300, 90), XY(200, 90), XY(200, 10)]]])
-        return GeoPackageLayer(name: name, description: "two boxes", geometryType: "MULTIPOLYGON",
+        return OutputLayer(name: name, description: "two boxes", geometryType: "MULTIPOLYGON",
                                columns: [.init(name: "code", type: .text, title: "code", description: "the zone's code"),
                                          .init(name: "count", type: .integer, title: "count (stops)", description: "stops inside"),
                                          .init(name: "share", type: .real)],
