@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's): install what is missing, run the Swift test suite, run the bundled
-# study and check that GDAL and headless Chromium read its outputs (tools/check-outputs.sh), then the
+# study and check that GDAL and headless Chromium read its outputs (tools/check-outputs.sh) and that it loads into a
+# PostGIS the script starts itself (tools/check-postgis.sh), then the
 # cross-checks against geopandas (tools/crosscheck), which need ../shared/data and PyPI for their peers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,4 +10,5 @@ swift build --build-tests
 swift test --skip-build 2>&1 | tee /tmp/reach-swift-test.log
 .build/debug/reach run fixtures/trafford/study.toml --quiet
 tools/check-outputs.sh out/trafford
+tools/check-postgis.sh out/trafford
 tools/crosscheck/run.sh

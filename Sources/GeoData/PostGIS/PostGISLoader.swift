@@ -35,6 +35,8 @@ public struct PostGISLoader: Sendable {
     /// Loads every table, or none. Returns the tables' qualified names.
     @discardableResult
     public func load(_ tables: [Table], into connection: PostgresConnection) throws -> [String] {
+        // The server's NOTICEs ("table ... does not exist, skipping") are not for the user; warnings still are.
+        try connection.execute("SET client_min_messages TO WARNING")
         try connection.execute("BEGIN")
         do {
             let names = try loadAll(tables, connection)

@@ -15,6 +15,9 @@ struct Export: ParsableCommand {
           .csv                     no geometry, one row a ward, one column a property
           .gpkg                    OGC GeoPackage for QGIS: one layer named after the file, in British National Grid \
         (--crs), with an R-tree index, every column's title and meaning (gpkg_data_columns) and a default style
+        --postgres CONNECTION loads the table into PostGIS in one transaction (docs/postgis.md): a table named after \
+        the input file in --schema (default public), geometry with its SRID, the zone code as primary key, a GiST \
+        index and a comment on every column; --replace overwrites a table that exists.
         --select keeps only the columns named, in that order (e.g. the code, the name and a few figures for a \
         spreadsheet). --schema writes the unit, meaning and source of every column written.
 
@@ -34,8 +37,14 @@ struct Export: ParsableCommand {
             help: ArgumentHelp("A file to write, format by extension: .geojson, .geojsonseq (or .geojsons), .csv, .gpkg (repeatable).", valueName: "FILE"))
     var outputs: [String] = []
 
-    @Option(help: ArgumentHelp("Write the schema (unit, meaning, source of each column) to this JSON file.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write the schema (unit, meaning, source of each column) to this JSON file; with --postgres, the database schema to load into (default public).", valueName: "FILE|NAME"))
     var schema: String?
+
+    @Option(help: ArgumentHelp("Load the table into PostGIS: a libpq connection string or URI (postgresql://user@host:5432/db). The password comes from PGPASSWORD or ~/.pgpass, never from here.", valueName: "CONNECTION"))
+    var postgres: String?
+
+    @Flag(help: "With --postgres: overwrite a table that exists (else it is an error naming it).")
+    var replace = false
 
     @Option(help: ArgumentHelp("Columns to keep, comma-separated, in output order (default: all).", valueName: "A,B,C"))
     var select: String?
@@ -53,7 +62,8 @@ struct Export: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if outputs.isEmpty && schema == nil { throw ValidationError("give at least one --out FILE (or --schema FILE)") }
+        if outputs.isEmpty && schema == nil && postgres == nil { throw ValidationError("give at least one --out FILE (or --schema FILE, or --postgres)") }
+        if replace && postgres == nil { throw ValidationError("--replace goes with --postgres") }
         for path in outputs {
             let lower = path.lowercased()
             guard [".geojson", ".geojsonseq", ".geojsons", ".csv", ".json", ".gpkg"].contains(where: { lower.hasSuffix($0) }) else {
@@ -65,8 +75,13 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let columns = select.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        var job = ExportJob(input: input, outputs: outputs, schema: schema, select: columns, inputSchema: inputSchema, precision: precision)
+        // With --postgres, --schema names the database schema, as psql users expect.
+        var job = ExportJob(input: input, outputs: outputs, schema: postgres == nil ? schema : nil, select: columns, inputSchema: inputSchema,
+                            precision: precision)
         job.crs = CRS(crs)
+        job.postgres = postgres
+        job.databaseSchema = postgres != nil ? schema ?? "public" : "public"
+        job.replace = replace
         let report = try job.run()
         if !quiet {
             if !report.hasGeometry, outputs.contains(where: { !$0.lowercased().hasSuffix(".csv") }) {

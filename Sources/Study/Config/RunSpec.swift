@@ -82,6 +82,11 @@ public struct RunSpec: Sendable {
     /// The property the map shows first; nil picks `connectivity_score` when scored, else the first indicator.
     public var mapProperty: String?
     public var precision = 6
+    /// `[outputs] postgres`: a libpq connection string or URI the zones (and gaps) are loaded into after the files
+    /// are written; `postgres_schema` (default public), `postgres_replace` (default false). docs/postgis.md.
+    public var postgres: String?
+    public var postgresSchema = "public"
+    public var postgresReplace = false
 
     /// Every input file the study names, for the checks before any work.
     public var inputs: [(key: String, path: String)] = []
@@ -225,7 +230,13 @@ public struct RunSpec: Sendable {
                 guard (0...15).contains(precision) else { throw table.error("precision", "must be between 0 and 15, not \(precision)") }
                 spec.precision = precision
             }
-            try table.finish(known: ["formats", "map", "map_property", "precision"])
+            spec.postgres = try table.string("postgres")
+            spec.postgresSchema = try table.string("postgres_schema") ?? spec.postgresSchema
+            spec.postgresReplace = try table.bool("postgres_replace") ?? false
+            if spec.postgres == nil, table.has("postgres_schema") || table.has("postgres_replace") {
+                throw table.error(table.has("postgres_schema") ? "postgres_schema" : "postgres_replace", "goes with postgres = \"postgresql://...\"")
+            }
+            try table.finish(known: ["formats", "map", "map_property", "precision", "postgres", "postgres_schema", "postgres_replace"])
         }
         spec.inputs = resolver.inputs
         return spec

@@ -13,6 +13,8 @@ public struct StudyOutputs: Sendable {
     public var precision: Int
     /// The map's options, or nil for no map.
     public var map: WardMap.Options?
+    /// Where to load the zones (and gaps) in PostGIS after the files, if anywhere.
+    public var postgres: (connection: String, schema: String, replace: Bool)?
 
     public static let schemaName = PropertySchema.fileName
     public static let mapName = "map.html"
@@ -82,6 +84,18 @@ public struct StudyOutputs: Sendable {
             try AtomicFile.write(map.html, to: path(Self.mapName))
             written.append(path(Self.mapName))
             for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }
+        }
+        if let postgres {
+            let crs = table.layer.workingCRS
+            let srid = try GeoPackageOutput.srs(crs).id
+            var tables = [PostGISLoader.Table(layer: GeoPackageOutput.zoneLayer(table, name: zoneSetName, styleProperty: nil),
+                                              key: table.layer.codeField, srid: srid)]
+            if let gaps {
+                tables.append(.init(layer: try GeoPackageOutput.featureLayer(gaps, name: "gaps", description: "each zone's area farther than the gap radius from every stop (reach gaps)", crs: crs),
+                                    key: nil, srid: srid))
+            }
+            let loaded = try PostGISLoader(schema: postgres.schema, replace: postgres.replace).load(tables, into: PostgresConnection(postgres.connection))
+            written += loaded.map { "postgres \($0)" }
         }
         return (written, notes)
     }

@@ -144,7 +144,8 @@ public struct StudyRun: Sendable {
             options.domains = config.scoring?.domains.map(\.name) ?? []
             map = options
         }
-        let outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
+        var outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
+        outputs.postgres = spec.postgres.map { ($0, spec.postgresSchema, spec.postgresReplace) }
         let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps)
         report.outputs = written.written
         report.notes += written.notes

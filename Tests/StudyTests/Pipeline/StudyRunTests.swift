@@ -140,7 +140,7 @@ struct StudyRunTests {
             .write(toFile: unknown, atomically: true, encoding: .utf8)
         let lines = try String(contentsOfFile: unknown, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = lines.firstIndex { $0.hasPrefix("format =") }! + 1
-        #expect(failure { _ = try StudyRun(study: unknown).run() } == "\(unknown):\(line): outputs.format: unknown key ([outputs] takes formats, map, map_property, precision)")
+        #expect(failure { _ = try StudyRun(study: unknown).run() } == "\(unknown):\(line): outputs.format: unknown key ([outputs] takes formats, map, map_property, precision, postgres, postgres_schema, postgres_replace)")
 
         let missing = folder.appendingPathComponent("missing.toml").path
         try "[study]\noutput = \"\(folder.path)/out\"\n[wards]\nfiles = \"nowhere.geojson\"\n".write(toFile: missing, atomically: true, encoding: .utf8)
