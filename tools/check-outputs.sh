@@ -394,6 +394,11 @@ if differing:
     problems.append(f"{len(differing)} fields differ from wards.geojson: {sorted(differing)[:5]}")
 if worst > 1e-4:
     problems.append(f"areas differ from wards.geojson's reprojected ones by up to {worst:.2e} (relative)")
+origins, stops = package.GetLayerByName("origins"), package.GetLayerByName("stops")
+if origins is None or origins.GetFeatureCount() < layer.GetFeatureCount() or origins.GetGeomType() != ogr.wkbPoint:
+    problems.append("no origins layer of points, at least one per zone")
+if stops is None or stops.GetFeatureCount() == 0:
+    problems.append("no stops layer")
 gaps = package.GetLayerByName("gaps")
 styles = package.GetLayerByName("layer_styles")
 if styles is None or styles.GetFeatureCount() < 1:
@@ -401,7 +406,8 @@ if styles is None or styles.GetFeatureCount() < 1:
 if problems:
     sys.exit("; ".join(problems))
 print(f"{layer.GetFeatureCount()} zones, {len(names)} fields equal to wards.geojson's, areas within {worst:.1e} "
-      f"(GeoJSON's 6 decimals), gaps {gaps.GetFeatureCount() if gaps else 'absent'}, {styles.GetFeatureCount()} default styles")
+      f"(GeoJSON's 6 decimals), gaps {gaps.GetFeatureCount() if gaps else 'absent'}, origins {origins.GetFeatureCount()}, "
+      f"stops {stops.GetFeatureCount()}, {styles.GetFeatureCount()} default styles")
 EOF
         ok "$GPKG (GDAL): $(tail -n 1 "$TMP/gpkg")"
     else

@@ -121,8 +121,10 @@ if "$REACH" run "$STUDY" --quiet 2>"$DIR/run.err"; then
     wards=$(psql_q "SELECT count(*) FROM study.wards")
     gaps=$(psql_q "SELECT count(*) FROM study.gaps WHERE ST_IsValid(geom)")
     gap_features=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['features']))" "$DIR/out/gaps.geojson")
-    if [[ $wards == 21 && $gaps == "$gap_features" ]]; then
-        ok "reach run with [outputs] postgres: study.wards $wards rows, study.gaps $gaps valid rows (gaps.geojson has $gap_features)"
+    origins=$(psql_q "SELECT count(*) FROM study.origins WHERE GeometryType(geom) = 'POINT'")
+    stops=$(psql_q "SELECT count(*) FROM study.stops")
+    if [[ $wards == 21 && $gaps == "$gap_features" && $origins -ge 21 && $stops -gt 0 ]]; then
+        ok "reach run with [outputs] postgres: study.wards $wards rows, study.gaps $gaps valid rows (gaps.geojson has $gap_features), study.origins $origins points, study.stops $stops"
     else
         fail "reach run with [outputs] postgres: study.wards $wards, study.gaps $gaps valid, gaps.geojson $gap_features"
     fi

@@ -70,6 +70,22 @@ public enum GeoPackageOutput {
                                })
     }
 
+    /// The origins as points: their label (row in the origins file, or the zone code of a stand-in point), zone,
+    /// weight, and every per-origin figure the steps made.
+    public static func originLayer(_ origins: OriginSet, layer zones: ZoneLayer, columns: [Indicator]) -> OutputLayer {
+        var outputColumns: [OutputLayer.Column] = [
+            .init(name: "origin", type: .text, title: "origin", description: "the origin's row in the origins file (0-based), or the zone code of a zone's stand-in point"),
+            .init(name: "zone", type: .text, title: "zone", description: "the code of the zone the origin lies in"),
+            .init(name: "weight", type: .real, title: "weight", description: "the origin's weight (population)"),
+        ]
+        outputColumns += columns.map { column($0.schema, type: $0.decimals == 0 ? .integer : .real) }
+        let rows = origins.points.indices.map { o -> [JSONValue] in
+            [.string(origins.labels[o]), .string(zones.zones[origins.zone[o]].code), .number(origins.weights[o])] + columns.map { $0.json(o) }
+        }
+        return OutputLayer(name: "origins", description: "where people live: the weighted points every zone figure is reduced from",
+                           geometryType: "POINT", columns: outputColumns, rows: rows, geometries: origins.points.map { .point($0) })
+    }
+
     /// A layer from a table read back (`reach export`): its columns in order, described by `schema` where it names
     /// them, its WGS84 geometries brought into `crs`.
     public static func tableLayer(_ table: PropertyTable, name: String, schema: [String: ColumnSchema], crs: CRS,

@@ -13,6 +13,11 @@ public struct StepOutput: Sendable {
     public var files: [StudyFile] = []
     /// Gaps to draw on the map as a hatched layer (WGS84 features of `reach gaps`), when the step made them.
     public var gaps: [Feature]?
+    /// Per-origin figures (one value per origin, in origin order) for the origins layer of a GeoPackage or PostGIS
+    /// load: what each origin's zone figures were reduced from.
+    public var originColumns: [Indicator] = []
+    /// Further layers in the working CRS for a GeoPackage or PostGIS load (the stops a coverage step used).
+    public var layers: [OutputLayer] = []
 
     public init(zoneCount: Int) {
         warnings = Array(repeating: [], count: zoneCount)

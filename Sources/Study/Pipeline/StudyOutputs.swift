@@ -42,18 +42,29 @@ public struct StudyOutputs: Sendable {
         }?.name
     }
 
-    /// `{zones}.gpkg`: the zones, and the gaps when the study drew them, in the working CRS.
-    func writeGeoPackage(_ table: ZoneTable, gaps: [Feature]?, to path: String) throws {
+    /// Every layer of the run, in the working CRS: the zones (styled by `styleProperty`), the gaps when the study
+    /// drew them, the origins with their per-origin figures, and the steps' own layers (the stops used).
+    func layers(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, styleProperty: String?) throws -> [OutputLayer] {
         let crs = table.layer.workingCRS
-        var layers = [GeoPackageOutput.zoneLayer(table, name: zoneSetName, styleProperty: colourProperty(table))]
+        var layers = [GeoPackageOutput.zoneLayer(table, name: zoneSetName, styleProperty: styleProperty)]
         if let gaps {
             layers.append(try GeoPackageOutput.featureLayer(gaps, name: "gaps", description: "each zone's area farther than the gap radius from every stop (reach gaps)", crs: crs))
         }
-        try GeoPackageWriter.write(layers, srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path)
+        if let origins { layers.append(GeoPackageOutput.originLayer(origins, layer: table.layer, columns: table.originColumns)) }
+        return layers + table.layers
     }
 
-    /// Writes everything; returns the paths written, in order, and notes (map features not drawn).
-    public func write(_ table: ZoneTable, study: String, files: [StudyFile], gaps: [Feature]?) throws -> (written: [String], notes: [String]) {
+    /// `{zones}.gpkg`: every layer of the run.
+    func writeGeoPackage(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, to path: String) throws {
+        let crs = table.layer.workingCRS
+        try GeoPackageWriter.write(try layers(table, gaps: gaps, origins: origins, styleProperty: colourProperty(table)),
+                                   srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path)
+    }
+
+    /// Writes everything; returns the paths written, in order, and notes (map features not drawn). `origins` makes
+    /// the origins layer of the GeoPackage and PostGIS outputs.
+    public func write(_ table: ZoneTable, study: String, files: [StudyFile], gaps: [Feature]?,
+                      origins: OriginSet? = nil) throws -> (written: [String], notes: [String]) {
         var written: [String] = [], notes: [String] = []
         let properties = try table.propertyTable(source: study)
         let writer = GeoJSONWriter(precision: precision)
@@ -64,7 +75,7 @@ public struct StudyOutputs: Sendable {
             case .geojsonseq: bytes = try writer.encodeSequence(properties.features)
             case .csv: bytes = properties.csv()
             case .gpkg:
-                try writeGeoPackage(table, gaps: gaps, to: path(fileName(format)))
+                try writeGeoPackage(table, gaps: gaps, origins: origins, to: path(fileName(format)))
                 written.append(path(fileName(format)))
                 continue
             }
@@ -86,13 +97,9 @@ public struct StudyOutputs: Sendable {
             for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }
         }
         if let postgres {
-            let crs = table.layer.workingCRS
-            let srid = try GeoPackageOutput.srs(crs).id
-            var tables = [PostGISLoader.Table(layer: GeoPackageOutput.zoneLayer(table, name: zoneSetName, styleProperty: nil),
-                                              key: table.layer.codeField, srid: srid)]
-            if let gaps {
-                tables.append(.init(layer: try GeoPackageOutput.featureLayer(gaps, name: "gaps", description: "each zone's area farther than the gap radius from every stop (reach gaps)", crs: crs),
-                                    key: nil, srid: srid))
+            let srid = try GeoPackageOutput.srs(table.layer.workingCRS).id
+            let tables = try layers(table, gaps: gaps, origins: origins, styleProperty: nil).map { layer in
+                PostGISLoader.Table(layer: layer, key: layer.name == zoneSetName ? table.layer.codeField : nil, srid: srid)
             }
             let loaded = try PostGISLoader(schema: postgres.schema, replace: postgres.replace).load(tables, into: PostgresConnection(postgres.connection))
             written += loaded.map { "postgres \($0)" }

@@ -146,7 +146,7 @@ public struct StudyRun: Sendable {
         }
         var outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
         outputs.postgres = spec.postgres.map { ($0, spec.postgresSchema, spec.postgresReplace) }
-        let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps)
+        let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps, origins: originSet)
         report.outputs = written.written
         report.notes += written.notes
         clock.lap("write", into: &report.timings)

@@ -8,6 +8,10 @@ import Projection
 public struct ZoneTable: Sendable {
     public let layer: ZoneLayer
     public private(set) var indicators: [Indicator] = []
+    /// The steps' per-origin figures, one value per origin (for the origins layer of a GeoPackage or PostGIS load).
+    public private(set) var originColumns: [Indicator] = []
+    /// The steps' further layers (the stops used), in the working CRS.
+    public private(set) var layers: [OutputLayer] = []
     /// Per zone: the loader's warnings, then each step's, each once.
     public private(set) var warnings: [[String]]
     /// Where the zones' own properties came from, for the schema ("zone boundaries (wards.geojson)").
@@ -46,6 +50,8 @@ public struct ZoneTable: Sendable {
         for z in warnings.indices {
             for warning in output.warnings[z] where !warnings[z].contains(warning) { warnings[z].append(warning) }
         }
+        for column in output.originColumns where !originColumns.contains(where: { $0.name == column.name }) { originColumns.append(column) }
+        for layer in output.layers where !layers.contains(where: { $0.name == layer.name }) { layers.append(layer) }
         return notes
     }
 

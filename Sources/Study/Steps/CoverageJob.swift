@@ -186,6 +186,8 @@ public struct CoverageJob: Sendable {
         for kind in StopKind.allCases {
             guard let points = byKind[kind], !points.isEmpty else { continue }
             let nearest = try NearestService.nearest(from: originSet.points, in: PointIndex(points)).map { $0?.distanceMetres }
+            output.originColumns.append(Indicator("\(kind.stem)_distance_m", unit: "m", "straight-line distance from this origin to the nearest \(kind.label)",
+                                                  source: Self.source, decimals: 1, numbers: nearest))
             if kind == .bus {
                 let name = "bus_stop_pop_pct\(radiusSuffix(busRadiusMetres, standard: Self.defaultBusRadius))"
                 indicators.append(Indicator(name, unit: "%", "share of the zone's origin weight within \(JSONWriter.format(busRadiusMetres)) m (straight line) of a bus stop",
@@ -252,6 +254,7 @@ public struct CoverageJob: Sendable {
             output.warnings[z].insert(StudyContext.fallbackWarning, at: 0)
         }
         for indicator in Self.grouped(indicators) { output.add(indicator) }
+        if !allStops.isEmpty { output.layers.append(Self.stopLayer(allStops)) }
         for indicator in Self.originColumns(context, source: Self.source) { output.add(indicator) }
         return output
     }
@@ -335,6 +338,19 @@ extension CoverageJob: StudyStep {
             output.files.append(StudyFile(name: StudyOutputs.gapsName, bytes: try GeoJSONWriter(precision: context.precision).encode(gaps)))
         }
         return output
+    }
+}
+
+extension CoverageJob {
+    /// The stops the step read, as a point layer: kind, id, name and the file and line they came from.
+    static func stopLayer(_ stops: [TransitStop]) -> OutputLayer {
+        OutputLayer(name: "stops", description: "the active stops reach coverage used", geometryType: "POINT",
+                    columns: [.init(name: "kind", type: .text, title: "kind", description: "bus, rail or metro"),
+                              .init(name: "stop_id", type: .text, title: "stop_id", description: "the stop's code (ATCO code for NaPTAN)"),
+                              .init(name: "stop_name", type: .text, title: "stop_name", description: "the stop's name"),
+                              .init(name: "source", type: .text, title: "source", description: "the file and record it was read from")],
+                    rows: stops.map { [.string($0.kind.rawValue), .string($0.id), .string($0.name), .string($0.source)] },
+                    geometries: stops.map { .point($0.xy) }, styleQML: nil)
     }
 }
 

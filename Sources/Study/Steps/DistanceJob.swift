@@ -320,6 +320,14 @@ public struct DistanceJob: Sendable {
                 output.warn(z, "the zone's typical origin is not within \(Self.label(maxSnapMetres)) m of any road; network counts are null")
             }
         }
+        for (c, name) in names.enumerated() {
+            for (m, mode) in modes.enumerated() {
+                let what = mode == .straight ? "straight-line distance" : "\(mode) time over the road network"
+                output.originColumns.append(Indicator("\(name)_\(mode)", unit: mode == .straight ? "m" : "min",
+                                                      "\(what) from this origin to the nearest \(name) (null: none reached)",
+                                                      source: Self.source, decimals: mode == .straight ? 3 : 4, numbers: values.values[c][m]))
+            }
+        }
         for indicator in CoverageJob.originColumns(context, source: Self.source) { output.add(indicator) }
         output.add(Indicator("origins_unreachable", unit: "origins", "the most origins that reach no service of one category by one network mode",
                              source: Self.source, counts: unreachableMax))

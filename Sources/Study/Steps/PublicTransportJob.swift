@@ -396,6 +396,9 @@ public struct PublicTransportJob: Sendable {
                 }
             }
             let median = percentile(1), p75 = percentile(2)
+            output.originColumns.append(Indicator("\(prefix)_p50", unit: "min",
+                                                  "median over the departure window (\(window)) of the \(what(name)) from this origin (null: off the walk graph or none within the maximum trip)",
+                                                  source: Self.source, numbers: median))
             output.add(Indicator("\(prefix)_mean", unit: "min", "population-weighted mean over the zone's origins of the median over the departure window (\(window)) of the \(what(name))",
                                  source: Self.source, decimals: 2, numbers: reducer.mean(median)))
             output.add(Indicator("\(prefix)_p25_mean", unit: "min", "population-weighted mean of each origin's 25th percentile over the window of the \(what(name))",
