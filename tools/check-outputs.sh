@@ -413,6 +413,36 @@ EOF
     else
         fail "$GPKG: $(tail -n 1 "$TMP/gpkg")"
     fi
+    # geopandas (the project's Python environment, tools/python-env.sh) reads every layer; the wards' figures and
+    # areas equal the GeoJSON's.
+    if PY=$(tools/python-env.sh) && "$PY" - "$GPKG" "$GEOJSON" >"$TMP/geopandas" 2>&1 <<'EOF'; then
+import sys
+import geopandas as gpd
+import numpy as np
+import pyogrio
+layers = [name for name, _ in pyogrio.list_layers(sys.argv[1])]
+counts = {name: len(gpd.read_file(sys.argv[1], layer=name)) for name in layers if name != "layer_styles"}
+wards = gpd.read_file(sys.argv[1], layer="wards")
+reference = gpd.read_file(sys.argv[2]).to_crs(wards.crs)
+if wards.crs.to_epsg() != 27700 or len(wards) != len(reference):
+    sys.exit(f"wards: CRS {wards.crs}, {len(wards)} rows against {len(reference)}")
+differing = []
+for column in reference.columns.drop("geometry"):
+    a, b = wards[column], reference[column]
+    same = (a == b) | (a.isna() & b.isna())
+    if a.dtype.kind in "fi" and b.dtype.kind in "fi":
+        same |= np.isclose(a.astype(float), b.astype(float), rtol=1e-12, atol=0)
+    if not same.all():
+        differing.append(column)
+worst = float(np.max(np.abs(wards.geometry.area / reference.geometry.area - 1)))
+if differing or worst > 1e-4:
+    sys.exit(f"columns differing: {differing[:5]}; worst relative area difference {worst:.2e}")
+print(f"layers {counts}; the {len(reference.columns) - 1} wards columns equal wards.geojson's, areas within {worst:.1e}")
+EOF
+        ok "$GPKG (geopandas): $(tail -n 1 "$TMP/geopandas")"
+    else
+        fail "$GPKG (geopandas): $(tail -n 1 "$TMP/geopandas")"
+    fi
 fi
 
 if ((failures > 0)); then

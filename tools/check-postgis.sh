@@ -132,6 +132,25 @@ else
     fail "reach run with [outputs] postgres: $(tail -n 2 "$DIR/run.err")"
 fi
 
+# ST_Area of the study's load (full precision, from the working CRS; reach export's comes from GeoJSON's rounded
+# WGS84) against area_km2 from reach wards on the same boundaries (6 decimals: half a unit, 5e-7 km²).
+"$REACH" wards --wards fixtures/trafford/wards_2017.geojson --out "$DIR/areas.geojson" --quiet
+python3 -c "import json,sys; [print(f['properties']['area_code'], f['properties']['area_km2'], sep=',') for f in json.load(open(sys.argv[1]))['features']]" \
+    "$DIR/areas.geojson" >"$DIR/areas.csv"
+chmod a+r "$DIR/areas.csv"
+worst=$(psql "$CONN" -X -A -t -q -v ON_ERROR_STOP=1 <<SQL || true
+CREATE TEMP TABLE areas (code text, km2 double precision);
+\copy areas FROM '$DIR/areas.csv' WITH CSV
+SELECT count(*) || ' ' || max(abs(ST_Area(w.geom) / 1e6 - a.km2)) FROM study.wards w JOIN areas a ON a.code = w.area_code;
+SQL
+)
+read -r matched largest <<<"$worst"
+if [[ $matched == 21 ]] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 5e-7 + 1e-12 else 1)" "$largest"; then
+    ok "ST_Area of every ward equals reach wards' area_km2 (largest difference $largest km², the 6-decimal rounding)"
+else
+    fail "ST_Area against area_km2: $matched wards matched, largest difference ${largest:-?} km²"
+fi
+
 if ((failures > 0)); then
     echo "check-postgis: $failures check(s) failed"
     exit 1

@@ -83,7 +83,8 @@ public enum GeoPackageOutput {
             [.string(origins.labels[o]), .string(zones.zones[origins.zone[o]].code), .number(origins.weights[o])] + columns.map { $0.json(o) }
         }
         return OutputLayer(name: "origins", description: "where people live: the weighted points every zone figure is reduced from",
-                           geometryType: "POINT", columns: outputColumns, rows: rows, geometries: origins.points.map { .point($0) })
+                           geometryType: "POINT", columns: outputColumns, rows: rows, geometries: origins.points.map { .point($0) },
+                           styleQML: GeoPackageStyle.marker(colour: "#222222", sizeMillimetres: 1.2))
     }
 
     /// A layer from a table read back (`reach export`): its columns in order, described by `schema` where it names
@@ -150,6 +151,32 @@ enum GeoPackageStyle {
         \(ranges)    </ranges>
             <symbols>
         \(symbols)    </symbols>
+          </renderer-v2>
+        </qgis>
+
+        """
+    }
+
+    /// Points: a small filled circle.
+    static func marker(colour: String, sizeMillimetres: Double) -> String {
+        """
+        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+        <qgis version="3.28.0" styleCategories="Symbology">
+          <renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">
+            <symbols>
+              <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+                <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+                  <Option type="Map">
+                    <Option type="QString" name="name" value="circle"/>
+                    <Option type="QString" name="color" value="\(rgba(colour))"/>
+                    <Option type="QString" name="outline_color" value="255,255,255,255"/>
+                    <Option type="QString" name="outline_width" value="0.1"/>
+                    <Option type="QString" name="size" value="\(JSONWriter.format(sizeMillimetres))"/>
+                    <Option type="QString" name="size_unit" value="MM"/>
+                  </Option>
+                </layer>
+              </symbol>
+            </symbols>
           </renderer-v2>
         </qgis>
 

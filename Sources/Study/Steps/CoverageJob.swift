@@ -350,7 +350,7 @@ extension CoverageJob {
                               .init(name: "stop_name", type: .text, title: "stop_name", description: "the stop's name"),
                               .init(name: "source", type: .text, title: "source", description: "the file and record it was read from")],
                     rows: stops.map { [.string($0.kind.rawValue), .string($0.id), .string($0.name), .string($0.source)] },
-                    geometries: stops.map { .point($0.xy) }, styleQML: nil)
+                    geometries: stops.map { .point($0.xy) }, styleQML: GeoPackageStyle.marker(colour: "#e6550d", sizeMillimetres: 1.6))
     }
 }
 
