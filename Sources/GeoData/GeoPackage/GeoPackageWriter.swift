@@ -1,21 +1,16 @@
 import Foundation
 import GeoPrimitives
 
-/// The spatial reference system every layer's geometries are in.
+/// The spatial reference system every layer's geometries are in: its authority (`EPSG`) and code, which is also its
+/// `srs_id` in the package, its name and its OGC WKT 1.
 public struct GeoPackageSRS: Sendable {
+    public var organization: String
     public var id: Int32
     public var name: String
-    public var organization: String
-    public var organizationID: Int32
-    /// OGC WKT 1.
     public var definition: String
 
-    public init(id: Int32, name: String, organization: String, organizationID: Int32, definition: String) {
-        self.id = id
-        self.name = name
-        self.organization = organization
-        self.organizationID = organizationID
-        self.definition = definition
+    public init(_ organization: String, _ id: Int32, name: String, definition: String) {
+        (self.organization, self.id, self.name, self.definition) = (organization, id, name, definition)
     }
 }
 
@@ -103,7 +98,7 @@ public enum GeoPackageWriter {
             try insert.bind(1, text: srs.name)
             try insert.bind(2, integer: Int64(srs.id))
             try insert.bind(3, text: srs.organization)
-            try insert.bind(4, integer: Int64(srs.organizationID))
+            try insert.bind(4, integer: Int64(srs.id))
             try insert.bind(5, text: srs.definition)
             try insert.run()
         }

@@ -14,7 +14,7 @@ public enum GeoPackageOutput {
               let code = Int32(identifier[identifier.index(after: colon)...]), let wkt = info.wkt1 else {
             throw DataError(file: crs.definition, "a GeoPackage needs a CRS with an authority code and a WKT 1 form (PROJ gives \(info.identifier ?? "no code"))")
         }
-        return GeoPackageSRS(id: code, name: info.name, organization: String(identifier[..<colon]), organizationID: code, definition: wkt)
+        return GeoPackageSRS(String(identifier[..<colon]), code, name: info.name, definition: wkt)
     }
 
     /// The time written as `gpkg_contents.last_change`: `SOURCE_DATE_EPOCH` when set (for byte-identical reruns),
@@ -159,55 +159,45 @@ enum GeoPackageStyle {
 
     /// Points: a small filled circle.
     static func marker(colour: String, sizeMillimetres: Double) -> String {
+        let symbol = symbolLayer(type: "marker", name: "0", layerClass: "SimpleMarker", options: [
+            ("name", "circle"), ("color", rgba(colour)), ("outline_color", "255,255,255,255"), ("outline_width", "0.1"),
+            ("size", JSONWriter.format(sizeMillimetres)), ("size_unit", "MM"),
+        ])
+        return single(symbol)
+    }
+
+    /// The gaps: hatched, as on the map.
+    static let hatched = single(fill(name: "0", colour: "#d7301f", style: "b_diagonal"))
+
+    /// A single-symbol renderer.
+    static func single(_ symbol: String) -> String {
         """
         <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
         <qgis version="3.28.0" styleCategories="Symbology">
           <renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">
             <symbols>
-              <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
-                <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
-                  <Option type="Map">
-                    <Option type="QString" name="name" value="circle"/>
-                    <Option type="QString" name="color" value="\(rgba(colour))"/>
-                    <Option type="QString" name="outline_color" value="255,255,255,255"/>
-                    <Option type="QString" name="outline_width" value="0.1"/>
-                    <Option type="QString" name="size" value="\(JSONWriter.format(sizeMillimetres))"/>
-                    <Option type="QString" name="size_unit" value="MM"/>
-                  </Option>
-                </layer>
-              </symbol>
-            </symbols>
+        \(symbol)    </symbols>
           </renderer-v2>
         </qgis>
 
         """
     }
 
-    /// The gaps: hatched, as on the map.
-    static let hatched = """
-        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-        <qgis version="3.28.0" styleCategories="Symbology">
-          <renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">
-            <symbols>
-        \(fill(name: "0", colour: "#d7301f", style: "b_diagonal"))    </symbols>
-          </renderer-v2>
-        </qgis>
-
-        """
-
     static func fill(name: String, colour: String, style: String) -> String {
-        let rgb = rgba(colour)
+        symbolLayer(type: "fill", name: name, layerClass: "SimpleFill", options: [
+            ("color", rgba(colour)), ("outline_color", "255,255,255,255"), ("outline_style", "solid"), ("outline_width", "0.1"),
+            ("outline_width_unit", "MM"), ("style", style),
+        ])
+    }
+
+    /// One QGIS symbol of one symbol layer, its options as QML `Option` elements.
+    static func symbolLayer(type: String, name: String, layerClass: String, options: [(String, String)]) -> String {
+        let lines = options.map { "            <Option type=\"QString\" name=\"\($0.0)\" value=\"\(escaped($0.1))\"/>\n" }.joined()
         return """
-              <symbol type="fill" name="\(name)" alpha="1" clip_to_extent="1" force_rhr="0">
-                <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+              <symbol type="\(type)" name="\(name)" alpha="1" clip_to_extent="1" force_rhr="0">
+                <layer class="\(layerClass)" enabled="1" locked="0" pass="0">
                   <Option type="Map">
-                    <Option type="QString" name="color" value="\(rgb)"/>
-                    <Option type="QString" name="outline_color" value="255,255,255,255"/>
-                    <Option type="QString" name="outline_style" value="solid"/>
-                    <Option type="QString" name="outline_width" value="0.1"/>
-                    <Option type="QString" name="outline_width_unit" value="MM"/>
-                    <Option type="QString" name="style" value="\(style)"/>
-                  </Option>
+        \(lines)          </Option>
                 </layer>
               </symbol>
 

@@ -35,8 +35,7 @@ struct GeoPackageTests {
         #expect(Array(blob[8...]) == [0x01] + Self.bytes(UInt32(6)) + Self.bytes(UInt32(0)))
     }
 
-    static let srs = GeoPackageSRS(id: 27700, name: "OSGB36 / British National Grid", organization: "EPSG", organizationID: 27700,
-                                   definition: "PROJCS[\"OSGB36 / British National Grid\"]")
+    static let srs = GeoPackageSRS("EPSG", 27700, name: "OSGB36 / British National Grid", definition: "PROJCS[\"OSGB36 / British National Grid\"]")
 
     static func layer(_ name: String = "zones") -> OutputLayer {
         let a = Shape.multiPolygon([[[XY(0, 0), XY(100, 0), XY(100, 50), XY(0, 50), XY(0, 0)]]])
