@@ -124,6 +124,33 @@ struct PostGISLoaderTests {
             #expect(try connection.query("SELECT to_regclass('public.more')") == [[nil]])
             #expect(try connection.query("SELECT string_agg(code, ',' ORDER BY code) FROM public.zones") == [["C,D"]])
 
+            // A connection that breaks half-way: an event trigger (made here, as the cluster's superuser) ends the
+            // loader's own session when its second table is created, after the first is loaded. The server rolls
+            // the transaction back: neither table is there for a new connection, and zones keeps its rows.
+            try connection.execute("""
+                CREATE FUNCTION break_load() RETURNS event_trigger AS $$
+                BEGIN
+                  IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE object_identity = 'public.broken') THEN
+                    PERFORM pg_terminate_backend(pg_backend_pid());
+                  END IF;
+                END $$ LANGUAGE plpgsql;
+                CREATE EVENT TRIGGER break_load ON ddl_command_end EXECUTE FUNCTION break_load();
+                """)
+            var broken = Self.layer(codes: ["G", "H"])
+            broken.name = "broken"
+            let loader = try PostgresConnection(url)
+            do {
+                try PostGISLoader(replace: true).load([.init(layer: Self.layer(codes: ["E", "F"]), key: "code", srid: 27700),
+                                                       .init(layer: broken, key: "code", srid: 27700)], into: loader)
+                Issue.record("no error for a broken connection")
+            } catch let error as DataError {
+                #expect(error.message.contains("terminat") || error.message.contains("closed"), "\(error)")
+            }
+            let after = try PostgresConnection(url)
+            #expect(try after.query("SELECT to_regclass('public.broken')") == [[nil]])
+            #expect(try after.query("SELECT string_agg(code, ',' ORDER BY code) FROM public.zones") == [["C,D"]])
+            try after.execute("DROP EVENT TRIGGER break_load")
+
             // A schema that does not exist.
             #expect(throws: DataError.self) { try PostGISLoader(schema: "nowhere").load([.init(layer: Self.layer(), key: nil, srid: 27700)], into: connection) }
         }
