@@ -52,10 +52,15 @@ public enum GeoPackageOutput {
     /// The layer of the zones: every column of the table (`reach_warning` too), geometries as MultiPolygons.
     public static func zoneLayer(_ table: ZoneTable, name: String, styleProperty: String?) -> OutputLayer {
         let schema = table.schema
+        // Each column's values straight from its indicator (or the zone's own property), not by name from a row.
+        let sources = schema.map { table.indicator($0.name) }
         let rows = (0..<table.zoneCount).map { z -> [JSONValue] in
-            let row = table.row(z)
             let warnings = table.warnings[z]
-            return schema.map { $0.name == ZoneExport.warningProperty ? (warnings.isEmpty ? .null : .string(warnings.joined(separator: "; "))) : row[$0.name] ?? .null }
+            return zip(schema, sources).map { entry, indicator in
+                if let indicator { return indicator.json(z) }
+                if entry.name == ZoneExport.warningProperty { return warnings.isEmpty ? .null : .string(warnings.joined(separator: "; ")) }
+                return table.layer.zones[z].properties[entry.name] ?? .null
+            }
         }
         let columns = schema.enumerated().map { k, entry in
             column(entry, type: columnType(rows.map { $0[k] }, decimals: table.indicator(entry.name)?.decimals))

@@ -34,8 +34,9 @@ public struct ZoneTable: Sendable {
     public mutating func append(_ output: StepOutput, step: String, needsBoundaries: Bool = true) throws -> [String] {
         var notes: [String] = []
         let inputKeys = Set(layer.zones.first?.properties.keys ?? [])
+        let unusable = needsBoundaries ? layer.zones.map { $0.geometry == nil } : []
         for var indicator in output.indicators {
-            if needsBoundaries { indicator = Self.nulled(indicator, where: layer.zones.map { $0.geometry == nil }) }
+            if needsBoundaries { indicator = Self.nulled(indicator, where: unusable) }
             if let earlier = names[indicator.name] {
                 let first = indicators[earlier]
                 if indicator.schema.unit == first.schema.unit, (0..<zoneCount).allSatisfy({ indicator.json($0) == first.json($0) }) { continue }
