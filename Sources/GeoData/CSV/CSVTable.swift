@@ -11,22 +11,72 @@ public struct CSVTable: Sendable {
     /// Header field names, trimmed of spaces, BOM removed.
     public let header: [String]
     let bodyStart: Int
+    /// Whether a row may have fewer fields than the header (read as empty), as GTFS readers allow.
+    let allowsShortRows: Bool
 
-    public init(bytes: [UInt8], source: String) throws {
+    /// The longest header line read, in bytes: a wide census table's header is some tens of kilobytes, and a
+    /// longer one is a file that is not CSV (or has no line ends).
+    public static let maxHeaderBytes = 1 << 20
+    /// The longest record read, in bytes.
+    public static let maxRecordBytes = 16 << 20
+
+    /// Reads the header and checks the whole file is UTF-8 text with one distinct name per column. Throws a
+    /// `DataError` for UTF-16 or Latin-1 text, a header past `maxHeaderBytes`, duplicate column names, and a
+    /// one-column header holding semicolons or tabs (a file written with another separator).
+    /// A row with more fields than the header is always an error; one with fewer only unless `allowsShortRows`.
+    public init(bytes: [UInt8], source: String, allowsShortRows: Bool = false) throws {
         self.bytes = bytes
         self.source = source
+        self.allowsShortRows = allowsShortRows
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let cursor = CSVCursor(bytes: bytes, position: start, line: 0)
         var names: [String] = []
         let found = try bytes.withUnsafeBufferPointer { buffer -> Bool in
+            if let encoding = TextCheck.wideEncoding(buffer) {
+                throw DataError(file: source, TextCheck.wideEncodingMessage(encoding))
+            }
+            let headerEnd = buffer[start...].prefix(Self.maxHeaderBytes + 1).firstIndex(of: 0x0A) ?? buffer.count
+            guard headerEnd - start <= Self.maxHeaderBytes else {
+                throw DataError(file: source, location: "line 1",
+                                "the header line is longer than \(Self.maxHeaderBytes / 1024 / 1024) MiB (reach's limit): the file has no line ends or is not CSV")
+            }
+            if let bad = TextCheck.firstInvalidUTF8(UnsafeBufferPointer(rebasing: buffer[start...])) {
+                let offset = start + bad
+                let (line, column) = TextCheck.lineAndColumn(buffer, of: offset)
+                throw DataError(file: source, location: "line \(line), column \(column)", TextCheck.invalidUTF8Message(buffer, at: offset))
+            }
             guard let row = try cursor.next(buffer, source: source) else { return false }
             for i in 0..<row.count { names.append(row.string(i).trimmingCharacters(in: " \t")) }
             return true
         }
         guard found else { throw DataError(file: source, "the file is empty, expected a header line") }
+        try Self.checkHeader(names, source: source)
         header = names
         bodyStart = cursor.position
+    }
+
+    /// Duplicate names make a column lookup ambiguous; a single name holding `;` or a tab is a file with another
+    /// separator, whose every lookup would fail with a confusing "no column".
+    static func checkHeader(_ names: [String], source: String) throws {
+        if names.count == 1 {
+            for (separator, name) in [(";", "semicolon"), ("\t", "tab"), ("|", "pipe")] {
+                let parts = names[0].components(separatedBy: separator).count
+                if parts > 1 {
+                    throw DataError(file: source, location: "line 1",
+                                    "the header is one column holding \(parts - 1) \(name)s: the file looks \(name)-separated; reach reads comma-separated CSV (RFC 4180): save it with commas")
+                }
+            }
+        }
+        var seen: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            let key = name.lowercased()
+            if let first = seen[key] {
+                throw DataError(file: source, location: "line 1",
+                                "columns \(first + 1) and \(index + 1) are both named \(TextCheck.quoted(name)) (names are compared ignoring case): rename one")
+            }
+            seen[key] = index
+        }
     }
 
     /// The index of the header field `name` (exact match first, then case-insensitive).
@@ -37,7 +87,7 @@ public struct CSVTable: Sendable {
     /// The index of a field the reader cannot work without.
     public func requiredColumn(_ name: String) throws -> Int {
         guard let index = column(name) else {
-            throw DataError(file: source, location: "line 1", "no '\(name)' column (columns: \(header.joined(separator: ", ")))")
+            throw DataError(file: source, location: "line 1", "no '\(name)' column (columns: \(TextCheck.names(header)))")
         }
         return index
     }
@@ -46,7 +96,12 @@ public struct CSVTable: Sendable {
     public func forEachRow(_ body: (CSVRow) throws -> Void) throws {
         let cursor = CSVCursor(bytes: bytes, position: bodyStart, line: 1)
         try bytes.withUnsafeBufferPointer { buffer in
+            let width = header.count
             while let row = try cursor.next(buffer, source: source) {
+                if row.count > width || (row.count < width && !allowsShortRows) {
+                    throw DataError(file: source, location: "line \(row.line)",
+                                    "expected \(width) fields as in the header, found \(row.count)\(row.count > width ? " (an unquoted comma in a field?)" : "")")
+                }
                 try body(row)
             }
         }
@@ -97,7 +152,7 @@ public struct CSVRow {
             if byte == 0x20 { continue }
             if byte == UInt8(ascii: "-"), i == 0 { negative = true; continue }
             guard byte >= 0x30, byte <= 0x39, digits < 18 else {
-                throw DataError(file: source, location: "line \(line)", field: name, "not a whole number (\"\(string(index))\")")
+                throw DataError(file: source, location: "line \(line)", field: name, "not a whole number (\(TextCheck.quoted(string(index))))")
             }
             value = value * 10 + Int(byte - 0x30)
             digits += 1
@@ -109,14 +164,14 @@ public struct CSVRow {
         return negative ? -value : value
     }
 
-    /// A decimal number field; nil if empty, throws if malformed.
+    /// A decimal number field (`DecimalBytes`: no hexadecimal, `nan` or `inf`); nil if empty, throws if malformed.
     public func double(_ index: Int, source: String, name: String) throws -> Double? {
-        let text = string(index).trimmingCharacters(in: " \t")
-        if text.isEmpty { return nil }
-        guard let value = Double(text), value.isFinite else {
-            throw DataError(file: source, location: "line \(line)", field: name, "not a number (\"\(text)\")")
+        switch DecimalBytes.parse(field(index)) {
+        case .empty: return nil
+        case .value(let value): return value
+        case .invalid:
+            throw DataError(file: source, location: "line \(line)", field: name, "not a decimal number (\(TextCheck.quoted(string(index))))")
         }
-        return value
     }
 }
 
@@ -202,6 +257,10 @@ final class CSVCursor {
             if p < count, buffer[p] == 0x0D { p += 1 }
             if p < count, buffer[p] == 0x0A { p += 1 }
             break
+        }
+        guard p - position <= CSVTable.maxRecordBytes else {
+            throw DataError(file: source, location: "line \(rowLine)",
+                            "the record is longer than \(CSVTable.maxRecordBytes / 1024 / 1024) MiB (reach's limit): a quote left open, or no line ends?")
         }
         position = p
         return CSVRow(buffer: buffer, starts: starts, ends: ends, side: UnsafeBufferPointer(start: side, count: sideCount),

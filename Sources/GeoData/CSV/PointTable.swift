@@ -61,12 +61,17 @@ public struct PointTable: Sendable {
     /// `fields` limits the properties kept per record (all when nil): a 200,000-row table of origins needs only
     /// its weight column, and building a dictionary per row for the rest costs more than parsing the file.
     public static func read(path: String, x: String? = nil, y: String? = nil, crs: CRS? = nil, fields: Set<String>? = nil) throws -> PointTable {
-        let reader = try CSVReader(path: path)
-        return try read(reader, x: x, y: y, crs: crs, fields: fields)
+        try read(try CSVTable(bytes: try FileBytes.read(path: path), source: path), x: x, y: y, crs: crs, fields: fields)
     }
 
-    public static func read(_ reader: CSVReader, x: String? = nil, y: String? = nil, crs: CRS? = nil, fields: Set<String>? = nil) throws -> PointTable {
-        let source = reader.source
+    /// Reads CSV text already in memory (tests, small inline tables).
+    public static func read(text: String, source: String = "<text>", x: String? = nil, y: String? = nil, crs: CRS? = nil,
+                            fields: Set<String>? = nil) throws -> PointTable {
+        try read(try CSVTable(bytes: Array(text.utf8), source: source), x: x, y: y, crs: crs, fields: fields)
+    }
+
+    public static func read(_ table: CSVTable, x: String? = nil, y: String? = nil, crs: CRS? = nil, fields: Set<String>? = nil) throws -> PointTable {
+        let source = table.source
         let columns: PointColumns
         if let x, let y {
             // Named columns called easting/northing (or oseast1m/osnrth1m...) are British National Grid, as when
@@ -77,34 +82,34 @@ public struct PointTable: Sendable {
         } else if x != nil || y != nil {
             throw DataError(file: source, "give both --x-field and --y-field, or neither")
         } else {
-            columns = try PointColumns.detect(in: reader.header, crs: crs, source: source)
+            columns = try PointColumns.detect(in: table.header, crs: crs, source: source)
         }
-        guard let xIndex = reader.column(columns.x) else {
-            throw DataError(file: source, field: columns.x, "no such column (columns: \(reader.header.joined(separator: ", ")))")
+        guard let xIndex = table.column(columns.x) else {
+            throw DataError(file: source, field: columns.x, "no such column (columns: \(TextCheck.names(table.header)))")
         }
-        guard let yIndex = reader.column(columns.y) else {
-            throw DataError(file: source, field: columns.y, "no such column (columns: \(reader.header.joined(separator: ", ")))")
+        guard let yIndex = table.column(columns.y) else {
+            throw DataError(file: source, field: columns.y, "no such column (columns: \(TextCheck.names(table.header)))")
         }
-        if let missing = fields?.sorted().first(where: { reader.column($0) == nil }) {
-            throw DataError(file: source, field: missing, "no such column (columns: \(reader.header.joined(separator: ", ")))")
+        if let missing = fields?.sorted().first(where: { table.column($0) == nil }) {
+            throw DataError(file: source, field: missing, "no such column (columns: \(TextCheck.names(table.header)))")
         }
-        let kept = reader.header.indices.filter { fields?.contains(reader.header[$0]) ?? true }
+        let kept = table.header.indices.filter { fields?.contains(table.header[$0]) ?? true }
         var records: [PointRecord] = []
-        try reader.forEach { record in
+        try table.forEachRow { row in
             func number(_ index: Int) throws -> Double {
-                let text = record.fields[index].trimmingCharacters(in: " \t")
-                guard !text.isEmpty else {
-                    throw DataError(file: source, location: "line \(record.line)", field: reader.header[index], "no coordinate (empty field)")
+                switch row.decimal(index) {
+                case .value(let value): return value
+                case .empty:
+                    throw DataError(file: source, location: "line \(row.line)", field: table.header[index], "no coordinate (empty field)")
+                case .invalid:
+                    throw DataError(file: source, location: "line \(row.line)", field: table.header[index],
+                                    "not a decimal number (\(TextCheck.quoted(row.string(index))))")
                 }
-                guard let value = Double(text), value.isFinite else {
-                    throw DataError(file: source, location: "line \(record.line)", field: reader.header[index], "not a number (\"\(text)\")")
-                }
-                return value
             }
             let xy = XY(try number(xIndex), try number(yIndex))
             var properties = JSONObject()
-            for index in kept { properties[reader.header[index]] = .string(record.fields[index]) }
-            records.append(PointRecord(xy: xy, properties: properties, line: record.line))
+            for index in kept { properties[table.header[index]] = .string(row.string(index)) }
+            records.append(PointRecord(xy: xy, properties: properties, line: row.line))
         }
         return PointTable(records: records, columns: columns, source: source)
     }

@@ -66,7 +66,7 @@ public struct GTFSArchive: Sendable {
     /// The file as a table; nil if absent.
     public func table(_ name: String) throws -> CSVTable? {
         guard let bytes = try bytes(name) else { return nil }
-        return try CSVTable(bytes: bytes, source: source(name))
+        return try CSVTable(bytes: bytes, source: source(name), allowsShortRows: true)
     }
 
     /// A file the feed must have.

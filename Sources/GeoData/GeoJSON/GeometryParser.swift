@@ -92,7 +92,14 @@ enum GeometryParser {
         }
     }
 
+    /// The deepest coordinate arrays GeoJSON has: a MultiPolygon's positions are 4 arrays deep.
+    static let maxCoordinateDepth = 4
+
     private static func parseNest(_ scanner: inout JSONScanner, depth: Int = 1) throws -> Nest {
+        guard depth <= maxCoordinateDepth else {
+            // skipRest walks the rest without recursion, however deep it goes.
+            throw NestProblem(message: "coordinates nested deeper than \(maxCoordinateDepth) arrays (a MultiPolygon's depth)", depth: depth - 1)
+        }
         try scanner.expect(UInt8(ascii: "["))
         let next = scanner.peek()
         if next == UInt8(ascii: "]") {

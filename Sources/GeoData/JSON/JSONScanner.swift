@@ -20,6 +20,12 @@ struct JSONSyntaxError: Error {
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var index: Int = 0
+    /// Objects and arrays open at `index`; parsing recurses once per level, so it is bounded.
+    var depth = 0
+
+    /// The deepest nesting of objects and arrays read (GeoJSON needs at most 6: a FeatureCollection's
+    /// MultiPolygon coordinates). Deeper input is an error rather than a stack overflow.
+    static let maxDepth = 128
 
     /// `bytes` must end with a 0 byte that is not part of the document.
     init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -75,6 +81,8 @@ struct JSONScanner {
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
     mutating func forEachMember(_ body: (inout JSONScanner, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         if peek() == UInt8(ascii: "}") { index += 1; return }
         repeat {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name, found \(describeNext())") }
@@ -87,10 +95,20 @@ struct JSONScanner {
     /// Iterates the elements of an array; `body` must consume each element.
     mutating func forEachElement(_ body: (inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         if peek() == UInt8(ascii: "]") { index += 1; return }
         repeat {
             try body(&self)
         } while try nextElement(close: UInt8(ascii: "]"))
+    }
+
+    /// Counts one more level of nesting, failing past `maxDepth`.
+    mutating func enter() throws {
+        depth += 1
+        guard depth <= JSONScanner.maxDepth else {
+            throw error("objects and arrays nested deeper than \(JSONScanner.maxDepth) levels (reach's limit for JSON)", at: index - 1)
+        }
     }
 
     // MARK: Values
@@ -163,15 +181,18 @@ struct JSONScanner {
         try expect(UInt8(ascii: "\""))
         let contentStart = index
         // Fast path: no escapes.
+        var nonASCII = false
         while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<index]), as: UTF8.self)
+                let content = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
+                if nonASCII { try checkUTF8(content, from: contentStart) }
                 index += 1
-                return text
+                return String(decoding: content, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
+            if byte >= 0x80 { nonASCII = true }
             index += 1
         }
         guard index < end else { throw error("unterminated string", at: start) }
@@ -181,6 +202,7 @@ struct JSONScanner {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
+                if nonASCII { try utf8.withUnsafeBufferPointer { try checkUTF8($0, from: contentStart) } }
                 return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 index += 1
@@ -211,11 +233,19 @@ struct JSONScanner {
                 }
             default:
                 if byte < 0x20 { throw error("control character in string") }
+                if byte >= 0x80 { nonASCII = true }
                 utf8.append(byte)
                 index += 1
             }
         }
         throw error("unterminated string", at: start)
+    }
+
+    /// Strings must be UTF-8 (RFC 8259 §8.1); a Latin-1 file would otherwise read as replacement characters.
+    func checkUTF8(_ content: UnsafeBufferPointer<UInt8>, from contentStart: Int) throws {
+        guard let bad = TextCheck.firstInvalidUTF8(content) else { return }
+        // In the unescaped copy the offset can be a little past the original's; the string's start is exact.
+        throw error("a string is " + TextCheck.invalidUTF8Message(content, at: bad), at: contentStart + bad)
     }
 
     mutating func parseHex4() throws -> UInt32 {

@@ -327,6 +327,52 @@ struct GeoJSONReaderTests {
         }
     }
 
+    // MARK: Hostile input
+
+    @Test("arrays nested 100,000 deep in properties are an error naming the limit, not a stack overflow")
+    func deepProperties() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let error = try #require(throws: DataError.self) {
+            try parse(collection(features: [feature("null", properties: #"{"deep":"# + deep + "}")]))
+        }
+        // The 129th '[' is past the limit: the document's object, "features", the feature, "properties" and
+        // 124 of the arrays make 128 levels. Columns by hand: the 71-byte prefix the helpers write and {"deep":
+        // make 79 bytes before the first '['; the 125th is the one refused.
+        #expect(error.message == "not valid GeoJSON: objects and arrays nested deeper than 128 levels (reach's limit for JSON)")
+        #expect(error.location == "line 1, column \(79 + 124 + 1)")
+    }
+
+    @Test("coordinates nested 100,000 deep make a geometry problem for that feature; the others read")
+    func deepCoordinates() throws {
+        let deep = #"{"type":"Polygon","coordinates":"# + String(repeating: "[", count: 100_000) + "0,0"
+            + String(repeating: "]", count: 100_000) + "}"
+        let result = try parse(collection(features: [feature(deep), feature(unitSquare)]))
+        #expect(result.features.count == 2)
+        #expect(result.features[0].geometry == nil)
+        #expect(result.features[0].geometryProblem == "coordinates nested deeper than 4 arrays (a MultiPolygon's depth)")
+        #expect(result.features[1].geometryProblem == nil)
+        // Nested GeometryCollections recurse through objects: the JSON limit stops them.
+        let collections = String(repeating: #"{"type":"GeometryCollection","geometries":["#, count: 5_000)
+            + String(repeating: "]}", count: 5_000)
+        #expect(throws: DataError.self) { try parse(collection(features: [feature(collections)])) }
+    }
+
+    @Test("a property string that is not UTF-8 is an error with its line and column")
+    func invalidUTF8() throws {
+        var bytes = Array(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Caf"#.utf8)
+        bytes += [0xE9]
+        bytes += Array(#""},"geometry":null}]}"#.utf8)
+        bytes.append(0)
+        let error = try #require(throws: DataError.self) { try GeoJSONReader.parse(bytes: bytes, source: "z.geojson") }
+        // Column by hand: the 71-byte prefix, then {"name":"Caf is 12 bytes, so 0xE9 is byte 84.
+        #expect(error.location == "line 1, column 84")
+        #expect(error.message.hasPrefix("not valid GeoJSON: a string is not valid UTF-8 (bytes 0xE9)"))
+        // Escaped and literal non-ASCII text is fine.
+        let ok = try parse(collection(features: [feature("null", properties: #"{"a":"Caf\u00e9","b":"Café ✓"}"#)]))
+        #expect(ok.features[0].properties["a"] == .string("Café"))
+        #expect(ok.features[0].properties["b"] == .string("Café ✓"))
+    }
+
     @Test("a missing file is a DataError")
     func missingFile() throws {
         let error = try #require(throws: DataError.self) { try GeoJSONReader.read(path: "/nonexistent/zones.geojson") }
