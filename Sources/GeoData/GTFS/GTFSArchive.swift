@@ -9,7 +9,13 @@ public struct GTFSArchive: Sendable {
     /// The feed as the user named it.
     public let path: String
     private let entries: [String: String]
-    private let isZip: Bool
+    private let storage: Storage
+
+    private enum Storage: Sendable {
+        case folder, zip
+        /// Files given in memory (tests, fuzzing): name to bytes.
+        case memory([String: [UInt8]])
+    }
 
     public init(path: String) throws {
         self.path = path
@@ -19,11 +25,11 @@ public struct GTFSArchive: Sendable {
         }
         var entries: [String: String] = [:]
         if isDirectory.boolValue {
-            isZip = false
+            storage = .folder
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             for name in names where name.hasSuffix(".txt") { entries[name] = (path as NSString).appendingPathComponent(name) }
         } else {
-            isZip = true
+            storage = .zip
             let archive: Archive
             do {
                 archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
@@ -32,10 +38,24 @@ public struct GTFSArchive: Sendable {
             }
             for entry in archive where entry.type == .file {
                 let name = (entry.path as NSString).lastPathComponent
-                if name.hasSuffix(".txt"), entries[name] == nil { entries[name] = entry.path }
+                guard name.hasSuffix(".txt") else { continue }
+                // Two entries of one name (two folders, or a zip appended to): which one a reader takes differs
+                // from tool to tool, so reach takes neither.
+                if let earlier = entries[name] {
+                    throw DataError(file: path, "holds \(name) twice (entries '\(earlier)' and '\(entry.path)'): remove one, so it is clear which timetable is meant")
+                }
+                entries[name] = entry.path
             }
         }
         self.entries = entries
+        guard !entries.isEmpty else { throw DataError(file: path, "holds no GTFS .txt files") }
+    }
+
+    /// A feed whose files are given in memory, by name ("stops.txt"); `path` names it in messages.
+    public init(files: [String: [UInt8]], path: String) throws {
+        self.path = path
+        storage = .memory(files)
+        entries = Dictionary(uniqueKeysWithValues: files.keys.map { ($0, $0) })
         guard !entries.isEmpty else { throw DataError(file: path, "holds no GTFS .txt files") }
     }
 
@@ -48,7 +68,11 @@ public struct GTFSArchive: Sendable {
     /// The bytes of `name`, nil if the feed has no such file.
     public func bytes(_ name: String) throws -> [UInt8]? {
         guard let entryPath = entries[name] else { return nil }
-        if !isZip { return try FileBytes.read(path: entryPath, inflateGzip: false) }
+        switch storage {
+        case .folder: return try FileBytes.read(path: entryPath, inflateGzip: false)
+        case .memory(let files): return files[name]
+        case .zip: break
+        }
         do {
             let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
             guard let entry = archive[entryPath] else { return nil }

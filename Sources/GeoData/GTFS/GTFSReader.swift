@@ -5,7 +5,12 @@ extension GTFSFeed {
     /// file and line: an unknown stop, trip, route or service; a malformed time (`25:61:00`); times going
     /// backwards along a trip; a missing required file.
     public static func read(path: String) throws -> GTFSFeed {
-        let archive = try GTFSArchive(path: path)
+        try read(try GTFSArchive(path: path))
+    }
+
+    /// Reads the feed from its files, however they are stored.
+    public static func read(_ archive: GTFSArchive) throws -> GTFSFeed {
+        let path = archive.path
         var feed = GTFSFeed(path: path, stopIDs: ByteKeyIndex(), stopNames: [], stopLonLat: [], stopSources: [],
                             routeIDs: ByteKeyIndex(), routeTypes: [], tripIDs: ByteKeyIndex(), tripRoute: [], tripService: [],
                             serviceIDs: ByteKeyIndex(), calendar: [], exceptions: [], tripFirst: [0], stopTimeStop: [],
@@ -40,7 +45,7 @@ extension GTFSFeed {
             let key = row.field(id)
             guard !key.isEmpty else { throw DataError(file: table.source, location: "line \(row.line)", field: "stop_id", "is empty") }
             guard stopIDs.insert(key).inserted else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "stop_id", "'\(row.string(id))' is given twice")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "stop_id", "\(TextCheck.quoted(row.string(id))) is given twice")
             }
             stopNames.append(row.optionalString(name) ?? "")
             stopSources.append("\(table.source): line \(row.line)")
@@ -57,7 +62,7 @@ extension GTFSFeed {
                 stopLonLat.append(nil)
             } else {
                 throw DataError(file: table.source, location: "line \(row.line)", field: latitude == nil ? "stop_lat" : "stop_lon",
-                                "stop '\(row.string(id))' has no coordinates (required for stops, stations and entrances)")
+                                "stop \(TextCheck.quoted(row.string(id))) has no coordinates (required for stops, stations and entrances)")
             }
         }
     }
@@ -66,7 +71,7 @@ extension GTFSFeed {
         let id = try table.requiredColumn("route_id"), type = try table.requiredColumn("route_type")
         try table.forEachRow { row in
             guard routeIDs.insert(row.field(id)).inserted else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "route_id", "'\(row.string(id))' is given twice")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "route_id", "\(TextCheck.quoted(row.string(id))) is given twice")
             }
             guard let value = try row.integer(type, source: table.source, name: "route_type"), value >= 0 else {
                 throw DataError(file: table.source, location: "line \(row.line)", field: "route_type", "is empty; expected a GTFS route type (3 = bus)")
@@ -82,14 +87,14 @@ extension GTFSFeed {
         try table.forEachRow { row in
             let (s, inserted) = serviceIDs.insert(row.field(id))
             guard inserted else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "service_id", "'\(row.string(id))' is given twice")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "service_id", "\(TextCheck.quoted(row.string(id))) is given twice")
             }
             var mask: UInt8 = 0
             for (d, column) in days.enumerated() {
                 switch try row.integer(column, source: table.source, name: ServiceDate.weekdayNames[d]) {
                 case 1: mask |= 1 << UInt8(d)
                 case 0: break
-                default: throw DataError(file: table.source, location: "line \(row.line)", field: ServiceDate.weekdayNames[d], "expected 0 or 1 (\"\(row.string(column))\")")
+                default: throw DataError(file: table.source, location: "line \(row.line)", field: ServiceDate.weekdayNames[d], "expected 0 or 1 (\(TextCheck.quoted(row.string(column))))")
                 }
             }
             let first = try Self.date(row, start, table, "start_date"), last = try Self.date(row, end, table, "end_date")
@@ -114,7 +119,7 @@ extension GTFSFeed {
             switch try row.integer(type, source: table.source, name: "exception_type") {
             case 1: exceptions[s][day] = true
             case 2: exceptions[s][day] = false
-            default: throw DataError(file: table.source, location: "line \(row.line)", field: "exception_type", "expected 1 (added) or 2 (removed) (\"\(row.string(type))\")")
+            default: throw DataError(file: table.source, location: "line \(row.line)", field: "exception_type", "expected 1 (added) or 2 (removed) (\(TextCheck.quoted(row.string(type))))")
             }
         }
     }
@@ -132,13 +137,13 @@ extension GTFSFeed {
         let service = try table.requiredColumn("service_id")
         try table.forEachRow { row in
             guard tripIDs.insert(row.field(id)).inserted else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "trip_id", "'\(row.string(id))' is given twice")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "trip_id", "\(TextCheck.quoted(row.string(id))) is given twice")
             }
             guard let r = routeIDs.find(row.field(route)) else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "route_id", "'\(row.string(route))' is not in routes.txt")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "route_id", "\(TextCheck.quoted(row.string(route))) is not in routes.txt")
             }
             guard let s = serviceIDs.find(row.field(service)) else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "service_id", "'\(row.string(service))' is in neither calendar.txt nor calendar_dates.txt")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "service_id", "\(TextCheck.quoted(row.string(service))) is in neither calendar.txt nor calendar_dates.txt")
             }
             tripRoute.append(Int32(r))
             tripService.append(Int32(s))
@@ -170,23 +175,23 @@ extension GTFSFeed {
             let tripBytes = row.field(tripColumn)
             if lastTrip < 0 || !tripBytes.elementsEqual(lastTripBytes) {
                 guard let t = trips.find(tripBytes) else {
-                    throw DataError(file: source, location: "line \(row.line)", field: "trip_id", "'\(row.string(tripColumn))' is not in trips.txt")
+                    throw DataError(file: source, location: "line \(row.line)", field: "trip_id", "\(TextCheck.quoted(row.string(tripColumn))) is not in trips.txt")
                 }
                 lastTrip = Int32(t)
                 lastTripBytes.removeAll(keepingCapacity: true)
                 lastTripBytes.append(contentsOf: tripBytes)
             }
             guard let s = stops.find(row.field(stopColumn)) else {
-                throw DataError(file: source, location: "line \(row.line)", field: "stop_id", "'\(row.string(stopColumn))' is not in stops.txt")
+                throw DataError(file: source, location: "line \(row.line)", field: "stop_id", "\(TextCheck.quoted(row.string(stopColumn))) is not in stops.txt")
             }
             guard let sequence = try row.integer(sequenceColumn, source: source, name: "stop_sequence"), sequence >= 0, sequence <= Int(Int32.max) else {
-                throw DataError(file: source, location: "line \(row.line)", field: "stop_sequence", "expected a whole number ≥ 0 (\"\(row.string(sequenceColumn))\")")
+                throw DataError(file: source, location: "line \(row.line)", field: "stop_sequence", "expected a whole number ≥ 0 (\(TextCheck.quoted(row.string(sequenceColumn))))")
             }
             guard let arrival = GTFSTime.parse(row.field(arrivalColumn)) else {
-                throw DataError(file: source, location: "line \(row.line)", field: "arrival_time", "not a time HH:MM:SS (\"\(row.string(arrivalColumn))\")")
+                throw DataError(file: source, location: "line \(row.line)", field: "arrival_time", "not a time HH:MM:SS (\(TextCheck.quoted(row.string(arrivalColumn))))")
             }
             guard let departure = GTFSTime.parse(row.field(departureColumn)) else {
-                throw DataError(file: source, location: "line \(row.line)", field: "departure_time", "not a time HH:MM:SS (\"\(row.string(departureColumn))\")")
+                throw DataError(file: source, location: "line \(row.line)", field: "departure_time", "not a time HH:MM:SS (\(TextCheck.quoted(row.string(departureColumn))))")
             }
             // pickup_type / drop_off_type: 1 forbids; 0 (or blank), 2 and 3 (arrange with the operator) allow.
             func allowed(_ column: Int, _ name: String) throws -> Bool {
@@ -194,7 +199,7 @@ extension GTFSFeed {
                 let field = row.field(column)
                 if field.count == 1, field[0] == UInt8(ascii: "1") { return false }
                 guard field.isEmpty || (field.count == 1 && field[0] >= 0x30 && field[0] <= 0x33) else {
-                    throw DataError(file: source, location: "line \(row.line)", field: name, "expected 0, 1, 2 or 3 (\"\(row.string(column))\")")
+                    throw DataError(file: source, location: "line \(row.line)", field: name, "expected 0, 1, 2 or 3 (\(TextCheck.quoted(row.string(column))))")
                 }
                 return true
             }
@@ -211,6 +216,9 @@ extension GTFSFeed {
             rowPickup.append(pickup)
             rowDropOff.append(dropOff)
             rowLine.append(Int32(row.line))
+        }
+        guard !rowTrip.isEmpty else {
+            throw DataError(file: source, "has a header but no stop times, so no trip calls at any stop")
         }
         // Group rows by trip (counting sort keeps file order within a trip), then order each trip by sequence.
         let tripTotal = tripIDs.count
@@ -294,16 +302,16 @@ extension GTFSFeed {
         let end = try table.requiredColumn("end_time"), headway = try table.requiredColumn("headway_secs")
         try table.forEachRow { row in
             guard let t = tripIDs.find(row.field(trip)) else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "trip_id", "'\(row.string(trip))' is not in trips.txt")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "trip_id", "\(TextCheck.quoted(row.string(trip))) is not in trips.txt")
             }
             guard let first = GTFSTime.parse(row.field(start)), let from = first else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "start_time", "not a time HH:MM:SS (\"\(row.string(start))\")")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "start_time", "not a time HH:MM:SS (\(TextCheck.quoted(row.string(start))))")
             }
             guard let last = GTFSTime.parse(row.field(end)), let to = last, to > from else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "end_time", "not a time HH:MM:SS after start_time (\"\(row.string(end))\")")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "end_time", "not a time HH:MM:SS after start_time (\(TextCheck.quoted(row.string(end))))")
             }
             guard let seconds = try row.integer(headway, source: table.source, name: "headway_secs"), seconds > 0 else {
-                throw DataError(file: table.source, location: "line \(row.line)", field: "headway_secs", "expected seconds > 0 (\"\(row.string(headway))\")")
+                throw DataError(file: table.source, location: "line \(row.line)", field: "headway_secs", "expected seconds > 0 (\(TextCheck.quoted(row.string(headway))))")
             }
             frequencies[t, default: []].append(Frequency(startSeconds: from, endSeconds: to, headwaySeconds: seconds))
         }

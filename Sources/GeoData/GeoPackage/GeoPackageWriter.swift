@@ -26,6 +26,15 @@ public enum GeoPackageWriter {
 
     /// Writes `layers` to `path` (replacing it). `lastChange` is written into `gpkg_contents` (ISO 8601, UTC).
     public static func write(_ layers: [OutputLayer], srs: GeoPackageSRS, lastChange: String, to path: String) throws {
+        var set = OutputSet()
+        defer { set.discard() }
+        try stage(layers, srs: srs, lastChange: lastChange, to: path, in: &set)
+        try set.commit()
+    }
+
+    /// Builds the package at a temporary file of `set`, renamed over `path` when the set is committed.
+    public static func stage(_ layers: [OutputLayer], srs: GeoPackageSRS, lastChange: String, to path: String,
+                             in set: inout OutputSet) throws {
         var names = Set<String>()
         for layer in layers {
             guard !layer.name.isEmpty, layer.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
@@ -37,7 +46,7 @@ public enum GeoPackageWriter {
             }
         }
         do {
-            try build(layers, srs: srs, lastChange: lastChange, at: path)
+            try build(layers, srs: srs, lastChange: lastChange, at: path, in: &set)
         } catch var error as DataError {
             // SQLite names the temporary file; the user named the target.
             error.file = path
@@ -45,8 +54,9 @@ public enum GeoPackageWriter {
         }
     }
 
-    static func build(_ layers: [OutputLayer], srs: GeoPackageSRS, lastChange: String, at path: String) throws {
-        try AtomicFile.writeThrough(to: path) { temporary in
+    static func build(_ layers: [OutputLayer], srs: GeoPackageSRS, lastChange: String, at path: String,
+                      in set: inout OutputSet) throws {
+        try set.stageThrough(to: path) { temporary in
             let database = try SQLiteDatabase(path: temporary)
             // The file is a temporary one renamed only when complete, so SQLite need not journal or sync it;
             // AtomicFile flushes it to disk before the rename.

@@ -38,6 +38,9 @@ public struct StopReadReport: Sendable, Equatable {
     public var inactive = 0
     /// Stops of kinds no indicator uses (taxi ranks, ferry berths...), by type.
     public var otherTypes: [String: Int] = [:]
+    /// What the user should know about the file, each a whole sentence naming it: coordinate pairs that disagree,
+    /// a NaPTAN file without `Status` (so inactive stops cannot be left out).
+    public var warnings: [String] = []
 
     public init(file: String) { self.file = file }
 }

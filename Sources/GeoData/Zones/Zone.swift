@@ -56,6 +56,18 @@ public struct ZoneLayer: Sendable {
     /// The files read, in order.
     public var files: [String]
 
+    /// The envelope of every usable zone boundary (working CRS), nil when none has one.
+    public var extent: Envelope? {
+        var envelope: Envelope?
+        for case let zoneEnvelope? in zones.lazy.map({ $0.geometry?.envelope }) {
+            if envelope == nil { envelope = zoneEnvelope } else { envelope!.expand(toInclude: zoneEnvelope) }
+        }
+        return envelope
+    }
+
+    /// The zones' extent for checking a layer of services or stops (`PointPlacement`).
+    public var nearExtent: PointPlacement.Extent? { extent.map { .near($0) } }
+
     public init(zones: [Zone], workingCRS: CRS, codeField: String?, files: [String]) {
         self.zones = zones
         self.workingCRS = workingCRS

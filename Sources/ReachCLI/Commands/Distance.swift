@@ -152,6 +152,7 @@ struct Distance: ParsableCommand {
         let common = self.common
         let report = try job.run { common.progress($0) }
         Terminal.warnOriginsOutside(report.originsOutsideZones)
+        for warning in report.inputWarnings { Terminal.error("warning: \(warning)") }
         for miss in report.unsnappedServices {
             Terminal.error("warning: \(miss.count) \(miss.category) service(s) are further than \(Terminal.number(snap.maxSnapMetres)) m from any \(miss.mode.rawValue) road and are left out of \(miss.mode.rawValue) times (first: \(miss.firstSource))")
         }

@@ -75,6 +75,7 @@ struct Gaps: ParsableCommand {
             output: output, precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }
+        for warning in report.stopReports.flatMap(\.warnings) { Terminal.error("warning: \(warning)") }
         if !common.quiet {
             StopSummary.lines(report.stopReports).forEach(Terminal.info)
             Terminal.info("reach: \(Terminal.count(report.gapCount)) gap polygons in \(report.zonesWithGaps) of \(report.zoneCount) wards: \(String(format: "%.2f", report.gapAreaSquareMetres / 1e6)) km², origin weight \(String(format: "%.0f", report.gapWeight)); wrote \(output)")

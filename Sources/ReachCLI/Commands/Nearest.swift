@@ -44,6 +44,7 @@ struct Nearest: ParsableCommand {
                              output: output)
         let common = self.common
         let report = try job.run { common.progress($0) }
+        for warning in report.warnings { Terminal.error("warning: \(warning)") }
         if !common.quiet {
             let categories = report.categories.map { "\($0.name) \(Terminal.count($0.services))" }.joined(separator: ", ")
             Terminal.info("reach: \(Terminal.count(report.pointCount)) points; services: \(categories); wrote \(output)")

@@ -60,7 +60,7 @@ public struct GapsJob: Sendable {
             let loaded = try TransitFeed.load(paths: gtfs, date: nil, window: .morningPeak, workingCRS: layer.workingCRS, progress: progress)
             allStops = StopSources.stops(of: loaded.feeds)
         } else {
-            let loaded = try stops.load(progress: progress)
+            let loaded = try stops.load(extent: layer.nearExtent, progress: progress)
             allStops = loaded.stops
             report.stopReports = loaded.reports
             extractWarnings = StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)

@@ -24,6 +24,8 @@ public struct NearestJob: Sendable {
 
     public struct Report: Sendable {
         public var pointCount = 0
+        /// Points or services outside the working CRS's area of use (`PointPlacement`).
+        public var warnings: [String] = []
         public var categories: [(name: String, services: Int)] = []
         public var timings: [(step: String, seconds: Double)] = []
     }
@@ -34,10 +36,13 @@ public struct NearestJob: Sendable {
         var clock = StepClock()
         var options = pointOptions
         options.fields = []
-        let origins = try PointLoader.load(path: points, options: options).map(\.xy)
+        let located = try PointLoader.load(path: points, options: options)
+        report.warnings += try PointPlacement.check(located, file: points, role: "points", working: options.workingCRS)
+        let origins = located.map(\.xy)
         report.pointCount = origins.count
         clock.lap("read points", into: &report.timings)
         let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, options: serviceOptions)
+        report.warnings += catalogue.warnings
         let names = catalogue.names
         report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
         clock.lap("read services", into: &report.timings)

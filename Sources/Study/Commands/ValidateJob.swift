@@ -200,21 +200,17 @@ public struct ValidateJob: Sendable {
             return []
         }
         report.layers.append("\(role): \(points.count) in \(path)")
-        let working = zoneOptions.workingCRS
-        guard let info = try? working.resolve(), let area = info.areaOfUse, var lonLat = Optional(points.map(\.xy)),
-              (try? Transformer(from: working, to: .wgs84).transform(&lonLat)) != nil else { return points }
-        let margin = 1.0
-        func inside(_ p: XY) -> Bool {
-            p.x.isFinite && p.y.isFinite
-                && p.x >= area.west - margin && p.x <= area.east + margin && p.y >= area.south - margin && p.y <= area.north + margin
+        // The same check every command and `reach run` make when they read the layer.
+        do {
+            for warning in try PointPlacement.check(points.map(\.xy), source: { points[$0].source }, file: path, role: role,
+                                                   working: zoneOptions.workingCRS) {
+                report.findings.append(Finding(severity: .warning, file: path, message: String(warning.dropFirst(path.count + 2))))
+            }
+        } catch let error as DataError {
+            report.findings.append(Finding(severity: .error, file: path, message: error.message))
+        } catch {
+            report.findings.append(.failure(path, error))
         }
-        let outside = lonLat.indices.filter { !inside(lonLat[$0]) }
-        guard let firstOut = outside.first else { return points }
-        let swapped = outside.allSatisfy { inside(XY(lonLat[$0].y, lonLat[$0].x)) }
-        let example = "\(points[firstOut].source) at lon/lat \(lonLat[firstOut])"
-        let hint = swapped ? "; the coordinates look like latitude/longitude swapped" : "; is the file's CRS right? (--crs)"
-        report.findings.append(Finding(severity: outside.count == points.count ? .error : .warning, file: path,
-                                       message: "\(outside.count) of \(points.count) \(role) lie outside the area of use of \(info.identifier ?? info.name) (\(area)), e.g. \(example)\(hint)"))
         return points
     }
 }

@@ -20,6 +20,11 @@ public struct OriginSet: Sendable {
     public var outside: [String]
     /// Zones given their point-on-surface because no origin fell inside them.
     public var fallbackZones: Set<Int>
+    /// Zones whose origins all have weight 0: the reducer counts each of them equally (weight 1), and the zone's
+    /// `reach_warning` says so.
+    public var zeroWeightZones: Set<Int> = []
+    /// Origins outside the working CRS's area of use (`PointPlacement`).
+    public var warnings: [String] = []
 
     /// The origins of each zone, in origin order.
     public func members(zoneCount: Int) -> [[Int]] {
@@ -39,6 +44,8 @@ public struct OriginSet: Sendable {
             options.fields = Set([weightField].compactMap { $0 })
             let points = try PointLoader.load(path: origins, options: options)
             guard !points.isEmpty else { throw DataError(file: origins, "holds no origins") }
+            set.warnings = try PointPlacement.check(points, file: origins, role: "origins", working: options.workingCRS,
+                                                    extent: layer.extent.map { .inside($0) })
             var weights: [Double] = []
             for point in points {
                 guard let weightField else { weights.append(1); continue }
@@ -60,6 +67,9 @@ public struct OriginSet: Sendable {
                 set.zone.append(zone)
             }
         }
+        var weightSums = [Double](repeating: 0, count: layer.zones.count), counts = [Int](repeating: 0, count: layer.zones.count)
+        for (o, z) in set.zone.enumerated() { weightSums[z] += set.weights[o]; counts[z] += 1 }
+        set.zeroWeightZones = Set(layer.zones.indices.filter { counts[$0] > 0 && weightSums[$0] == 0 })
         // A zone no origin falls in (or every zone, without --origins) is represented by its point-on-surface.
         let covered = Set(set.zone)
         let context = GEOSContext()

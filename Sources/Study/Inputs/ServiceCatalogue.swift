@@ -14,6 +14,8 @@ public struct ServiceCatalogue: Sendable {
     public var categories: [String: [Service]]
     /// Category names, sorted.
     public var names: [String] { categories.keys.sorted() }
+    /// Services outside the working CRS's area of use (`PointPlacement`), one line per file.
+    public var warnings: [String] = []
 
     /// `gp practices` → `gp_practices`: lower case, runs of anything but letters and digits become `_`.
     public static func sanitise(_ name: String) -> String {
@@ -35,14 +37,17 @@ public struct ServiceCatalogue: Sendable {
     /// empty value is an error naming the file and record); without it each file is one category named after
     /// its file name (`gp_practices.geojson` → `gp_practices`). `only` keeps just the named categories, and
     /// each of them must have at least one service.
+    /// Each file's points are checked by `PointPlacement` against the working CRS and `extent` (the zones').
     public static func load(paths: [String], categoryField: String?, only: [String] = [],
-                            options: PointLoadOptions) throws -> ServiceCatalogue {
+                            options: PointLoadOptions, extent: PointPlacement.Extent? = nil) throws -> ServiceCatalogue {
         var categories: [String: [Service]] = [:]
+        var warnings: [String] = []
         for path in paths {
             var options = options
             options.fields = Set([categoryField].compactMap { $0 })
             let points = try PointLoader.load(path: path, options: options)
             guard !points.isEmpty else { throw DataError(file: path, "holds no services") }
+            warnings += try PointPlacement.check(points, file: path, role: "services", working: options.workingCRS, extent: extent)
             for point in points {
                 let category: String
                 if let categoryField {
@@ -73,6 +78,6 @@ public struct ServiceCatalogue: Sendable {
             }
             categories = categories.filter { wanted.contains($0.key) }
         }
-        return ServiceCatalogue(categories: categories)
+        return ServiceCatalogue(categories: categories, warnings: warnings)
     }
 }

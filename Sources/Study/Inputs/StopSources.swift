@@ -34,12 +34,16 @@ public struct StopSources: Sendable {
         public var extractBounds: [(file: String, envelope: Envelope)] = []
     }
 
-    public func load(progress: @Sendable (String) -> Void) throws -> Loaded {
+    /// Reads every stop file; each file's stops are checked by `PointPlacement` against the working CRS and
+    /// `extent` (the zones'), its warnings going into the file's report.
+    public func load(extent: PointPlacement.Extent? = nil, progress: @Sendable (String) -> Void) throws -> Loaded {
         var stops: [TransitStop] = [], reports: [StopReadReport] = []
         var extractBounds: [(file: String, envelope: Envelope)] = []
         for path in naptan {
             progress("reading NaPTAN stops \(path)")
-            let (read, report) = try NaPTANReader.read(path: path, workingCRS: pointOptions.workingCRS)
+            var (read, report) = try NaPTANReader.read(path: path, workingCRS: pointOptions.workingCRS)
+            report.warnings += try PointPlacement.check(read.map(\.xy), source: { read[$0].source }, file: path, role: "stops",
+                                                        working: pointOptions.workingCRS, extent: extent)
             stops += read
             reports.append(report)
         }
@@ -52,6 +56,7 @@ public struct StopSources: Sendable {
                 guard !points.isEmpty else { throw DataError(file: path, "holds no stops") }
                 stops += points.map { TransitStop(xy: $0.xy, kind: kind, id: "", name: "", source: $0.source) }
                 var report = StopReadReport(file: path)
+                report.warnings = try PointPlacement.check(points, file: path, role: "stops", working: pointOptions.workingCRS, extent: extent)
                 report.kept[kind] = points.count
                 reports.append(report)
             }

@@ -58,9 +58,15 @@ public struct StudyContext: Sendable {
             for z in origins.fallbackZones.sorted() where layer.zones[z].geometry != nil {
                 output.warn(z, Self.fallbackWarning)
             }
+            for z in origins.zeroWeightZones.sorted() {
+                output.warn(z, Self.zeroWeightWarning)
+            }
         }
         return output
     }
+
+    /// The warning of a zone whose origins all weigh 0.
+    public static let zeroWeightWarning = "every origin in this zone has weight 0, so its figures count each origin equally"
 
     /// The warning of a zone represented by its point-on-surface.
     public static let fallbackWarning = "no origin lies in this zone; its point-on-surface stands for it"

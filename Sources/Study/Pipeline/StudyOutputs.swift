@@ -55,17 +55,26 @@ public struct StudyOutputs: Sendable {
     }
 
     /// `{zones}.gpkg`: every layer of the run.
-    func writeGeoPackage(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, to path: String) throws {
+    func stageGeoPackage(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, to path: String, in set: inout OutputSet) throws {
         let crs = table.layer.workingCRS
-        try GeoPackageWriter.write(try layers(table, gaps: gaps, origins: origins, styleProperty: colourProperty(table)),
-                                   srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path)
+        try GeoPackageWriter.stage(try layers(table, gaps: gaps, origins: origins, styleProperty: colourProperty(table)),
+                                   srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path, in: &set)
     }
 
-    /// Writes everything; returns the paths written, in order, and notes (map features not drawn). `origins` makes
-    /// the origins layer of the GeoPackage and PostGIS outputs.
+    /// The paths every file output of the run goes to, to check before any work.
+    public func filePaths(stepFiles: [String]) -> [String] {
+        formats.map { path(fileName($0)) } + [path(Self.schemaName)] + stepFiles.map(path) + (map != nil ? [path(Self.mapName)] : [])
+    }
+
+    /// Writes everything as one set: each file to a temporary file first, the PostGIS load (one transaction) next,
+    /// and only then every file renamed into place, so a failure anywhere leaves the folder's earlier outputs as
+    /// they were (`OutputSet`). Returns the paths written, in order, and notes (map features not drawn, temporaries
+    /// of a killed earlier run removed). `origins` makes the origins layer of the GeoPackage and PostGIS outputs.
     public func write(_ table: ZoneTable, study: String, files: [StudyFile], gaps: [Feature]?,
                       origins: OriginSet? = nil) throws -> (written: [String], notes: [String]) {
         var written: [String] = [], notes: [String] = []
+        var set = OutputSet()
+        defer { set.discard() }
         let properties = try table.propertyTable(source: study)
         let writer = GeoJSONWriter(precision: precision)
         for format in formats {
@@ -75,24 +84,24 @@ public struct StudyOutputs: Sendable {
             case .geojsonseq: bytes = try writer.encodeSequence(properties.features)
             case .csv: bytes = properties.csv()
             case .gpkg:
-                try writeGeoPackage(table, gaps: gaps, origins: origins, to: path(fileName(format)))
+                try stageGeoPackage(table, gaps: gaps, origins: origins, to: path(fileName(format)), in: &set)
                 written.append(path(fileName(format)))
                 continue
             }
-            try AtomicFile.write(bytes, to: path(fileName(format)))
+            try set.stage(bytes, to: path(fileName(format)))
             written.append(path(fileName(format)))
         }
-        try AtomicFile.write(PropertySchema.encoded(study: study, columns: table.schema), to: path(Self.schemaName))
+        try set.stage(PropertySchema.encoded(study: study, columns: table.schema), to: path(Self.schemaName))
         written.append(path(Self.schemaName))
         for file in files {
-            try AtomicFile.write(file.bytes, to: path(file.name))
+            try set.stage(file.bytes, to: path(file.name))
             written.append(path(file.name))
         }
         if var options = map {
             options.schema = Dictionary(table.schema.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             let gapLayer = WardMap.gapLayer(gaps ?? [], keeping: Set([options.codeField, options.nameField].compactMap { $0 }))
             let map = try WardMap.render(wards: properties.features, gaps: gapLayer, options: options)
-            try AtomicFile.write(map.html, to: path(Self.mapName))
+            try set.stage(map.html, to: path(Self.mapName))
             written.append(path(Self.mapName))
             for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }
         }
@@ -103,6 +112,10 @@ public struct StudyOutputs: Sendable {
             }
             let loaded = try PostGISLoader(schema: postgres.schema, replace: postgres.replace).load(tables, into: PostgresConnection(postgres.connection))
             written += loaded.map { "postgres \($0)" }
+        }
+        try set.commit()
+        if !set.removedStale.isEmpty {
+            notes.append("removed \(set.removedStale.count) temporary file(s) an interrupted earlier run left: \(set.removedStale.prefix(3).joined(separator: ", "))")
         }
         return (written, notes)
     }

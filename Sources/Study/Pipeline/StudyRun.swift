@@ -114,6 +114,7 @@ public struct StudyRun: Sendable {
         let originSet = try OriginSet.load(path: spec.origins, options: PointLoadOptions(sourceCRS: spec.originCRS.map { CRS($0) }, workingCRS: working),
                                            weightField: spec.originWeightField, layer: layer, index: index, progress: messages(1))
         report.origins = originSet.points.count
+        report.notes += originSet.warnings
         if !originSet.outside.isEmpty { report.notes.append("\(originSet.outside.count) origin(s) lie in no zone and are not counted (e.g. \(originSet.outside[0]))") }
         clock.lap("read origins", into: &report.timings)
 

@@ -18,6 +18,13 @@ public struct BroadbandJob: Sendable {
             if case .postcodes = self { return .postcode }
             return .outputArea
         }
+
+        /// The directory or output-area file.
+        var path: String {
+            switch self {
+            case .postcodes(let path, _, _, _, _), .outputAreas(let path, _, _): path
+            }
+        }
     }
 
     public var zones: [String]
@@ -78,6 +85,8 @@ public struct BroadbandJob: Sendable {
 
     public struct Report: Sendable {
         public var zoneCount = 0
+        /// Postcodes or output areas outside the working CRS's area of use (`PointPlacement`).
+        public var placementWarnings: [String] = []
         public var files: [FileSummary] = []
         /// Distinct keys read (after merging coverage and speed rows of the same key).
         public var records = 0
@@ -161,6 +170,10 @@ public struct BroadbandJob: Sendable {
         report.zoneCount = layer.zones.count
         let places = try loadPlaces(workingCRS: layer.workingCRS, progress: progress)
         report.placementSummary = places.summary
+        let placed = places.points.indices.filter { places.points[$0].isFinite }
+        report.placementWarnings = try PointPlacement.check(
+            placed.map { places.points[$0] }, source: { "\(placement.path): \(placement.keyKind == .postcode ? "postcode" : "output area") \(places.keys.key(placed[$0]))" },
+            file: placement.path, role: placement.keyKind == .postcode ? "postcodes" : "output areas", working: layer.workingCRS, extent: layer.nearExtent)
         clock.lap("read \(placement.keyKind == .postcode ? "postcode directory" : "output areas")", into: &report.timings)
 
         var records = try readRecords(progress: progress, report: &report)
@@ -415,7 +428,7 @@ extension BroadbandJob: StudyStep {
 
 extension BroadbandJob.Report: StepReport {
     var notes: [String] {
-        var notes: [String] = []
+        var notes: [String] = placementWarnings
         if !premisesWeighted { notes.append("broadband: some Ofcom file has no premises counts, so every record weighs 1 (a share of postcodes)") }
         for file in usoStandIn { notes.append("broadband: \(file) has no USO column; the share unable to get 10 Mbit/s stands in") }
         if !unmatched.isEmpty {

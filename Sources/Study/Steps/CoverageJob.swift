@@ -104,6 +104,7 @@ public struct CoverageJob: Sendable {
         report.zoneCount = context.zoneCount
         report.originCount = context.origins.points.count
         report.originsOutsideZones = context.origins.outside
+        report.feedWarnings += context.origins.warnings
         let result = try compute(context, report: &report, progress: progress)
         report.zonesWithWarnings = try ZoneTable.writeOneStep(result, context: context, to: output, progress: progress, timings: &report.timings)
         return report
@@ -142,9 +143,10 @@ public struct CoverageJob: Sendable {
         if stops.isEmpty {
             allStops = StopSources.stops(of: feeds)
         } else {
-            let loaded = try stops.load(progress: progress)
+            let loaded = try stops.load(extent: layer.nearExtent, progress: progress)
             allStops = loaded.stops
             report.stopReports = loaded.reports
+            report.feedWarnings += loaded.reports.flatMap(\.warnings)
             report.fileStops = allStops.map(\.xy)
             report.extractBounds = loaded.extractBounds
             extractWarnings = StopSources.outsideExtracts(layer: layer, bounds: loaded.extractBounds)

@@ -71,6 +71,8 @@ public struct DistanceJob: Sendable {
     var wantsAccess: Bool { opportunities || gravityBeta != nil }
 
     public struct Report: Sendable {
+        /// Misplaced records of the input files (`PointPlacement`), one line per file.
+        public var inputWarnings: [String] = []
         public var zoneCount = 0
         public var originCount = 0
         /// Origins that fall in no zone: listed in the summary, not attributed to any zone.
@@ -108,6 +110,7 @@ public struct DistanceJob: Sendable {
         report.zoneCount = context.zoneCount
         report.originCount = context.origins.points.count
         report.originsOutsideZones = context.origins.outside
+        report.inputWarnings += context.origins.warnings
 
         let computed = try compute(context, report: &report, progress: progress)
         report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
@@ -126,7 +129,9 @@ public struct DistanceJob: Sendable {
         let originSet = context.origins
         var clock = StepClock()
         progress("reading services")
-        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions)
+        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
+                                                  extent: context.layer.nearExtent)
+        report.inputWarnings += catalogue.warnings
         let names = catalogue.names
         guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
         report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
@@ -392,6 +397,6 @@ extension DistanceJob: StudyStep {
 
 extension DistanceJob.Report: StepReport {
     var notes: [String] {
-        unsnappedServices.map { "\($0.count) \($0.category) service(s) are too far from any \($0.mode) road to be reached (e.g. \($0.firstSource))" }
+        inputWarnings + unsnappedServices.map { "\($0.count) \($0.category) service(s) are too far from any \($0.mode) road to be reached (e.g. \($0.firstSource))" }
     }
 }

@@ -124,6 +124,7 @@ public struct PublicTransportJob: Sendable {
         report.zoneCount = context.zoneCount
         report.originCount = context.origins.points.count
         report.originsOutsideZones = context.origins.outside
+        report.warnings += context.origins.warnings
 
         let computed = try compute(context, report: &report, progress: progress)
         report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
@@ -149,7 +150,9 @@ public struct PublicTransportJob: Sendable {
         let maxWalk = Int32((maxWalkMinutes * 60).rounded()), maxTransfer = Int32((maxTransferWalkMinutes * 60).rounded())
 
         progress("reading services")
-        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions)
+        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
+                                                  extent: context.layer.nearExtent)
+        report.warnings += catalogue.warnings
         let names = catalogue.names
         guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
         report.categories = names.map { ($0, catalogue.categories[$0]!.count) }

@@ -84,15 +84,15 @@ struct GTFSReaderTests {
             == DataError(file: "feed: stop_times.txt", location: "line 4", field: "arrival_time",
                          "trip 't1' arrives at 07:12:00, before it left the previous stop (07:15:00, line 3): stop times out of order"))
         #expect(try brokenFeed("stop_times.txt") { $0.replacingOccurrences(of: "t1,07:20:00,07:20:00,S3", with: "t1,07:20:00,07:20:00,S9") }
-            == DataError(file: "feed: stop_times.txt", location: "line 4", field: "stop_id", "'S9' is not in stops.txt"))
+            == DataError(file: "feed: stop_times.txt", location: "line 4", field: "stop_id", "\"S9\" is not in stops.txt"))
         #expect(try brokenFeed("stop_times.txt") { $0.replacingOccurrences(of: "t1,07:20:00,07:20:00,S3,3", with: "t1,07:20:00,07:20:00,S3,2") }
             == DataError(file: "feed: stop_times.txt", location: "line 4", field: "stop_sequence", "trip 't1' has stop_sequence 2 twice (also line 3)"))
         #expect(try brokenFeed("stop_times.txt") { $0.replacingOccurrences(of: "t1,07:20:00,07:20:00", with: "t1,,") }
             == DataError(file: "feed: stop_times.txt", location: "line 4", field: "departure_time", "trip 't1' has no time at its last stop (GTFS requires both)"))
         #expect(try brokenFeed("trips.txt") { $0.replacingOccurrences(of: "B,WK,t1", with: "B,WEEKDAYS,t1") }
-            == DataError(file: "feed: trips.txt", location: "line 2", field: "service_id", "'WEEKDAYS' is in neither calendar.txt nor calendar_dates.txt"))
+            == DataError(file: "feed: trips.txt", location: "line 2", field: "service_id", "\"WEEKDAYS\" is in neither calendar.txt nor calendar_dates.txt"))
         #expect(try brokenFeed("stops.txt") { $0.replacingOccurrences(of: "S2,Second Street,53.000000,-2.001000", with: "S2,Second Street,,") }
-            == DataError(file: "feed: stops.txt", location: "line 3", field: "stop_lat", "stop 'S2' has no coordinates (required for stops, stations and entrances)"))
+            == DataError(file: "feed: stops.txt", location: "line 3", field: "stop_lat", "stop \"S2\" has no coordinates (required for stops, stations and entrances)"))
         #expect(try brokenFeed("frequencies.txt") { $0.replacingOccurrences(of: "900", with: "0") }
             == DataError(file: "feed: frequencies.txt", location: "line 2", field: "headway_secs", "expected seconds > 0 (\"0\")"))
         #expect(throws: DataError(file: Self.hand.replacingOccurrences(of: "hand", with: "no-stop-times.zip"), "has no stop_times.txt, so no trip calls anywhere")) {

@@ -52,7 +52,7 @@ struct NaPTANReaderTests {
             == .failure(DataError(file: "Stops.csv", location: "line 6", field: "Easting",
                                   "stop 0610CH1000 has neither Easting/Northing nor Longitude/Latitude")))
         #expect(try read { $0.replacingOccurrences(of: ",342036,366011,", with: ",34x036,366011,") }
-            == .failure(DataError(file: "Stops.csv", location: "line 6", field: "Easting", "not a number (\"34x036\")")))
+            == .failure(DataError(file: "Stops.csv", location: "line 6", field: "Easting", "not a decimal number (\"34x036\")")))
     }
 
     @Test func osmTags() {
