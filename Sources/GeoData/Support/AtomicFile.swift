@@ -73,13 +73,14 @@ public enum AtomicFile {
 
     /// Creates a new, empty file beside `path` with an unpredictable name, exclusively and without following a
     /// symlink; returns its path and open descriptor. Retries on the (astronomically rare) name collision.
-    static func createTemporary(beside path: String, suffix: String = ".tmp") throws -> (path: String, file: FileDescriptor) {
+    /// `random` gives the random part of each name tried (tests plant files at the names it will give).
+    static func createTemporary(beside path: String, suffix: String = ".tmp",
+                                random: () -> String = randomPart) throws -> (path: String, file: FileDescriptor) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let prefix = temporaryPrefix(url.lastPathComponent)
-        var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
-            let random = String(generator.next() as UInt64, radix: 36)
+            let random = random()
             let candidate = (folder as NSString).appendingPathComponent("\(prefix)\(getpid())-\(random)\(suffix)")
             do {
                 let file = try FileDescriptor.open(FilePath(candidate), .writeOnly,
@@ -93,6 +94,12 @@ public enum AtomicFile {
             }
         }
         throw DataError(file: path, "cannot write: 100 temporary names in a row were taken in \(folder)")
+    }
+
+    /// 64 random bits from the system's generator, in base 36.
+    static func randomPart() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36)
     }
 
     /// Removes the temporary files an earlier run left beside `path` when that run's process no longer exists
@@ -183,6 +190,11 @@ public struct OutputSet {
     /// hard-linked to a backup name before it is replaced, and when a rename fails the targets already replaced
     /// are restored from their backups (or removed, where there was none) before the error is thrown.
     public mutating func commit() throws {
+        try commit(rename: posixRename)
+    }
+
+    /// `commit` with the rename call given (tests make one fail part-way).
+    mutating func commit(rename: (String, String) -> Int32) throws {
         for item in staged { try AtomicFile.checkWritable(item.target) }
         var backups: [String?] = []
         defer { for case let backup? in backups { unlink(backup) } }
@@ -209,7 +221,7 @@ public struct OutputSet {
             guard rename(item.temporary, item.target) == 0 else {
                 let failure = Errno(rawValue: errno)
                 for earlier in 0..<index {
-                    if let backup = backups[earlier] { rename(backup, staged[earlier].target) } else { unlink(staged[earlier].target) }
+                    if let backup = backups[earlier] { _ = posixRename(backup, staged[earlier].target) } else { unlink(staged[earlier].target) }
                 }
                 // Backups renamed back are gone; the rest are removed by the defer.
                 for earlier in 0..<index { backups[earlier] = nil }
@@ -229,3 +241,6 @@ public struct OutputSet {
         (error as? Errno).map { String(describing: $0) } ?? "\(error)"
     }
 }
+
+/// The C library's `rename(2)`, under a name a parameter called `rename` does not hide.
+private func posixRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }

@@ -67,6 +67,10 @@ public struct StudyRun: Sendable {
             throw StudyConfigError(file: study, key: key, "input file \(path) does not exist")
         }
         try Self.prepareFolder(spec.output)
+        // Every file the run may write: a folder, device or FIFO in the way stops the run here, not after the work.
+        let outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision,
+                                   map: spec.map ? WardMap.Options(title: spec.name, source: study) : nil)
+        for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName]) { try AtomicFile.checkWritable(path) }
         return (config, spec)
     }
 

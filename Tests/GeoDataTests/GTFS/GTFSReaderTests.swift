@@ -100,6 +100,31 @@ struct GTFSReaderTests {
         }
     }
 
+    @Test("a zip holding stops.txt twice is refused, naming both entries")
+    func duplicateEntries() throws {
+        let path = TestSupport.packageRoot.appendingPathComponent("fixtures/gtfs/duplicate-stops.zip").path
+        let error = try #require(throws: DataError.self) { try GTFSFeed.read(path: path) }
+        #expect(error == DataError(file: path, "holds stops.txt twice (entries 'stops.txt' and 'old/stops.txt'): remove one, so it is clear which timetable is meant"))
+    }
+
+    @Test("stop_times.txt with a header and no rows is an error, not an empty timetable")
+    func headerOnlyStopTimes() throws {
+        #expect(try brokenFeed("stop_times.txt") { String($0.prefix { $0 != "\n" }) + "\n" }
+            == DataError(file: "feed: stop_times.txt", "has a header but no stop times, so no trip calls at any stop"))
+    }
+
+    @Test("a feed given in memory reads as the same feed from its folder")
+    func inMemory() throws {
+        var files: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.hand) where name.hasSuffix(".txt") {
+            files[name] = Array(try Data(contentsOf: URL(fileURLWithPath: Self.hand + "/" + name)))
+        }
+        let memory = try GTFSFeed.read(GTFSArchive(files: files, path: "memory"))
+        let folder = try GTFSFeed.read(path: Self.hand)
+        #expect(memory.departureSeconds == folder.departureSeconds)
+        #expect(memory.stopTimeStop == folder.stopTimeStop)
+    }
+
     @Test func routeClasses() {
         // Basic and extended GTFS route types (Google's extended list).
         #expect(RouteClass(routeType: 3) == .bus)

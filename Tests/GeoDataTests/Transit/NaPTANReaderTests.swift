@@ -65,4 +65,36 @@ struct NaPTANReaderTests {
         #expect(OSMStopReader.kind(of: ["railway": "tram_stop"]) == .metro)
         #expect(OSMStopReader.kind(of: ["disused:railway": "station"]) == nil)
     }
+
+    func report(_ transform: (String) -> String) throws -> (path: String, report: StopReadReport) {
+        try TestSupport.withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("Stops.csv").path
+            try transform(String(contentsOfFile: Self.fixture, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+            return (path, try NaPTANReader.read(path: path).report)
+        }
+    }
+
+    @Test("the fixture's two coordinate pairs agree (2.2 m apart at Walmoor Park by pyproj), so no warning")
+    func pairsAgree() throws {
+        #expect(try NaPTANReader.read(path: Self.fixture).report.warnings.isEmpty)
+    }
+
+    @Test("a longitude moved by 0.001° (67 m, pyproj) is warned about with the line, and Easting/Northing are used")
+    func pairsDisagree() throws {
+        let (path, report) = try report { $0.replacingOccurrences(of: ",-2.8689251,53.1880360,", with: ",-2.8679251,53.1880360,") }
+        // 9 stops have both pairs (the active bus and rail stops); Walmoor Park is line 6.
+        #expect(report.warnings == ["\(path): 1 of 9 stops have Easting/Northing and Longitude/Latitude more than 10 m apart, e.g. line 6 (67 m); Easting/Northing were used"])
+    }
+
+    @Test("a file without a Status column says inactive stops cannot be left out")
+    func noStatus() throws {
+        let (path, report) = try report { text in
+            // Drop the last column (Status) from every line.
+            text.split(separator: "\n").map { line in String(line[..<line.lastIndex(of: ",")!]) }.joined(separator: "\n") + "\n"
+        }
+        #expect(report.warnings == ["\(path): has no Status column, so inactive (closed) stops cannot be left out: every stop is counted as active"])
+        // Without Status all 14 rows' stops count: 8 BCT + 2 BCS bus, 2 RSE rail; 1 BCE and 1 STR of other types.
+        #expect(report.inactive == 0)
+        #expect(report.kept == [.bus: 10, .rail: 2])
+    }
 }

@@ -153,4 +153,58 @@ struct StudyRunTests {
         #expect(failure { _ = try StudyRun(study: blocked).run() }.hasPrefix("\(folder.path)/taken/out: cannot create the output folder"))
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out/wards.geojson"))
     }
+
+    /// A small study (wards, GP practices in a straight line) writing GeoJSON, CSV and the map into `folder`/out.
+    func smallStudy(in folder: URL, precision: Int) throws -> String {
+        let path = folder.appendingPathComponent("small.toml").path
+        try """
+            [study]
+            output = "\(folder.path)/out"
+            [wards]
+            files = ["\(Self.fixtures)/trafford/wards_2017.geojson"]
+            code_field = "area_code"
+            [distance]
+            services = ["\(Self.fixtures)/trafford/gp_practices.geojson"]
+            modes = ["straight"]
+            [outputs]
+            formats = ["geojson", "csv"]
+            precision = \(precision)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("a run whose later output is blocked stops before any work and leaves the earlier outputs as they were")
+    func blockedOutputLeavesEarlierSet() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try StudyRun(study: try smallStudy(in: folder, precision: 6)).run()
+        let out = folder.appendingPathComponent("out")
+        let geojson = out.appendingPathComponent("wards.geojson").path, csv = out.appendingPathComponent("wards.csv").path
+        let before = try [geojson, csv].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        // The map, written after the tables, is now a folder: the second run (other precision, so other bytes) must
+        // refuse before its first rename.
+        let map = out.appendingPathComponent("map.html").path
+        try FileManager.default.removeItem(atPath: map)
+        try FileManager.default.createDirectory(atPath: map, withIntermediateDirectories: false)
+        #expect(failure { _ = try StudyRun(study: try smallStudy(in: folder, precision: 2)).run() }
+                == "\(map): cannot write: it is a folder, not a regular file")
+        #expect(try [geojson, csv].map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains(".reach-") }.isEmpty)
+    }
+
+    @Test("outputs failing part-way (the GeoPackage after the GeoJSON is staged) leave the earlier GeoJSON, and no temporary")
+    func failingSecondOutput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let layer = try ZoneLoader.load(paths: ["\(Self.fixtures)/trafford/wards_2017.geojson"], options: ZoneLoadOptions(codeField: "area_code"))
+        let table = ZoneTable(layer: layer, inputSource: "wards")
+        // "bad-name" is a fine file stem but not a GeoPackage layer name, so the second output fails.
+        let outputs = StudyOutputs(folder: folder.path, zoneSetName: "bad-name", formats: [.geojson, .gpkg], precision: 6, map: nil)
+        let earlier = folder.appendingPathComponent("bad-name.geojson").path
+        try "earlier run\n".write(toFile: earlier, atomically: true, encoding: .utf8)
+        #expect(failure { _ = try outputs.write(table, study: "s.toml", files: [], gaps: nil) }
+                == "\(folder.path)/bad-name.gpkg: 'bad-name' cannot name a GeoPackage layer (letters, digits and _, not gpkg_..., once each)")
+        #expect(try String(contentsOfFile: earlier, encoding: .utf8) == "earlier run\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["bad-name.geojson"])
+    }
 }
