@@ -79,6 +79,9 @@ public struct BroadbandLayout: Sendable {
 
     public var source: String
     public var header: [String]
+    /// Matched columns with empty (or N/A) cells, as the reader found them: those records have no value for that
+    /// column's measure, and the count is reported rather than the cells read as 0.
+    public var emptyCells: [(column: String, count: Int, firstLine: Int)] = []
     public var keyKind: BroadbandKeyKind
     public var key: Int
     public var premises: Int?

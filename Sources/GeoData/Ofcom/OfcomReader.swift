@@ -36,22 +36,28 @@ public enum OfcomReader {
     public static func read(path: String, keyKind: BroadbandKeyKind, columns: [String: String] = [:],
                             visit: (_ key: UnsafeBufferPointer<UInt8>, _ keyIsValid: Bool, _ row: BroadbandRow) throws -> Void) throws -> BroadbandLayout {
         let table = try CSVTable(bytes: try FileBytes.read(path: path), source: path)
-        let layout = try BroadbandLayout.match(header: table.header, keyKind: keyKind, columns: columns, source: path)
+        var layout = try BroadbandLayout.match(header: table.header, keyKind: keyKind, columns: columns, source: path)
         let measures = BroadbandMeasure.allCases.enumerated().compactMap { i, m in layout.measures[m].map { (i, $0) } }
         var key: [UInt8] = []
         key.reserveCapacity(16)
+        var empty: [Int: (count: Int, firstLine: Int)] = [:]
         try table.forEachRow { row in
             var record = BroadbandRow()
             record.line = row.line
             func number(_ column: Int) throws -> Double? {
                 switch row.decimal(column) {
-                case .empty: return nil
+                case .empty:
+                    empty[column, default: (0, row.line)].count += 1
+                    return nil
                 case .value(let value): return value
                 case .invalid:
                     let text = row.string(column).trimmingCharacters(in: " \t")
                     let upper = text.uppercased()
-                    if upper == "N/A" || upper == "NA" { return nil }
-                    throw DataError(file: path, location: "line \(row.line)", field: layout.header[column], "not a number (\"\(text)\")")
+                    if upper == "N/A" || upper == "NA" {
+                        empty[column, default: (0, row.line)].count += 1
+                        return nil
+                    }
+                    throw DataError(file: path, location: "line \(row.line)", field: layout.header[column], "not a decimal number (\(TextCheck.quoted(text)))")
                 }
             }
             func fail(_ column: Int, _ message: String) -> DataError {
@@ -101,6 +107,7 @@ public enum OfcomReader {
                 if valid { try key.withUnsafeBufferPointer { try visit($0, true, record) } } else { try visit(field, false, record) }
             }
         }
+        layout.emptyCells = empty.sorted { $0.key < $1.key }.map { (layout.header[$0.key], $0.value.count, $0.value.firstLine) }
         return layout
     }
 

@@ -11,6 +11,8 @@ public struct ZoneLoadOptions: Sendable {
     public var workingCRS: CRS
     /// The property holding zone codes; detected when nil (`WD13CD`, `LSOA21CD`, `area_code`, `code`...).
     public var codeField: String?
+    /// Whether a code given twice is an error (it is for every computation; `reach validate` lists each repeat).
+    public var requiresUniqueCodes = true
 
     public init(sourceCRS: CRS? = nil, workingCRS: CRS = .britishNationalGrid, codeField: String? = nil) {
         self.sourceCRS = sourceCRS
@@ -87,13 +89,32 @@ public enum ZoneLoader {
                 items.append(ZoneWorkItem(feature: feature, source: FeatureSource(file: collection.source, index: index), sourceCRS: info))
             }
         }
+        guard !items.isEmpty else {
+            throw DataError(file: files.joined(separator: ", "), "empty layer: the file holds no features, and a zone layer needs at least one polygon")
+        }
         progress("reprojecting, checking and repairing \(items.count) zones")
         let workingCRS = options.workingCRS
         let zones = try ParallelMap.map(items, worker: { ZoneBuilder(working: working, codeField: codeField) }) { builder, slice in
             slice.map { builder.build($0) }
         }
         try checkAreaOfUse(zones: zones, collections: collections, working: working)
+        if let codeField, options.requiresUniqueCodes { try checkUniqueCodes(zones, codeField: codeField) }
         return ZoneLayer(zones: zones, workingCRS: workingCRS, codeField: codeField, files: files)
+    }
+
+    /// Outputs, joins and database keys are keyed by the zone code, so a code given twice is an error naming both
+    /// features (and how many more codes repeat).
+    static func checkUniqueCodes(_ zones: [Zone], codeField: String) throws {
+        var first: [String: FeatureSource] = [:]
+        var repeats: [(code: String, source: FeatureSource, earlier: FeatureSource)] = []
+        for zone in zones {
+            guard let code = zone.properties[codeField]?.stringValue else { continue }
+            if let earlier = first[code] { repeats.append((code, zone.source, earlier)) } else { first[code] = zone.source }
+        }
+        guard let repeated = repeats.first else { return }
+        let more = repeats.count > 1 ? " (and \(repeats.count - 1) more repeated code\(repeats.count == 2 ? "" : "s"))" : ""
+        throw DataError(file: repeated.source.file, location: "feature \(repeated.source.index)", field: codeField,
+                        "zone code \(TextCheck.quoted(repeated.code)) again (first at \(repeated.earlier))\(more): each zone must appear once; dissolve the parts into one feature, or name another --code-field")
     }
 
     static func workingCRSInfo(_ crs: CRS) throws -> CRSInfo {

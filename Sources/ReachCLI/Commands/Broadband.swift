@@ -147,7 +147,7 @@ struct Broadband: ParsableCommand {
             unmatchedOutput: unmatchedOutput, precision: precision)
         let common = self.common
         let report = try job.run { common.progress($0) }
-        for warning in report.placementWarnings { Terminal.error("warning: \(warning)") }
+        for warning in report.placementWarnings + report.emptyCells { Terminal.error("warning: \(warning)") }
         for file in report.usoStandIn {
             Terminal.error("warning: \(file) has no USO column: broadband_below_uso_pct is the share unable to get 10 Mbit/s (download only)")
         }

@@ -71,6 +71,7 @@ struct Score: ParsableCommand {
         if !common.quiet {
             for join in report.joins {
                 Terminal.info("reach: joined \(join.properties.joined(separator: ", ")) from \(join.file): \(join.matchedWards) of \(report.wards) wards matched, \(join.unmatchedRows) rows for other codes")
+                if !join.nearMisses.isEmpty { Terminal.error("warning: \(join.file): \(join.nearMisses.count) zone(s) have no row but a row whose key differs only in case or spacing (e.g. key \(TextCheck.quoted(join.nearMisses[0].key)) on line \(join.nearMisses[0].line)): fix the keys in the file") }
             }
             for name in report.constantIndicators {
                 Terminal.info("reach: warning: indicator \(name) has the same value in every ward; it adds nothing to the score")

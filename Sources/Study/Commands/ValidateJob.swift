@@ -119,7 +119,10 @@ public struct ValidateJob: Sendable {
         for file in files {
             let layer: ZoneLayer
             do {
-                layer = try ZoneLoader.load(paths: [file], options: zoneOptions)
+                var options = zoneOptions
+                // Validation lists every repeated code itself, across files.
+                options.requiresUniqueCodes = false
+                layer = try ZoneLoader.load(paths: [file], options: options)
             } catch {
                 report.findings.append(.failure(file, error))
                 continue

@@ -87,6 +87,8 @@ public struct BroadbandJob: Sendable {
         public var zoneCount = 0
         /// Postcodes or output areas outside the working CRS's area of use (`PointPlacement`).
         public var placementWarnings: [String] = []
+        /// Ofcom columns with empty or N/A cells: one sentence per file and column.
+        public var emptyCells: [String] = []
         public var files: [FileSummary] = []
         /// Distinct keys read (after merging coverage and speed rows of the same key).
         public var records = 0
@@ -370,6 +372,9 @@ public struct BroadbandJob: Sendable {
             if layout.medianDown != nil { report.hasSpeeds = true }
             if layout.measures[.belowUSO]?.isStandIn == true { report.usoStandIn.append(path) }
             report.files.append(FileSummary(path: path, rows: rows, layout: layout.description))
+            for cells in layout.emptyCells {
+                report.emptyCells.append("broadband: \(path): '\(cells.column)' is empty or N/A on \(cells.count) of \(rows) lines (first line \(cells.firstLine)); those records have no value for it and are left out of its figures")
+            }
         }
         for (role, header) in columns.sorted(by: { $0.key < $1.key }) {
             let wanted = BroadbandLayout.normalise(header)
@@ -428,7 +433,7 @@ extension BroadbandJob: StudyStep {
 
 extension BroadbandJob.Report: StepReport {
     var notes: [String] {
-        var notes: [String] = placementWarnings
+        var notes: [String] = placementWarnings + emptyCells
         if !premisesWeighted { notes.append("broadband: some Ofcom file has no premises counts, so every record weighs 1 (a share of postcodes)") }
         for file in usoStandIn { notes.append("broadband: \(file) has no USO column; the share unable to get 10 Mbit/s stands in") }
         if !unmatched.isEmpty {

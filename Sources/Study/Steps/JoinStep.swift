@@ -1,3 +1,4 @@
+import Foundation
 import GeoData
 
 /// `[[join]]`: extra zone columns from a CSV keyed by zone code (an IMD score, the share of households without a
@@ -10,14 +11,18 @@ struct JoinStep: StudyStep {
 
     func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         var rows = table.rowTable(source: context.name)
-        let report = try ScoreJob.join(join, into: &rows, codes: try ScoreJob.codes(rows, field: context.layer.codeField ?? ""))
+        let codes = try ScoreJob.codes(rows, field: context.layer.codeField ?? "")
+        let report = try ScoreJob.join(join, into: &rows, codes: codes)
         var output = StepOutput(zoneCount: context.zoneCount)
         for property in report.properties {
             output.add(Indicator(property, unit: nil, "passed through unchanged", source: "joined from \(join.file)",
                                  json: rows.rows.map { $0[property] ?? .null }))
         }
-        let unmatched = context.zoneCount - report.matchedWards
-        if unmatched > 0 { output.notes.append("join \(join.file): \(unmatched) zone(s) have no row; their \(report.properties.joined(separator: ", ")) are null") }
+        let name = (join.file as NSString).lastPathComponent
+        for z in report.zonesWithoutRow {
+            output.warn(z, "no row in \(name) for this zone: its \(report.properties.joined(separator: ", ")) \(report.properties.count == 1 ? "is" : "are") null")
+        }
+        if let note = report.unmatchedNote(codes: codes) { output.notes.append(note) }
         return output
     }
 }

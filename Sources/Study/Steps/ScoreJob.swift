@@ -32,6 +32,21 @@ public struct ScoreJob: Sendable {
         public var matchedWards: Int
         /// Rows whose code is no ward of the table (normal when joining a national file to a few wards).
         public var unmatchedRows: Int
+        /// The zones (indices) with no row.
+        public var zonesWithoutRow: [Int] = []
+        /// Zones with no row for which a row's key differs only in case or spacing: zone index, the row's key, its line.
+        public var nearMisses: [(zone: Int, key: String, line: Int)] = []
+
+        /// The sentence about zones without a row, with the case-or-spacing hint; nil when every zone has one.
+        public func unmatchedNote(codes: [String]) -> String? {
+            guard !zonesWithoutRow.isEmpty else { return nil }
+            let examples = zonesWithoutRow.prefix(3).map { codes[$0] }.joined(separator: ", ")
+            var note = "join \(file): \(zonesWithoutRow.count) of \(codes.count) zone(s) have no row (e.g. \(examples)); their \(properties.joined(separator: ", ")) are null"
+            if let first = nearMisses.first {
+                note += "; \(nearMisses.count) of them have a row whose key differs only in case or spacing (zone \(codes[first.zone]), key \(TextCheck.quoted(first.key)) on line \(first.line)): fix the keys in the file"
+            }
+            return note
+        }
     }
 
     public struct Report: Sendable {
@@ -261,6 +276,7 @@ public struct ScoreJob: Sendable {
         }
         var seen: [String: Int] = [:]
         var unmatched = 0
+        var unmatchedKeys: [String: (key: String, line: Int)] = [:]
         try csv.forEachRow { row in
             let code = row.string(keyColumn).trimmingCharacters(in: .whitespaces)
             if let earlier = seen[code] {
@@ -268,7 +284,11 @@ public struct ScoreJob: Sendable {
                                 "zone code \(code) again (first on line \(earlier)): a join needs one row per zone")
             }
             seen[code] = row.line
-            guard let i = wardIndex[code] else { unmatched += 1; return }
+            guard let i = wardIndex[code] else {
+                unmatched += 1
+                unmatchedKeys[Self.looseKey(code)] = unmatchedKeys[Self.looseKey(code)] ?? (code, row.line)
+                return
+            }
             var properties = table.rows[i]
             for (column, property) in mapping {
                 let text = column < row.count ? row.string(column) : ""
@@ -277,8 +297,16 @@ public struct ScoreJob: Sendable {
             table.rows[i] = properties
         }
         for (_, property) in mapping where !table.columns.contains(property) { table.columns.append(property) }
-        return JoinReport(file: join.file, properties: mapping.map(\.property),
-                          matchedWards: codes.count { seen[$0] != nil }, unmatchedRows: unmatched)
+        var report = JoinReport(file: join.file, properties: mapping.map(\.property),
+                                matchedWards: codes.count { seen[$0] != nil }, unmatchedRows: unmatched)
+        report.zonesWithoutRow = codes.indices.filter { seen[codes[$0]] == nil }
+        report.nearMisses = report.zonesWithoutRow.compactMap { z in unmatchedKeys[Self.looseKey(codes[z])].map { (z, $0.key, $0.line) } }
+        return report
+    }
+
+    /// A key with case and every space removed: what tells a typo in spacing or case from a different code.
+    static func looseKey(_ key: String) -> String {
+        String(key.lowercased().filter { !$0.isWhitespace })
     }
 }
 

@@ -39,7 +39,7 @@ struct OfcomReaderTests {
         #expect(message(Self.header + "M15 4AB,12,104,3,20\n") == "ofcom.csv: line 2: field 'SFBB availability (% premises)': 104 is not a percentage (0–100)")
         #expect(message(Self.header + "M15 4AB,12,50,3,20\nM15 4AD,-3,50,0,20\n") == "ofcom.csv: line 3: field 'All Premises': -3 is not a number of premises (a whole number ≥ 0)")
         #expect(message(Self.header + "M15 4AB,12,50,13,20\n") == "ofcom.csv: line 2: field 'Number of premises with Full Fibre availability': 13 premises is more than the line's 12 'All Premises'")
-        #expect(message(Self.header + "M15 4AB,12,fifty,3,20\n") == "ofcom.csv: line 2: field 'SFBB availability (% premises)': not a number (\"fifty\")")
+        #expect(message(Self.header + "M15 4AB,12,fifty,3,20\n") == "ofcom.csv: line 2: field 'SFBB availability (% premises)': not a decimal number (\"fifty\")")
         #expect(message(Self.header + "M15 4AB,12,50,3,-1\n") == "ofcom.csv: line 2: field 'Median download speed (Mbit/s)': -1 is not a speed (Mbit/s ≥ 0)")
         #expect(message(Self.header + "M15 4AB,,50,3,20\n") == "ofcom.csv: line 2: field 'Number of premises with Full Fibre availability': a number of premises (3) but no 'All Premises' on this line")
     }
