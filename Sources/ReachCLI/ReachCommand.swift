@@ -15,13 +15,34 @@ struct ReachCommand: ParsableCommand {
     )
 }
 
+/// `--radius -5` as `--radius=-5` (and `--from -2.35,53.4` as `--from=-2.35,53.4`): argument parsing would read `-5` as a short flag and say "Missing value", where
+/// the option's own check says what is wrong with a negative number. reach has no short flag that is a digit.
+func joiningNegativeValues(_ arguments: [String]) -> [String] {
+    var joined: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--" { joined += arguments[index...]; break }
+        if argument.hasPrefix("--"), !argument.contains("="), index + 1 < arguments.count,
+           arguments[index + 1].hasPrefix("-"), let second = arguments[index + 1].dropFirst().first, second.isASCII,
+           second.isNumber || second == "." {
+            joined.append("\(argument)=\(arguments[index + 1])")
+            index += 2
+            continue
+        }
+        joined.append(argument)
+        index += 1
+    }
+    return joined
+}
+
 /// Runs the command, mapping failures to the documented exit codes: 1 for bad input, 2 for usage.
 @main
 enum ReachMain {
     static func main() {
         let command: ParsableCommand
         do {
-            command = try ReachCommand.parseAsRoot()
+            command = try ReachCommand.parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
         } catch {
             let code = ReachCommand.exitCode(for: error)
             if code == .success { ReachCommand.exit(withError: error) }

@@ -68,6 +68,9 @@ struct Coverage: ParsableCommand {
 
     func validate() throws {
         guard busRadius > 0, busRadius.isFinite, railRadius > 0, railRadius.isFinite else { throw ValidationError("--bus-radius and --rail-radius must be positive") }
+        guard busRadius <= CoverageJob.maxRadiusMetres, railRadius <= CoverageJob.maxRadiusMetres else {
+            throw ValidationError("--bus-radius and --rail-radius must be at most \(Int(CoverageJob.maxRadiusMetres)) m (reach's limit)")
+        }
         guard frequentPerHour > 0 else { throw ValidationError("--frequent-per-hour must be positive") }
         _ = try Distance.numbers(stationBands, flag: "--station-bands")
         if let beforeDate, ServiceDate(beforeDate) == nil { throw ValidationError("--before-date \(beforeDate): expected YYYY-MM-DD") }

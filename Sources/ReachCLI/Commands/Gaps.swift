@@ -61,6 +61,7 @@ struct Gaps: ParsableCommand {
 
     func validate() throws {
         guard radius > 0, radius.isFinite else { throw ValidationError("--radius must be a positive number of metres") }
+        guard radius <= CoverageJob.maxRadiusMetres else { throw ValidationError("--radius must be at most \(Int(CoverageJob.maxRadiusMetres)) m (reach's limit)") }
         _ = try parsedKinds()
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
     }

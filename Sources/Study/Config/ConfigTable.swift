@@ -1,3 +1,4 @@
+import GeoData
 import TOMLKit
 
 /// A value of a study file, converted from TOMLKit's tree (whose classes are not `Sendable`).
@@ -106,6 +107,7 @@ public struct ConfigTable: Sendable {
         switch value {
         case .integer(let n): return Double(n)
         case .float(let x) where x.isFinite: return x
+        case .float(let x): throw error(key, "expected a finite number, found \(x) (nan and inf are not numbers reach can use)")
         default: throw error(key, "expected a number, found \(value.typeName)")
         }
     }
@@ -167,9 +169,10 @@ public struct ConfigTable: Sendable {
 
     /// Rejects any key not read, naming the first in line order and the keys this table takes.
     /// A number > 0, or nil when the key is absent.
-    public func positive(_ key: String) throws(StudyConfigError) -> Double? {
+    public func positive(_ key: String, atMost limit: Double = .infinity, unit: String = "") throws(StudyConfigError) -> Double? {
         guard let value = try number(key) else { return nil }
         guard value > 0 else { throw error(key, "must be > 0, not \(value)") }
+        guard value <= limit else { throw error(key, "must be at most \(JSONWriter.format(limit))\(unit) (reach's limit), not \(JSONWriter.format(value))\(unit)") }
         return value
     }
 
@@ -182,6 +185,7 @@ public struct ConfigTable: Sendable {
             switch item {
             case .integer(let n) where n > 0: numbers.append(Double(n))
             case .float(let x) where x > 0 && x.isFinite: numbers.append(x)
+            case .float(let x) where !x.isFinite: throw error(key, "expected finite numbers > 0, found \(x) (nan and inf are not numbers reach can use)")
             default: throw error(key, "expected numbers > 0")
             }
         }

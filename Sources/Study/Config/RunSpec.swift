@@ -176,12 +176,12 @@ public struct RunSpec: Sendable {
             }
             coverage.date = try table.serviceDate("date")
             coverage.window = try table.serviceWindow("window") ?? coverage.window
-            coverage.busRadiusMetres = try table.positive("bus_radius") ?? coverage.busRadiusMetres
-            coverage.railRadiusMetres = try table.positive("rail_radius") ?? coverage.railRadiusMetres
+            coverage.busRadiusMetres = try table.positive("bus_radius", atMost: CoverageJob.maxRadiusMetres, unit: " m") ?? coverage.busRadiusMetres
+            coverage.railRadiusMetres = try table.positive("rail_radius", atMost: CoverageJob.maxRadiusMetres, unit: " m") ?? coverage.railRadiusMetres
             coverage.stationBandsMetres = try table.positives("station_bands") ?? coverage.stationBandsMetres
             coverage.frequentPerHour = try table.positive("frequent_per_hour") ?? coverage.frequentPerHour
             coverage.gaps = try table.bool("gaps") ?? false
-            coverage.gapsRadiusMetres = try table.positive("gaps_radius")
+            coverage.gapsRadiusMetres = try table.positive("gaps_radius", atMost: CoverageJob.maxRadiusMetres, unit: " m")
             if coverage.gaps, coverage.naptan.isEmpty, coverage.busStops.isEmpty, coverage.railStations.isEmpty,
                coverage.metroStops.isEmpty, coverage.osmStops.isEmpty {
                 throw table.error("gaps", "gaps are drawn from stop files: add naptan, bus_stops, rail_stations, metro_stops or osm_stops")

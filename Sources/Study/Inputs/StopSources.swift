@@ -162,6 +162,10 @@ public struct TransitFeed: Sendable {
                 throw DataError(file: feed.stopSources[index], "stop '\(feed.stopIDs.key(index))' cannot be placed in \(workingCRS.definition): \(message)")
             }
             let positions = feed.stopLonLat.indices.map { feed.stopLonLat[$0] == nil ? nil : points[$0] }
+            // Stops of the feed are checked as every point layer is (a stops.txt with lat and lon swapped).
+            let placed = positions.indices.filter { positions[$0] != nil }
+            warnings += try PointPlacement.check(placed.map { positions[$0]! }, source: { feed.stopSources[placed[$0]] },
+                                                 file: "\(feed.path): stops.txt", role: "stops", working: workingCRS)
             progress("counting departures of \(running) trips in \(feed.path) on \(serviceDate), \(window)")
             result.append(TransitFeed(feed: feed, positions: positions, frequency: ServiceFrequency(feed: feed, date: serviceDate, window: window)))
         }

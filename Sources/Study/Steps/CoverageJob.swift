@@ -31,6 +31,9 @@ public struct CoverageJob: Sendable {
 
     public static let defaultBusRadius = 400.0
     public static let defaultRailRadius = 800.0
+    /// The largest stop radius, in metres: 5 km is past any walk to a stop, and the catchments' cost grows with
+    /// the square of the radius (a 10 km radius took 82 s on Trafford's 21 wards, 400 m takes 0.8 s).
+    public static let maxRadiusMetres = 5_000.0
     public static let defaultBands = [800.0, 2000.0]
 
     public init(zones: [String], zoneOptions: ZoneLoadOptions = ZoneLoadOptions(), origins: String? = nil,

@@ -49,4 +49,20 @@ struct OfcomReaderTests {
         #expect(rows[0].key == "E00030771" && rows[0].valid)
         #expect(!rows[1].valid)
     }
+
+    @Test("empty and N/A cells are counted per column with their first line, not read as 0")
+    func emptyCells() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let path = try TestSupport.write(Self.header + "M15 4AB,12,,3,20\nM15 4AD,10,50,N/A,\nM15 4AE,8,,2,30\n", to: "ofcom.csv", in: folder)
+            var sfbb: [Double?] = []
+            let layout = try OfcomReader.read(path: path, keyKind: .postcode) { _, _, row in
+                sfbb.append(row.present & (1 << UInt16(BroadbandMeasure.allCases.firstIndex(of: .sfbb)!)) != 0 ? row.values[BroadbandMeasure.allCases.firstIndex(of: .sfbb)!] : nil)
+            }
+            // By hand: SFBB empty on lines 2 and 4; full fibre N/A on line 3; the speed empty on line 3.
+            #expect(sfbb == [nil, 50, nil])
+            #expect(layout.emptyCells.map(\.column) == ["SFBB availability (% premises)", "Number of premises with Full Fibre availability", "Median download speed (Mbit/s)"])
+            #expect(layout.emptyCells.map(\.count) == [2, 1, 1])
+            #expect(layout.emptyCells.map(\.firstLine) == [2, 3, 3])
+        }
+    }
 }

@@ -332,4 +332,29 @@ struct ZoneLoaderTests {
         // Every other ward of the district is valid as given.
         #expect(layer.repairedCount == 1)
     }
+
+    // MARK: Hostile layers
+
+    @Test("a code given twice is an error naming both features and how many more repeat")
+    func repeatedCodes() throws {
+        let shifted = bngSquare.map { ($0.0 + 2000, $0.1) }
+        let text = featureCollection([polygonFeature(bngSquare, properties: #"{"WD13CD":"E1"}"#),
+                                      polygonFeature(shifted, properties: #"{"WD13CD":"E2"}"#),
+                                      polygonFeature(shifted, properties: #"{"WD13CD":"E1"}"#),
+                                      polygonFeature(bngSquare, properties: #"{"WD13CD":"E2"}"#)], crs: bngCRS)
+        let error = try #require(throws: DataError.self) { try load(text) }
+        #expect(error.location == "feature 2" && error.field == "WD13CD")
+        #expect(error.message.hasPrefix("zone code \"E1\" again (first at "))
+        #expect(error.message.hasSuffix("zones.geojson: feature 0) (and 1 more repeated code): each zone must appear once; dissolve the parts into one feature, or name another --code-field"))
+        // Validation asks for every repeat instead, and lists them itself.
+        var options = ZoneLoadOptions()
+        options.requiresUniqueCodes = false
+        #expect(try load(text, options: options).zones.count == 4)
+    }
+
+    @Test("a layer with no features is an error, not an empty output")
+    func emptyLayer() throws {
+        let error = try #require(throws: DataError.self) { try load(#"{"type":"FeatureCollection","features":[]}"#) }
+        #expect(error.message == "empty layer: the file holds no features, and a zone layer needs at least one polygon")
+    }
 }

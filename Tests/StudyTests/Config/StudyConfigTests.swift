@@ -67,6 +67,9 @@ import Testing
         ("normalisation = \"zscore\"", "normalization = \"zscore\"", 2, "score.normalization: unknown key ([score] takes normalisation, domain_transform, missing, group_by, robustness, domain, indicator)"),
         ("key = \"area_code\"", "ky = \"area_code\"", 29, "join[1]: missing key 'key'"),
         ("seed = 7", "seed = 7\nweight_jitter = 1.5", 8, "score.robustness.weight_jitter: must be at least 0 and below 1, not 1.5"),
+        // TOML has nan and inf; a figure cannot use them.
+        ("seed = 7", "seed = 7\nweight_jitter = nan", 8, "score.robustness.weight_jitter: expected a finite number, found nan (nan and inf are not numbers reach can use)"),
+        ("weight = 3", "weight = -inf", 22, "score.indicator[1].weight: expected a finite number, found -inf (nan and inf are not numbers reach can use)"),
     ])
     func errorsNameKeyAndLine(original: String, replacement: String, line: Int, message: String) {
         let text = valid.replacingOccurrences(of: original, with: replacement)
@@ -164,5 +167,17 @@ struct StudyPathTests {
         #expect(StudyConfig.lexicallyNormal("a/..") == ".")
         #expect(StudyConfig.resolve("../../out", folder: "fixtures/trafford") == "out")
         #expect(StudyConfig.resolve("/abs/file.csv", folder: "fixtures/trafford") == "/abs/file.csv")
+    }
+
+    @Test("study radii: nan, inf and values past reach's 5 km limit name the key and line")
+    func radiusLimits() throws {
+        func message(_ coverage: String) -> String {
+            let text = "[study]\noutput = \"out\"\n[wards]\nfiles = [\"w.geojson\"]\n[coverage]\nbus_stops = \"b.geojson\"\n" + coverage + "\n"
+            do { _ = try StudyConfig.parse(text: text, file: "s.toml"); return "no error" } catch { return error.description }
+        }
+        // [coverage]'s radius is line 7 of the text above.
+        #expect(message("bus_radius = 10000") == "s.toml:7: coverage.bus_radius: must be at most 5000 m (reach's limit), not 10000 m")
+        #expect(message("gaps_radius = inf") == "s.toml:7: coverage.gaps_radius: expected a finite number, found inf (nan and inf are not numbers reach can use)")
+        #expect(message("rail_radius = 1200") == "no error")
     }
 }
