@@ -125,7 +125,7 @@ import Testing
         expectDataError("c.csv: field 'walk_min': indicator 'walk': no zone has this property (similar: walk_mins)") {
             _ = try ScoreJob(study: studyPath, input: misspelt).score()
         }
-        let joinFile = try write("area_code,value\nE1,3\nE1,4\n", "j.csv", in: folder)
+        _ = try write("area_code,value\nE1,3\nE1,4\n", "j.csv", in: folder)
         let joining = try write(study(joins: "[[join]]\nfile = \"j.csv\"\nkey = \"area_code\"\ncolumns = { value = \"walk_min\" }",
                                       indicators: indicator), "joining.toml", in: folder)
         let table = try write("code,other\nE1,1\n", "d.csv", in: folder)
@@ -144,5 +144,24 @@ import Testing
         expectDataError("no zone with code 'E9' among its 2 zones") {
             _ = try ScoreJob(study: studyPath, input: try write("code,walk_min\nE1,1\nE2,2\n", "h.csv", in: folder)).score().explanation(of: "E9")
         }
+    }
+
+    @Test("zones without a join row are listed, with the hint when a row's key differs only in case or spacing")
+    func joinWithoutRows() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // E05000820 has a row keyed in lower case, E05000822 one with a space inside; E05000821 matches; E05000823 has none.
+        let path = try write("area_code,imd\ne05000820,10.5\nE05000821,20\nE0500 0822,30\nE09999999,1\n", "imd.csv", in: folder)
+        let codes = ["E05000820", "E05000821", "E05000822", "E05000823"]
+        var table = PropertyTable(source: "wards", format: .csv, rows: codes.map { JSONObject([("area_code", JSONValue.string($0))]) }, geometries: nil,
+                                  columns: ["area_code"], locations: codes.indices.map { "wards: feature \($0)" })
+        let report = try ScoreJob.join(JoinSpec(file: path, key: "area_code"), into: &table, codes: codes)
+        #expect(report.matchedWards == 1 && report.unmatchedRows == 3)
+        #expect(report.zonesWithoutRow == [0, 2, 3])
+        #expect(report.nearMisses.map(\.zone) == [0, 2])
+        #expect(report.nearMisses.map(\.line) == [2, 4])
+        #expect(report.unmatchedNote(codes: codes) == "join \(path): 3 of 4 zone(s) have no row (e.g. E05000820, E05000822, E05000823); their imd are null; 2 of them have a row whose key differs only in case or spacing (zone E05000820, key \"e05000820\" on line 2): fix the keys in the file")
+        #expect(table.rows[1]["imd"] == .number(JSONNumber(literal: "20")!))
+        #expect(table.rows[0]["imd"] == nil)
     }
 }
