@@ -4,11 +4,12 @@
 #   GDAL's validate_gpkg.py for oracles), libpq-dev (build), postgresql and postgis (the PostGIS round trip: the tests
 #   start a throwaway cluster of their own)
 #   time (peak memory in benchmarks), python3-venv (the crosscheck/bench peers' virtual environment),
-#   chromium (tools/check-outputs.sh renders map.html headless to check it draws).
+#   chromium (tools/check-outputs.sh renders map.html headless to check it draws), valgrind and binutils' strip
+#   (tools/check-leaks.sh).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 packages=(libproj-dev libgeos-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config proj-bin gdal-bin python3-gdal time python3-venv chromium
-    postgresql postgis)
+    postgresql postgis valgrind binutils)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -12,6 +12,7 @@ swift test --skip-build 2>&1 | tee /tmp/reach-swift-test.log
 .build/debug/reach run fixtures/trafford/study.toml --quiet
 tools/check-outputs.sh out/trafford
 tools/check-postgis.sh out/trafford
+tools/check-leaks.sh
 tools/crosscheck/run.sh
 # libFuzzer on every reader for 60 s each (two at a time); a crash fails the suite (tools/fuzz.sh).
 tools/fuzz.sh "${FUZZ_SECONDS:-60}"
