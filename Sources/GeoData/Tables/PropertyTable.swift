@@ -32,6 +32,8 @@ public struct PropertyTable: Sendable {
     public var columns: [String]
     /// Where each row came from: "line N" (CSV, header is line 1) or "feature N" (GeoJSON, 0-based).
     public var locations: [String]
+    /// Columns that came from elsewhere than `source` (a join: "joined from imd.csv"), for messages about their values.
+    public var columnOrigins: [String: String] = [:]
 
     public init(source: String, format: Format, rows: [JSONObject], geometries: [Shape?]?, columns: [String], locations: [String]) {
         self.source = source

@@ -58,8 +58,11 @@ struct ScoreStep: StudyStep {
 extension ZoneTable {
     /// The zones' properties and every column as rows, without geometry: what joins and the score read.
     func rowTable(source: String) -> PropertyTable {
-        PropertyTable(source: source, format: .csv, rows: layer.zones.indices.map(row), geometries: nil,
-                      columns: schema.map(\.name).filter { $0 != ZoneExport.warningProperty },
-                      locations: layer.zones.map { "\($0.source.file): feature \($0.source.index)" })
+        var table = PropertyTable(source: source, format: .csv, rows: layer.zones.indices.map(row), geometries: nil,
+                                  columns: schema.map(\.name).filter { $0 != ZoneExport.warningProperty },
+                                  locations: layer.zones.map { "\($0.source.file): feature \($0.source.index)" })
+        // A joined column's bad value is the join file's, not the zones'.
+        for column in schema where column.source.hasPrefix("joined from") { table.columnOrigins[column.name] = column.source }
+        return table
     }
 }

@@ -224,7 +224,7 @@ public struct ScoreJob: Sendable {
         return try table.rows.indices.map { i in
             func bad(_ what: String) -> DataError {
                 DataError(file: table.source, location: table.locations[i], field: source,
-                          "indicator '\(indicator.name)': \(what) is not a number (leave it empty or null when missing)")
+                          "indicator '\(indicator.name)': \(what)\(table.columnOrigins[source].map { " (\($0))" } ?? "") is not a number (leave it empty or null when missing)")
             }
             switch table.rows[i][source] ?? .null {
             case .null: return nil
@@ -297,6 +297,7 @@ public struct ScoreJob: Sendable {
             table.rows[i] = properties
         }
         for (_, property) in mapping where !table.columns.contains(property) { table.columns.append(property) }
+        for (column, property) in mapping { table.columnOrigins[property] = "joined from \(join.file), column '\(csv.header[column])'" }
         var report = JoinReport(file: join.file, properties: mapping.map(\.property),
                                 matchedWards: codes.count { seen[$0] != nil }, unmatchedRows: unmatched)
         report.zonesWithoutRow = codes.indices.filter { seen[codes[$0]] == nil }

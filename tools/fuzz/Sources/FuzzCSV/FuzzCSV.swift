@@ -2,6 +2,7 @@ import FuzzDriver
 import GeoData
 
 /// CSV tables: the scanner, the number parsers, and the point table on top of them.
+@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let table = try? CSVTable(bytes: bytes, source: "fuzz.csv") else { return 0 }

@@ -1,6 +1,7 @@
 /// libFuzzer's driver, for targets SwiftPM links as executables: SwiftPM names an executable target's entry point
 /// `<target>_main`, so each target defines that symbol and hands its arguments and its test function to
-/// `LLVMFuzzerRunDriver` (libFuzzer's documented entry for programs with their own `main`).
+/// `LLVMFuzzerRunDriver` (libFuzzer's documented entry for programs with their own `main`). The test function
+/// is also exported as `LLVMFuzzerTestOneInput`, which libFuzzer's archive refers to.
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt

@@ -5,6 +5,7 @@ import GeoData
 /// from fixtures/gtfs/hand the same way). A missing part is a missing file.
 let names = ["stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt", "calendar_dates.txt", "frequencies.txt"]
 
+@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGTFS(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let parts = UnsafeBufferPointer(start: data, count: size).split(separator: 0, omittingEmptySubsequences: false)
     var files: [String: [UInt8]] = [:]

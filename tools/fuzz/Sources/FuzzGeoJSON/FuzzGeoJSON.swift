@@ -2,6 +2,7 @@ import FuzzDriver
 import GeoData
 
 /// GeoJSON documents: the reader must reject bad JSON and bad geometry with a DataError, never crash.
+@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGeoJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var bytes = Array(UnsafeBufferPointer(start: data, count: size))
     bytes.append(0)

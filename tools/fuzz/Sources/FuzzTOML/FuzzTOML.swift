@@ -2,6 +2,7 @@ import FuzzDriver
 import Study
 
 /// Study files: TOML syntax (TOMLKit) and reach's own checks of keys, types and values.
+@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTOML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     guard let text = String(validating: bytes, as: UTF8.self) else { return 0 }
