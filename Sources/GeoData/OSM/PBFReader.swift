@@ -271,8 +271,17 @@ private struct PrimitiveBlockDecoder {
         return block
     }
 
-    @inline(__always) func lonLat(lat: Int64, lon: Int64) -> XY {
-        XY(Double(lonOffset + granularity * lon) * 1e-9, Double(latOffset + granularity * lat) * 1e-9)
+    /// Nanodegrees `offset + granularity × value`, exact in Int64 for any real file; a corrupt block whose product
+    /// overflows is an error, not a trap.
+    @inline(__always) func lonLat(lat: Int64, lon: Int64) throws -> XY {
+        let (x, xOverflow) = granularity.multipliedReportingOverflow(by: lon)
+        let (y, yOverflow) = granularity.multipliedReportingOverflow(by: lat)
+        let (east, eastOverflow) = lonOffset.addingReportingOverflow(x)
+        let (north, northOverflow) = latOffset.addingReportingOverflow(y)
+        guard !(xOverflow || yOverflow || eastOverflow || northOverflow) else {
+            throw Inconsistent(reason: "a node's coordinates overflow (granularity \(granularity), offsets \(lonOffset), \(latOffset)): the block is corrupt")
+        }
+        return XY(Double(east) * 1e-9, Double(north) * 1e-9)
     }
 
     func string(_ index: UInt64) throws -> String {
@@ -305,7 +314,7 @@ private struct PrimitiveBlockDecoder {
             default: try reader.skip(wireType: field.wireType)
             }
         }
-        let position = lonLat(lat: lat, lon: lon)
+        let position = try lonLat(lat: lat, lon: lon)
         block.nodeIDs.append(id)
         block.nodeLonLat.append(position)
         if wanted(keys, in: isNodeKey) {
@@ -342,7 +351,7 @@ private struct PrimitiveBlockDecoder {
             }
             lat &+= try latReader.sint64()
             lon &+= try lonReader.sint64()
-            block.nodeLonLat.append(lonLat(lat: lat, lon: lon))
+            block.nodeLonLat.append(try lonLat(lat: lat, lon: lon))
         }
         // keys_vals: for each node, key/value string indices, then a 0.
         guard let keysValues, !filter.nodeKeys.isEmpty || filter.anyNodeTag else { return }
