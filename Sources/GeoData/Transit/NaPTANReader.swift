@@ -40,8 +40,14 @@ public enum NaPTANReader {
         var gridIndices: [Int] = [], lonLatIndices: [Int] = []
         // Stops with both pairs: the index of the stop and its longitude/latitude, checked against its grid pair.
         var bothPairs: [(stop: Int, lonLat: XY)] = []
+        var rows = 0, emptyStatus = 0, firstEmptyStatus = 0
         try table.forEachRow { row in
             let stopType = row.string(type).trimmingCharacters(in: " ").uppercased()
+            rows += 1
+            if status != nil, row.optionalString(status) == nil {
+                if emptyStatus == 0 { firstEmptyStatus = row.line }
+                emptyStatus += 1
+            }
             let state = row.optionalString(status)?.lowercased() ?? "active"
             guard let kind = kinds[stopType] else {
                 guard otherTypes.contains(stopType) else {
@@ -76,6 +82,9 @@ public enum NaPTANReader {
                                 "stop \(row.string(atco)) has neither Easting/Northing nor Longitude/Latitude")
             }
             report.kept[kind, default: 0] += 1
+        }
+        if emptyStatus > 0 {
+            report.warnings.append("\(path): Status is empty on \(emptyStatus == rows ? "every row" : "\(emptyStatus) of \(rows) rows (first line \(firstEmptyStatus))"), so those stops cannot be told active or inactive: they are counted as active")
         }
         report.warnings += try disagreements(stops, bothPairs, path: path)
         try reproject(&stops, indices: gridIndices, from: .britishNationalGrid, to: workingCRS)

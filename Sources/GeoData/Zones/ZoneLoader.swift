@@ -68,6 +68,9 @@ public enum ZoneLoader {
         let collections = try ParallelMap.map(files, chunksPerWorker: 8) { slice in
             try slice.map { try GeoJSONReader.read(path: $0) }
         }
+        guard collections.contains(where: { !$0.features.isEmpty }) else {
+            throw DataError(file: files.joined(separator: ", "), "empty layer: the file holds no features, and a zone layer needs at least one polygon")
+        }
         let codeField = options.codeField ?? detectCodeField(collections)
         if let named = options.codeField, !collections.contains(where: { $0.features.contains { $0.properties[named] != nil } }) {
             throw DataError(file: files[0], field: named, "no feature has this property (use --code-field with one of: \(collections.first?.features.first?.properties.keys.joined(separator: ", ") ?? "none"))")
@@ -89,9 +92,6 @@ public enum ZoneLoader {
                 items.append(ZoneWorkItem(feature: feature, source: FeatureSource(file: collection.source, index: index), sourceCRS: info))
             }
         }
-        guard !items.isEmpty else {
-            throw DataError(file: files.joined(separator: ", "), "empty layer: the file holds no features, and a zone layer needs at least one polygon")
-        }
         progress("reprojecting, checking and repairing \(items.count) zones")
         let workingCRS = options.workingCRS
         let zones = try ParallelMap.map(items, worker: { ZoneBuilder(working: working, codeField: codeField) }) { builder, slice in
@@ -102,19 +102,27 @@ public enum ZoneLoader {
         return ZoneLayer(zones: zones, workingCRS: workingCRS, codeField: codeField, files: files)
     }
 
-    /// Outputs, joins and database keys are keyed by the zone code, so a code given twice is an error naming both
+    /// Outputs, joins and database keys are keyed by the zone code, so a zone without a code, or a code given twice
+    /// (also when the two differ only in case or spacing, as `E05000819` and `e05000819 `), is an error naming the
     /// features (and how many more codes repeat).
     static func checkUniqueCodes(_ zones: [Zone], codeField: String) throws {
-        var first: [String: FeatureSource] = [:]
-        var repeats: [(code: String, source: FeatureSource, earlier: FeatureSource)] = []
+        if let missing = zones.first(where: { ($0.properties[codeField]?.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty }) {
+            let count = zones.count { ($0.properties[codeField]?.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+            throw DataError(file: missing.source.file, location: "feature \(missing.source.index)", field: codeField,
+                            "no zone code\(count > 1 ? " (nor in \(count - 1) more feature\(count == 2 ? "" : "s"))" : ""): every zone needs one, as outputs and joins are keyed by it")
+        }
+        var first: [String: (code: String, source: FeatureSource)] = [:]
+        var repeats: [(code: String, source: FeatureSource, earlier: (code: String, source: FeatureSource))] = []
         for zone in zones {
             guard let code = zone.properties[codeField]?.stringValue else { continue }
-            if let earlier = first[code] { repeats.append((code, zone.source, earlier)) } else { first[code] = zone.source }
+            let key = String(code.uppercased().filter { !$0.isWhitespace })
+            if let earlier = first[key] { repeats.append((code, zone.source, earlier)) } else { first[key] = (code, zone.source) }
         }
         guard let repeated = repeats.first else { return }
         let more = repeats.count > 1 ? " (and \(repeats.count - 1) more repeated code\(repeats.count == 2 ? "" : "s"))" : ""
+        let same = repeated.code == repeated.earlier.code ? "" : ", which differs from \(TextCheck.quoted(repeated.earlier.code)) only in case or spacing"
         throw DataError(file: repeated.source.file, location: "feature \(repeated.source.index)", field: codeField,
-                        "zone code \(TextCheck.quoted(repeated.code)) again (first at \(repeated.earlier))\(more): each zone must appear once; dissolve the parts into one feature, or name another --code-field")
+                        "zone code \(TextCheck.quoted(repeated.code)) again (first at \(repeated.earlier.source)\(same))\(more): each zone must appear once; dissolve the parts into one feature, or name another --code-field")
     }
 
     static func workingCRSInfo(_ crs: CRS) throws -> CRSInfo {

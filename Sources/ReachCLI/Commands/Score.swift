@@ -71,6 +71,7 @@ struct Score: ParsableCommand {
         if !common.quiet {
             for join in report.joins {
                 Terminal.info("reach: joined \(join.properties.joined(separator: ", ")) from \(join.file): \(join.matchedWards) of \(report.wards) wards matched, \(join.unmatchedRows) rows for other codes")
+                for mixed in join.mixedColumns { Terminal.error("warning: \(mixed)") }
                 if !join.nearMisses.isEmpty { Terminal.error("warning: \(join.file): \(join.nearMisses.count) zone(s) have no row but a row whose key differs only in case or spacing (e.g. key \(TextCheck.quoted(join.nearMisses[0].key)) on line \(join.nearMisses[0].line)): fix the keys in the file") }
             }
             for name in report.constantIndicators {

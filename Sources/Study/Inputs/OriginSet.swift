@@ -70,6 +70,10 @@ public struct OriginSet: Sendable {
         var weightSums = [Double](repeating: 0, count: layer.zones.count), counts = [Int](repeating: 0, count: layer.zones.count)
         for (o, z) in set.zone.enumerated() { weightSums[z] += set.weights[o]; counts[z] += 1 }
         set.zeroWeightZones = Set(layer.zones.indices.filter { counts[$0] > 0 && weightSums[$0] == 0 })
+        if let origins, let weightField, !set.zeroWeightZones.isEmpty {
+            let examples = set.zeroWeightZones.sorted().prefix(3).map { layer.zones[$0].code }.joined(separator: ", ")
+            set.warnings.append("\(origins): in \(set.zeroWeightZones.count) zone(s) every origin has weight 0 ('\(weightField)'), so their figures count each origin equally (e.g. \(examples))")
+        }
         // A zone no origin falls in (or every zone, without --origins) is represented by its point-on-surface.
         let covered = Set(set.zone)
         let context = GEOSContext()

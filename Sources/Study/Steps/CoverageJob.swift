@@ -164,8 +164,9 @@ public struct CoverageJob: Sendable {
             (byKind[kind]?.isEmpty ?? true) && (!stops.naptan.isEmpty || !stops.osm.isEmpty || requested.contains(kind))
         }
         clock.lap("read stops", into: &report.timings)
-        // Per zone: stops inside, bus-stop area coverage.
-        var output = StepOutput(zoneCount: layer.zones.count)
+        // Per zone: stops inside, bus-stop area coverage. The population shares weigh origins, so the origins'
+        // warnings (a zone without origins, a zone whose origins all weigh 0) are this step's too.
+        var output = context.output()
         var indicators: [Indicator] = []
         for (z, warnings) in extractWarnings.enumerated() { for warning in warnings { output.warn(z, warning) } }
         for kind in StopKind.allCases {

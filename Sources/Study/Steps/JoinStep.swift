@@ -23,6 +23,7 @@ struct JoinStep: StudyStep {
             output.warn(z, "no row in \(name) for this zone: its \(report.properties.joined(separator: ", ")) \(report.properties.count == 1 ? "is" : "are") null")
         }
         if let note = report.unmatchedNote(codes: codes) { output.notes.append(note) }
+        output.notes += report.mixedColumns
         return output
     }
 }

@@ -34,6 +34,8 @@ public struct ScoreJob: Sendable {
         public var unmatchedRows: Int
         /// The zones (indices) with no row.
         public var zonesWithoutRow: [Int] = []
+        /// Columns mixing numbers with other text, one sentence each.
+        public var mixedColumns: [String] = []
         /// Zones with no row for which a row's key differs only in case or spacing: zone index, the row's key, its line.
         public var nearMisses: [(zone: Int, key: String, line: Int)] = []
 
@@ -277,6 +279,10 @@ public struct ScoreJob: Sendable {
         var seen: [String: Int] = [:]
         var unmatched = 0
         var unmatchedKeys: [String: (key: String, line: Int)] = [:]
+        // Per property: values that are numbers, and those that are text (with the first), to tell a column of
+        // numbers with a few stray words ("n/a", "nan", "0x1p3") from a column of names.
+        var numeric: [String: Int] = [:]
+        var textual: [String: (count: Int, first: String, line: Int)] = [:]
         try csv.forEachRow { row in
             let code = row.string(keyColumn).trimmingCharacters(in: .whitespaces)
             if let earlier = seen[code] {
@@ -292,7 +298,16 @@ public struct ScoreJob: Sendable {
             var properties = table.rows[i]
             for (column, property) in mapping {
                 let text = column < row.count ? row.string(column) : ""
-                properties[property] = text.isEmpty ? .null : JSONNumber(literal: text).map(JSONValue.number) ?? .string(text)
+                if text.isEmpty {
+                    properties[property] = .null
+                } else if let number = JSONNumber(literal: text) {
+                    properties[property] = .number(number)
+                    numeric[property, default: 0] += 1
+                } else {
+                    properties[property] = .string(text)
+                    if textual[property] == nil { textual[property] = (0, text, row.line) }
+                    textual[property]!.count += 1
+                }
             }
             table.rows[i] = properties
         }
@@ -301,6 +316,10 @@ public struct ScoreJob: Sendable {
         var report = JoinReport(file: join.file, properties: mapping.map(\.property),
                                 matchedWards: codes.count { seen[$0] != nil }, unmatchedRows: unmatched)
         report.zonesWithoutRow = codes.indices.filter { seen[codes[$0]] == nil }
+        for (_, property) in mapping {
+            guard let text = textual[property], let numbers = numeric[property], numbers > 0 else { continue }
+            report.mixedColumns.append("join \(join.file): column '\(property)' holds \(numbers) number(s) and \(text.count) value(s) that are not decimal numbers (e.g. \(TextCheck.quoted(text.first)) on line \(text.line)), written as text: leave a missing value empty")
+        }
         report.nearMisses = report.zonesWithoutRow.compactMap { z in unmatchedKeys[Self.looseKey(codes[z])].map { (z, $0.key, $0.line) } }
         return report
     }

@@ -86,6 +86,17 @@ struct NaPTANReaderTests {
         #expect(report.warnings == ["\(path): 1 of 9 stops have Easting/Northing and Longitude/Latitude more than 10 m apart, e.g. line 6 (67 m); Easting/Northing were used"])
     }
 
+    @Test("a Status left empty on some rows is warned about with the count and first line")
+    func emptyStatus() throws {
+        // Walmoor Park (line 6) and the next stop (line 7) lose their Status.
+        let (path, report) = try report { text in
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for i in [5, 6] { lines[i] = String(lines[i][..<lines[i].lastIndex(of: ",")!]) + "," }
+            return lines.joined(separator: "\n")
+        }
+        #expect(report.warnings == ["\(path): Status is empty on 2 of 14 rows (first line 6), so those stops cannot be told active or inactive: they are counted as active"])
+    }
+
     @Test("a file without a Status column says inactive stops cannot be left out")
     func noStatus() throws {
         let (path, report) = try report { text in

@@ -352,6 +352,21 @@ struct ZoneLoaderTests {
         #expect(try load(text, options: options).zones.count == 4)
     }
 
+    @Test("codes differing only in case or spacing are the same code; a zone without a code is an error")
+    func codesAlike() throws {
+        let shifted = bngSquare.map { ($0.0 + 2000, $0.1) }
+        let alike = featureCollection([polygonFeature(bngSquare, properties: #"{"WD13CD":"E05000819"}"#),
+                                       polygonFeature(shifted, properties: #"{"WD13CD":"e05000819 "}"#)], crs: bngCRS)
+        let error = try #require(throws: DataError.self) { try load(alike) }
+        #expect(error.message.hasPrefix("zone code \"e05000819 \" again (first at "))
+        #expect(error.message.contains("feature 0, which differs from \"E05000819\" only in case or spacing): each zone must appear once"))
+        let blank = featureCollection([polygonFeature(bngSquare, properties: #"{"WD13CD":"E1"}"#),
+                                       polygonFeature(shifted, properties: #"{"WD13CD":" "}"#)], crs: bngCRS)
+        let missing = try #require(throws: DataError.self) { try load(blank) }
+        #expect(missing.location == "feature 1" && missing.field == "WD13CD")
+        #expect(missing.message == "no zone code: every zone needs one, as outputs and joins are keyed by it")
+    }
+
     @Test("a layer with no features is an error, not an empty output")
     func emptyLayer() throws {
         let error = try #require(throws: DataError.self) { try load(#"{"type":"FeatureCollection","features":[]}"#) }

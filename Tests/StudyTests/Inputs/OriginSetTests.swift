@@ -24,6 +24,7 @@ struct OriginSetTests {
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let set = try OriginSet.load(path: path, options: PointLoadOptions(), weightField: "pop", layer: layer, progress: { _ in })
         #expect(set.zeroWeightZones == [0])
+        #expect(set.warnings == ["\(path): in 1 zone(s) every origin has weight 0 ('pop'), so their figures count each origin equally (e.g. \(layer.zones[0].code))"])
         let study = StudyContext(name: "t", layer: layer, zoneIndex: ZoneIndex(layer), origins: set, precision: 6)
         let output = study.output()
         #expect(output.warnings[0].contains(StudyContext.zeroWeightWarning))

@@ -163,5 +163,13 @@ import Testing
         #expect(report.unmatchedNote(codes: codes) == "join \(path): 3 of 4 zone(s) have no row (e.g. E05000820, E05000822, E05000823); their imd are null; 2 of them have a row whose key differs only in case or spacing (zone E05000820, key \"e05000820\" on line 2): fix the keys in the file")
         #expect(table.rows[1]["imd"] == .number(JSONNumber(literal: "20")!))
         #expect(table.rows[0]["imd"] == nil)
+        #expect(report.mixedColumns.isEmpty)
+        // A column of numbers with stray words: warned, the words kept as text.
+        let stray = try write("area_code,imd\nE05000820,n/a\nE05000821,20\nE05000822,nan\nE05000823,0x1p3\n", "stray.csv", in: folder)
+        var again = PropertyTable(source: "wards", format: .csv, rows: codes.map { JSONObject([("area_code", JSONValue.string($0))]) }, geometries: nil,
+                                  columns: ["area_code"], locations: codes.indices.map { "wards: feature \($0)" })
+        let mixed = try ScoreJob.join(JoinSpec(file: stray, key: "area_code"), into: &again, codes: codes)
+        #expect(mixed.mixedColumns == ["join \(stray): column 'imd' holds 1 number(s) and 3 value(s) that are not decimal numbers (e.g. \"n/a\" on line 2), written as text: leave a missing value empty"])
+        #expect(again.columnOrigins["imd"] == "joined from \(stray), column 'imd'")
     }
 }
