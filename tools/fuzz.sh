@@ -60,6 +60,9 @@ for feed in fixtures/gtfs/hand fixtures/raptor/*/; do
 done
 
 mkdir -p .fuzz/artifacts
+# A Swift runtime trap (overflow, index out of range) is then reported by libFuzzer's own handler with the stack;
+# Swift's backtracer would otherwise run under AddressSanitizer and be reported instead of the trap.
+export SWIFT_BACKTRACE=enable=no
 summary=.fuzz/summary.txt
 : > "$summary"
 failed=0

@@ -63,6 +63,8 @@ public struct ValidateJob: Sendable {
     public func run(progress: @Sendable (String) -> Void = { _ in }) -> Report {
         var report = Report()
         var job = self
+        // The study's postcode directory (broadband): its path, postcode and coordinate columns, CRS.
+        var postcodeDirectory: (String, String?, String?, String?, CRS?)?
         if let study {
             do {
                 let (config, spec) = try StudyRun(study: study).check()
@@ -75,6 +77,9 @@ public struct ValidateJob: Sendable {
                     job.stops = StopSources(naptan: coverage.naptan, busStops: coverage.busStops, railStations: coverage.railStations,
                                             metroStops: coverage.metroStops, osm: coverage.osmStops,
                                             pointOptions: PointLoadOptions(workingCRS: CRS(spec.workingCRS)))
+                }
+                if let broadband = config.broadband, let postcodes = broadband.postcodes {
+                    postcodeDirectory = (postcodes, broadband.postcodeField, broadband.xField, broadband.yField, broadband.postcodesCRS.map { CRS($0) })
                 }
                 report.layers.append("study: \(config.file) reads; every input it names exists; \(spec.output) can be written")
             } catch {
@@ -100,6 +105,14 @@ public struct ValidateJob: Sendable {
         for (path, source) in single {
             progress("stops \(path)")
             job.checkPoints(role: "stops", path: path, into: &report) { try source.load(progress: { _ in }).stops.map { ($0.xy, $0.source) } }
+        }
+        if let (path, postcodeField, xField, yField, crs) = postcodeDirectory {
+            progress("postcodes \(path)")
+            job.checkPoints(role: "postcodes", path: path, into: &report) {
+                let directory = try PostcodeDirectory.read(path: path, postcodeField: postcodeField, xField: xField, yField: yField,
+                                                           crs: crs, workingCRS: job.zoneOptions.workingCRS)
+                return directory.points.indices.filter { directory.points[$0].isFinite }.map { (directory.points[$0], "\(path): line \(directory.lines[$0])") }
+            }
         }
         report.findings.sort { ($0.severity, $0.file) < ($1.severity, $1.file) }
         return report

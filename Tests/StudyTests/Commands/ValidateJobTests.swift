@@ -65,8 +65,9 @@ struct ValidateJobTests {
     @Test func theBundledStudyIsClean() throws {
         let report = ValidateJob(study: packageRoot.appendingPathComponent("fixtures/trafford/study.toml").path).run()
         #expect(report.errors == 0 && report.warnings == 0, "\(report.findings)")
-        // wards, origins, 5 service files, 3 stop files, and the study itself.
-        #expect(report.layers.count == 11)
+        // wards, origins, 5 service files, 3 stop files, the broadband postcode directory, and the study itself.
+        #expect(report.layers.count == 12)
+        #expect(report.layers.contains { $0.hasPrefix("postcodes: ") && $0.hasSuffix("trafford/postcodes.csv") })
     }
 
     @Test func aBrokenStudyIsOneErrorNamingTheKey() throws {
