@@ -41,6 +41,11 @@ public struct ConfigTable: Sendable {
     static func parse(text: String, file: String) throws(StudyConfigError) -> ConfigTable {
         let root: TOMLTable
         do {
+            try TOMLGuard.check(text)
+        } catch {
+            throw StudyConfigError(file: file, line: error.line, "TOML syntax: \(error.message) (column \(error.column))")
+        }
+        do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw StudyConfigError(file: file, line: error.source.begin.line, "TOML syntax: \(error.description) (column \(error.source.begin.column))")

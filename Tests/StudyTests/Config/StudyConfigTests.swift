@@ -180,4 +180,41 @@ struct StudyPathTests {
         #expect(message("gaps_radius = inf") == "s.toml:7: coverage.gaps_radius: expected a finite number, found inf (nan and inf are not numbers reach can use)")
         #expect(message("rail_radius = 1200") == "no error")
     }
+
+    @Test("table headers toml++ would abort on are syntax errors with line and column; valid TOML passes the guard")
+    func tomlGuard() throws {
+        for (text, line, column) in [("[study]\n[[[x]]\n", 2, 3), ("a = 1\n[=]\n", 2, 2), ("[ .a]\n", 1, 3), ("# c\n  [[ #x]]\n", 2, 6)] {
+            #expect(throws: TOMLGuard.Problem.self) { try TOMLGuard.check(text) }
+            do {
+                _ = try StudyConfig.parse(text: text, file: "s.toml")
+                Issue.record("no error for \(text)")
+            } catch {
+                #expect(error.line == line, "\(text)")
+                #expect(error.description.hasPrefix("s.toml:\(line): TOML syntax: a table header's name must start with a letter"), "\(text)")
+                #expect(error.description.hasSuffix("(column \(column))"), "\(text)")
+            }
+        }
+        // Lines starting with '[' inside arrays and multi-line strings are values, not headers.
+        let valid = """
+            x = [
+              [1, 2],
+              [ "a" ],
+            ]
+            y = [
+            { a = 1 },
+            ]
+            z = \"\"\"
+            [=] not a header
+            \"\"\"
+            w = '''
+            [[[x]]
+            '''
+            ["quoted key"]
+            [[arr]]
+            [ t . u ]
+
+            """
+        try TOMLGuard.check(valid)
+        _ = try ConfigTable.parse(text: valid, file: "valid.toml")
+    }
 }
