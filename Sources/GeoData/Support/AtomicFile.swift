@@ -56,9 +56,9 @@ public enum AtomicFile {
         try set.commit()
     }
 
-    /// For a file another library writes by path (SQLite for a GeoPackage): `body` writes the file at a new
-    /// temporary path beside `path` (which does not exist when `body` starts), then it is flushed to disk and
-    /// renamed over `path`. When `body` throws, the temporary file is removed and `path` is left as it was.
+    /// For a file another library writes by path (SQLite for a GeoPackage): `body` writes the file at a path inside
+    /// a new private folder beside `path` (`OutputSet.stageThrough`), then it is flushed to disk and renamed over
+    /// `path`. When `body` throws, the temporary file and folder are removed and `path` is left as it was.
     public static func writeThrough(to path: String, _ body: (String) throws -> Void) throws {
         var set = OutputSet()
         defer { set.discard() }
@@ -96,6 +96,30 @@ public enum AtomicFile {
         throw DataError(file: path, "cannot write: 100 temporary names in a row were taken in \(folder)")
     }
 
+    /// Creates a new folder beside `path` that only this user can enter (mode 0700), with an unpredictable name
+    /// (`.{name}.reach-{pid}-{random}.d`), exclusively: `mkdir` fails on any existing name, a symlink included.
+    static func createPrivateFolder(beside path: String, random: () -> String = randomPart) throws -> String {
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        let prefix = temporaryPrefix(url.lastPathComponent)
+        for _ in 0..<100 {
+            let candidate = (parent as NSString).appendingPathComponent("\(prefix)\(getpid())-\(random()).d")
+            if mkdir(candidate, 0o700) == 0 { return candidate }
+            guard errno == EEXIST else {
+                throw DataError(file: path, "cannot write: cannot create a temporary folder in \(parent): \(Errno(rawValue: errno))")
+            }
+        }
+        throw DataError(file: path, "cannot write: 100 temporary names in a row were taken in \(parent)")
+    }
+
+    /// Removes a private temporary folder and the regular files (or links) in it, never following a link.
+    static func removeFolder(_ folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            unlink((folder as NSString).appendingPathComponent(name))
+        }
+        rmdir(folder)
+    }
+
     /// 64 random bits from the system's generator, in base 36.
     static func randomPart() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -111,16 +135,22 @@ public enum AtomicFile {
         let prefix = temporaryPrefix(url.lastPathComponent)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
-        for name in names where name.hasPrefix(prefix) && (name.hasSuffix(".tmp") || name.hasSuffix(".bak")) {
+        for name in names where name.hasPrefix(prefix) && (name.hasSuffix(".tmp") || name.hasSuffix(".bak") || name.hasSuffix(".d")) {
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
             // kill(pid, 0) sends nothing: it fails with ESRCH only when no such process exists.
             guard kill(pid, 0) != 0, errno == ESRCH else { continue }
             let stale = (folder as NSString).appendingPathComponent(name)
             var info = stat()
-            // Only regular files (or links) are ours to remove.
-            guard lstat(stale, &info) == 0, info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFLNK else { continue }
-            if unlink(stale) == 0 { removed.append(name) }
+            guard lstat(stale, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            // Only regular files, links and our own private folders are ours to remove.
+            case S_IFREG, S_IFLNK: if unlink(stale) == 0 { removed.append(name) }
+            case S_IFDIR where name.hasSuffix(".d"):
+                removeFolder(stale)
+                if !FileManager.default.fileExists(atPath: stale) { removed.append(name) }
+            default: continue
+            }
         }
         return removed
     }
@@ -135,6 +165,8 @@ public struct OutputSet {
     struct Staged {
         var temporary: String
         var target: String
+        /// The private folder the temporary file was made in, removed once the file is renamed out of it or discarded.
+        var folder: String? = nil
     }
 
     private(set) var staged: [Staged] = []
@@ -168,12 +200,12 @@ public struct OutputSet {
     public mutating func stageThrough(to path: String, _ body: (String) throws -> Void) throws {
         try AtomicFile.checkWritable(path)
         removedStale += AtomicFile.removeStaleTemporaries(beside: path)
-        // Create the name exclusively (so nothing planted there is used), then free it for the library, which
-        // creates the file itself; the name stays unpredictable.
-        let (temporary, file) = try AtomicFile.createTemporary(beside: path)
-        try? file.close()
-        staged.append(Staged(temporary: temporary, target: path))
-        unlink(temporary)
+        // The library creates the file itself (following symlinks, without O_EXCL), so it writes inside a new folder
+        // only this process can enter (mkdtemp-style: an unpredictable name, mode 0700, made exclusively); nothing
+        // can be planted in it, and the finished file is renamed out of it onto the target.
+        let folder = try AtomicFile.createPrivateFolder(beside: path)
+        let temporary = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+        staged.append(Staged(temporary: temporary, target: path, folder: folder))
         try body(temporary)
         do {
             // O_NOFOLLOW: what the library left at the name must be its own file, not a link planted meanwhile.
@@ -228,12 +260,16 @@ public struct OutputSet {
                 throw DataError(file: item.target, "cannot write: \(failure); the earlier \(staged.count == 1 ? "file is" : "files are") left as they were")
             }
         }
+        for case let folder? in staged.map(\.folder) { AtomicFile.removeFolder(folder) }
         staged.removeAll()
     }
 
-    /// Removes the temporary files of whatever was staged and not committed.
+    /// Removes the temporary files (and their private folders) of whatever was staged and not committed.
     public mutating func discard() {
-        for item in staged { unlink(item.temporary) }
+        for item in staged {
+            unlink(item.temporary)
+            if let folder = item.folder { AtomicFile.removeFolder(folder) }
+        }
         staged.removeAll()
     }
 

@@ -204,4 +204,45 @@ struct AtomicFileTests {
             #expect(try text(a) == "old a\n")
         }
     }
+
+    @Test("a library writing by path writes inside a new private folder: a planted name is skipped, nothing is left")
+    func privateFolderForLibraries() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let victim = try TestSupport.write("precious\n", to: "victim.txt", in: folder)
+            let target = folder.appendingPathComponent("zones.gpkg").path
+            var names = ["planted", "free"].makeIterator()
+            let prefix = folder.appendingPathComponent(".zones.gpkg.reach-\(getpid())-").path
+            #expect(symlink(folder.path, prefix + "planted.d") == 0)
+            let made = try AtomicFile.createPrivateFolder(beside: target, random: { names.next()! })
+            #expect(made == prefix + "free.d")
+            var info = stat()
+            #expect(lstat(made, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR && info.st_mode & 0o777 == 0o700)
+            rmdir(made)
+            unlink(prefix + "planted.d")
+            // Through the set: the body gets a path inside such a folder; after commit only the target is left.
+            var set = OutputSet()
+            defer { set.discard() }
+            var given = ""
+            try set.stageThrough(to: target) { path in
+                given = path
+                try Data("package".utf8).write(to: URL(fileURLWithPath: path))
+            }
+            #expect(given.hasPrefix(prefix) && given.hasSuffix(".d/zones.gpkg"))
+            try set.commit()
+            #expect(try text(target) == "package")
+            #expect(try text(victim) == "precious\n")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["victim.txt", "zones.gpkg"])
+            // A body that fails leaves neither its file nor its folder.
+            var failing = OutputSet()
+            #expect(throws: DataError.self) {
+                try failing.stageThrough(to: target) { path in
+                    try Data("half".utf8).write(to: URL(fileURLWithPath: path))
+                    throw DataError(file: path, "the library failed")
+                }
+            }
+            failing.discard()
+            #expect(try text(target) == "package")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["victim.txt", "zones.gpkg"])
+        }
+    }
 }
