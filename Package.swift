@@ -13,7 +13,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
@@ -30,8 +29,7 @@ let package = Package(
                                                .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "Accessibility", dependencies: ["GeoPrimitives", "Geometry", "GeoData"]),
         .target(name: "Scoring"),
-        .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring",
-                                             .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Study", dependencies: ["GeoPrimitives", "Projection", "Geometry", "GeoData", "Accessibility", "Scoring"]),
         .executableTarget(name: "ReachCLI", dependencies: [
             "Study", "GeoData", "Projection", "Accessibility",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

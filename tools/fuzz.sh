@@ -72,14 +72,8 @@ run() {
     mkdir -p "$artifacts"
     local log=".fuzz/$target.log"
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a reader that balloons is a failure too.
-    local extra=()
-    # TOMLKit 0.6.0 leaks on every parse, in code reach cannot change: `TOMLTable(string:)` never frees the error
-    # record it allocates, and `TOMLTable.keys` never frees the array of strdup'd keys CTOML's tableGetKeys mallocs.
-    # A study file is parsed once per run, so the leak is bounded; leak detection stays on for every other reader,
-    # and reach's own code is checked for leaks by tools/check-leaks.sh.
-    [[ "$target" == FuzzTOML ]] && extra+=(-detect_leaks=0)
     if "$bin/$target" ".fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
-        -print_final_stats=1 -artifact_prefix="$artifacts/" "${extra[@]}" > "$log" 2>&1; then
+        -print_final_stats=1 -artifact_prefix="$artifacts/" > "$log" 2>&1; then
         local runs cov corpus
         runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
         cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')

@@ -1,7 +1,6 @@
 import GeoData
-import TOMLKit
 
-/// A value of a study file, converted from TOMLKit's tree (whose classes are not `Sendable`).
+/// A value of a study file, as `TOMLParser` reads it.
 indirect enum ConfigValue: Sendable {
     case string(String)
     case integer(Int)
@@ -39,44 +38,36 @@ public struct ConfigTable: Sendable {
 
     /// Parses a study file's text; a syntax error names the line and column.
     static func parse(text: String, file: String) throws(StudyConfigError) -> ConfigTable {
-        let root: TOMLTable
+        let root: [(key: String, value: TOMLParser.Value)]
         do {
-            try TOMLGuard.check(text)
+            root = try TOMLParser.parse(text)
         } catch {
             throw StudyConfigError(file: file, line: error.line, "TOML syntax: \(error.message) (column \(error.column))")
-        }
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw StudyConfigError(file: file, line: error.source.begin.line, "TOML syntax: \(error.description) (column \(error.source.begin.column))")
-        } catch {
-            throw StudyConfigError(file: file, "TOML syntax: \(error)")
         }
         return ConfigTable(root, file: file, path: "", lines: KeyLines(text: text))
     }
 
-    private init(_ table: TOMLTable, file: String, path: String, lines: KeyLines) {
+    private init(_ table: [(key: String, value: TOMLParser.Value)], file: String, path: String, lines: KeyLines) {
         self.file = file
         self.path = path
         self.lines = lines
         var entries: [String: ConfigValue] = [:]
-        for key in table.keys {
-            guard let value = table[key] else { continue }
+        for (key, value) in table {
             entries[key] = ConfigTable.convert(value, file: file, path: path.isEmpty ? key : "\(path).\(key)", lines: lines)
         }
         self.entries = entries
     }
 
-    private static func convert(_ value: TOMLValueConvertible, file: String, path: String, lines: KeyLines) -> ConfigValue {
-        switch value.type {
-        case .string: return .string(value.string ?? "")
-        case .int: return .integer(value.int ?? 0)
-        case .double: return .float(value.double ?? .nan)
-        case .bool: return .bool(value.bool ?? false)
-        case .table: return .table(ConfigTable(value.table!, file: file, path: path, lines: lines))
-        case .array:
-            return .array(value.array!.enumerated().map { convert($1, file: file, path: "\(path)[\($0 + 1)]", lines: lines) })
-        default: return .other("\(value.type)")
+    private static func convert(_ value: TOMLParser.Value, file: String, path: String, lines: KeyLines) -> ConfigValue {
+        switch value {
+        case .string(let text): return .string(text)
+        case .integer(let n): return .integer(n)
+        case .float(let x): return .float(x)
+        case .bool(let flag): return .bool(flag)
+        case .table(let entries): return .table(ConfigTable(entries, file: file, path: path, lines: lines))
+        case .array(let items):
+            return .array(items.enumerated().map { convert($1, file: file, path: "\(path)[\($0 + 1)]", lines: lines) })
+        case .dateTime(_, let kind): return .other(kind)
         }
     }
 

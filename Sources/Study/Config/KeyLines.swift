@@ -1,7 +1,6 @@
 /// Where each key of a TOML document is: dotted path → 1-based line.
 ///
-/// TOMLKit (over toml++) parses the document but does not expose node positions, and a validation error must
-/// name the line. This scan follows table headers and `key =` lines only; the document has already parsed, so it
+/// `TOMLParser` reads the values; a validation error must name the line of a key, which this scan finds. It follows table headers and `key =` lines only; the document has already parsed, so it
 /// can assume well-formed TOML. It skips multi-line strings and arrays, and records the keys of one-line inline
 /// tables. Arrays of tables are numbered from 1: `score.indicator[2].name`.
 struct KeyLines {

@@ -181,16 +181,15 @@ struct StudyPathTests {
         #expect(message("rail_radius = 1200") == "no error")
     }
 
-    @Test("table headers toml++ would abort on are syntax errors with line and column; valid TOML passes the guard")
+    @Test("table headers toml++ aborted on are syntax errors with line and column; lines starting with '[' in values are values")
     func tomlGuard() throws {
         for (text, line, column) in [("[study]\n[[[x]]\n", 2, 3), ("a = 1\n[=]\n", 2, 2), ("[ .a]\n", 1, 3), ("# c\n  [[ #x]]\n", 2, 6)] {
-            #expect(throws: TOMLGuard.Problem.self) { try TOMLGuard.check(text) }
             do {
                 _ = try StudyConfig.parse(text: text, file: "s.toml")
                 Issue.record("no error for \(text)")
             } catch {
                 #expect(error.line == line, "\(text)")
-                #expect(error.description.hasPrefix("s.toml:\(line): TOML syntax: a table header's name must start with a letter"), "\(text)")
+                #expect(error.description.hasPrefix("s.toml:\(line): TOML syntax: expected a key (letters, digits, '_', '-', or a quoted string), found "), "\(text)")
                 #expect(error.description.hasSuffix("(column \(column))"), "\(text)")
             }
         }
@@ -214,7 +213,6 @@ struct StudyPathTests {
             [ t . u ]
 
             """
-        try TOMLGuard.check(valid)
         _ = try ConfigTable.parse(text: valid, file: "valid.toml")
     }
 }

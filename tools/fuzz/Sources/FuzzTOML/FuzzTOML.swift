@@ -1,7 +1,7 @@
 import FuzzDriver
 import Study
 
-/// Study files: TOML syntax (TOMLKit) and reach's own checks of keys, types and values.
+/// Study files: TOML syntax (TOMLParser) and reach's own checks of keys, types and values.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTOML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
