@@ -396,14 +396,7 @@ struct TOMLParser {
         while true {
             guard i < bytes.count else { throw fail("the multi-line string is not closed with \"\"\"", at: start) }
             let b = bytes[i]
-            if b == UInt8(ascii: "\""), peek(1) == b, peek(2) == b {
-                // Up to two quotes just before the closing three belong to the string.
-                var run = 3
-                while peek(run) == b, run < 5 { run += 1 }
-                utf8 += [UInt8](repeating: b, count: run - 3)
-                i += run
-                return try text(utf8, from: start)
-            }
+            if closesMultiline(UInt8(ascii: "\""), &utf8) { return try text(utf8, from: start) }
             if b == UInt8(ascii: "\\") {
                 // A line-ending backslash trims the newline and the whitespace after it.
                 var k = i + 1
@@ -451,18 +444,22 @@ struct TOMLParser {
         while true {
             guard i < bytes.count else { throw fail("the multi-line string is not closed with '''", at: start) }
             let b = bytes[i]
-            if b == UInt8(ascii: "'"), peek(1) == b, peek(2) == b {
-                var run = 3
-                while peek(run) == b, run < 5 { run += 1 }
-                utf8 += [UInt8](repeating: b, count: run - 3)
-                i += run
-                return try text(utf8, from: start)
-            }
+            if closesMultiline(UInt8(ascii: "'"), &utf8) { return try text(utf8, from: start) }
             if try newline() { utf8.append(0x0A); continue }
             if (b < 0x20 && b != 0x09) || b == 0x7F { throw fail("control character \(describe(b)) in a string") }
             utf8.append(b)
             i += 1
         }
+    }
+
+    /// At three `quote`s: consumes them, with up to two more quotes that belong to the string before them.
+    private mutating func closesMultiline(_ quote: UInt8, _ utf8: inout [UInt8]) -> Bool {
+        guard current == quote, peek(1) == quote, peek(2) == quote else { return false }
+        var run = 3
+        while peek(run) == quote, run < 5 { run += 1 }
+        utf8 += [UInt8](repeating: quote, count: run - 3)
+        i += run
+        return true
     }
 
     private func text(_ utf8: [UInt8], from start: Int) throws(SyntaxError) -> String {
