@@ -297,10 +297,10 @@ struct TOMLParser {
         guard depth < Self.maxDepth else { throw fail("arrays and inline tables nested deeper than \(Self.maxDepth) levels (reach's limit)") }
         switch current {
         case UInt8(ascii: "\""):
-            if peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") { return .scalar(.string(try multilineBasicString())) }
+            if peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") { return .scalar(.string(try multilineString(literal: false))) }
             return .scalar(.string(try basicString()))
         case UInt8(ascii: "'"):
-            if peek(1) == UInt8(ascii: "'"), peek(2) == UInt8(ascii: "'") { return .scalar(.string(try multilineLiteralString())) }
+            if peek(1) == UInt8(ascii: "'"), peek(2) == UInt8(ascii: "'") { return .scalar(.string(try multilineString(literal: true))) }
             return .scalar(.string(try literalString()))
         case UInt8(ascii: "["): return try array(depth: depth)
         case UInt8(ascii: "{"): return try inlineTable(depth: depth)
@@ -387,17 +387,19 @@ struct TOMLParser {
         }
     }
 
-    private mutating func multilineBasicString() throws(SyntaxError) -> String {
+    /// A multi-line string: basic (`"""`, escapes and line-ending backslashes) or literal (`'''`, as written).
+    private mutating func multilineString(literal: Bool) throws(SyntaxError) -> String {
+        let quote = literal ? UInt8(ascii: "'") : UInt8(ascii: "\"")
         let start = i
         i += 3
         // A newline right after the opening quotes is not part of the string.
         _ = try newline()
         var utf8: [UInt8] = []
         while true {
-            guard i < bytes.count else { throw fail("the multi-line string is not closed with \"\"\"", at: start) }
+            guard i < bytes.count else { throw fail("the multi-line string is not closed with \(literal ? "'''" : "\"\"\"")", at: start) }
             let b = bytes[i]
-            if closesMultiline(UInt8(ascii: "\""), &utf8) { return try text(utf8, from: start) }
-            if b == UInt8(ascii: "\\") {
+            if closesMultiline(quote, &utf8) { return try text(utf8, from: start) }
+            if !literal, b == UInt8(ascii: "\\") {
                 // A line-ending backslash trims the newline and the whitespace after it.
                 var k = i + 1
                 while k < bytes.count, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
@@ -432,22 +434,6 @@ struct TOMLParser {
                 return try text(content, from: start)
             }
             if (b < 0x20 && b != 0x09) || b == 0x7F { throw fail("control character \(describe(b)) in a string") }
-            i += 1
-        }
-    }
-
-    private mutating func multilineLiteralString() throws(SyntaxError) -> String {
-        let start = i
-        i += 3
-        _ = try newline()
-        var utf8: [UInt8] = []
-        while true {
-            guard i < bytes.count else { throw fail("the multi-line string is not closed with '''", at: start) }
-            let b = bytes[i]
-            if closesMultiline(UInt8(ascii: "'"), &utf8) { return try text(utf8, from: start) }
-            if try newline() { utf8.append(0x0A); continue }
-            if (b < 0x20 && b != 0x09) || b == 0x7F { throw fail("control character \(describe(b)) in a string") }
-            utf8.append(b)
             i += 1
         }
     }
