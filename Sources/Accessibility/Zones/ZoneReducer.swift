@@ -78,6 +78,16 @@ public struct ZoneReducer: Sendable {
         }
     }
 
+    /// Σ w over the zone's origins for which `test` holds (0 when none does); nil for a zone without figures.
+    public func total(_ test: (Int) -> Bool) -> [Double?] {
+        members.indices.map { z in
+            guard counts(z) else { return nil }
+            var sum = 0.0
+            for o in members[z] where test(o) { sum += weights[o] }
+            return sum
+        }
+    }
+
     /// The largest value over the origins with one; nil when none has one.
     public func maximum(_ values: [Double?]) -> [Double?] {
         members.indices.map { z in

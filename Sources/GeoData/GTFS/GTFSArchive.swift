@@ -59,6 +59,9 @@ public struct GTFSArchive: Sendable {
         guard !entries.isEmpty else { throw DataError(file: path, "holds no GTFS .txt files") }
     }
 
+    /// The feed's .txt files by name, sorted.
+    public var fileNames: [String] { entries.keys.sorted() }
+
     /// Whether the feed has the file (e.g. "frequencies.txt").
     public func has(_ name: String) -> Bool { entries[name] != nil }
 

@@ -54,6 +54,8 @@ public struct StudyConfig: Sendable {
     public var run: RunSpec?
     /// The steps of `StudyPlan.kinds` (or the kinds given to `parse`) whose tables the study has, in kind order.
     public var extraSteps: [any StudyStep] = []
+    /// The `[[scenario]]`s, in study order (docs/scenarios.md).
+    public var scenarios: [Scenario] = []
 
     /// Reads and validates a study file.
     public static func load(path: String, kinds: [any StudyStepKind.Type] = StudyPlan.kinds) throws -> StudyConfig {
@@ -94,11 +96,21 @@ public struct StudyConfig: Sendable {
             guard run != nil else { throw root.error(kind.table, "[\(kind.table)] needs a [study] table with the output folder (output = \"out/my-study\")") }
             extraSteps.append(try kind.decode(table, paths: &paths))
         }
+        let scenarioTables = try root.tables("scenario")
+        var scenarios: [Scenario] = []
+        if !scenarioTables.isEmpty {
+            guard let spec = run else { throw root.error("scenario", "[[scenario]] needs a [study] table with the output folder (output = \"out/my-study\")") }
+            guard !(spec.coverage?.gtfs ?? []).isEmpty || spec.publicTransport != nil else {
+                throw root.error("scenario", "a scenario changes timetables, and the study has none: add gtfs to [coverage] or a [public_transport] table")
+            }
+            scenarios = try Scenario.decodeAll(scenarioTables, paths: &paths)
+        }
         run?.inputs += paths.inputs
-        try root.finish(known: ["study", "zones", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs"]
-                        + kinds.map { $0.table })
+        try root.finish(known: ["study", "zones", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs",
+                                "scenario"] + kinds.map { $0.table })
         var config = StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
         config.extraSteps = extraSteps
+        config.scenarios = scenarios
         return config
     }
 

@@ -25,6 +25,8 @@ public struct OriginSet: Sendable {
     public var zeroWeightZones: Set<Int> = []
     /// Origins outside the working CRS's area of use (`PointPlacement`).
     public var warnings: [String] = []
+    /// The field the weights came from (nil: every origin weighs 1).
+    public var weightField: String?
 
     /// The origins of each zone, in origin order.
     public func members(zoneCount: Int) -> [[Int]] {
@@ -39,6 +41,7 @@ public struct OriginSet: Sendable {
                             layer: ZoneLayer, index: ZoneIndex? = nil, progress: @Sendable (String) -> Void) throws -> OriginSet {
         var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
         if let origins {
+            set.weightField = weightField
             progress("reading origins \(origins)")
             var options = originOptions
             options.fields = Set([weightField].compactMap { $0 })

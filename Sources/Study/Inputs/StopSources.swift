@@ -141,6 +141,12 @@ public struct TransitFeed: Sendable {
             progress("reading GTFS \(path)")
             feeds.append(try GTFSFeed.read(path: path))
         }
+        return try load(feeds: feeds, date: date, window: window, workingCRS: workingCRS, progress: progress)
+    }
+
+    /// Feeds already read (a scenario's edited feeds), placed and counted as `load(paths:)` does.
+    public static func load(feeds: [GTFSFeed], date: ServiceDate?, window: ServiceWindow, workingCRS: CRS,
+                            progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
         guard let first = feeds.first else { throw DataError(file: "--gtfs", "no feed given") }
         guard let serviceDate = date ?? first.defaultDate else {
             throw DataError(file: first.path, "its calendar covers no Tuesday; give the service date with --date YYYY-MM-DD")

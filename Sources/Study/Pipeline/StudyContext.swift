@@ -20,6 +20,8 @@ public struct StudyContext: Sendable {
     public var precision: Int
     /// Road networks and timetables read during the run, shared between the steps.
     public var shared: SharedInputs
+    /// The scenario whose timetables the steps read instead of the study's feeds (nil: the baseline).
+    public var scenario: ScenarioTimetables?
 
     /// The working CRS (projected, metres) of every zone and origin.
     public var workingCRS: CRS { layer.workingCRS }
@@ -77,10 +79,15 @@ public struct StudyContext: Sendable {
         try shared.roadNetwork(path: path, profile: profile, modes: modes, workingCRS: workingCRS)
     }
 
-    /// The GTFS feeds of `paths` with their departures on `date` in `window`, read once per run.
+    /// The GTFS feeds of `paths` with their departures on `date` in `window`, read once per run; under a
+    /// scenario, its edited feeds (and its date, when it sets one).
     public func transitFeeds(paths: [String], date: ServiceDate?, window: ServiceWindow,
                              progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
-        try shared.transitFeeds(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+        guard let scenario else {
+            return try shared.transitFeeds(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+        }
+        return try shared.transitFeeds(scenario: scenario, paths: paths, date: scenario.date ?? date, window: window, workingCRS: workingCRS,
+                                       progress: progress)
     }
 }
 
@@ -112,6 +119,17 @@ public final class SharedInputs: @unchecked Sendable {
         defer { lock.unlock() }
         if let cached = feeds.first(where: { $0.key == key }) { return cached.value }
         let loaded = try TransitFeed.load(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+        feeds.append((key, loaded))
+        return loaded
+    }
+
+    func transitFeeds(scenario: ScenarioTimetables, paths: [String], date: ServiceDate?, window: ServiceWindow, workingCRS: CRS,
+                      progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
+        let key = "scenario \(scenario.name)|\(paths)|\(date.map { "\($0)" } ?? "default")|\(window)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = feeds.first(where: { $0.key == key }) { return cached.value }
+        let loaded = try TransitFeed.load(feeds: scenario.feeds(for: paths), date: date, window: window, workingCRS: workingCRS, progress: progress)
         feeds.append((key, loaded))
         return loaded
     }

@@ -38,6 +38,8 @@ public struct StudyRun: Sendable {
         public var timings: [(step: String, seconds: Double)] = []
         /// Things the user should know (files without premises, origins outside every ward...).
         public var notes: [String] = []
+        /// What each scenario changed and who gains and loses access (docs/scenarios.md).
+        public var scenarios: [ScenarioSummary] = []
     }
 
     /// The file names written into the output folder (for a ward study; a `[zones]` study names its tables
@@ -70,8 +72,18 @@ public struct StudyRun: Sendable {
         // Every file the run may write: a folder, device or FIFO in the way stops the run here, not after the work.
         let outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision,
                                    map: spec.map ? WardMap.Options(title: spec.name, source: study) : nil)
-        for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName]) { try AtomicFile.checkWritable(path) }
+        let scenarioFiles = config.scenarios.flatMap { scenario in
+            Scenario.feedPaths(of: scenario, in: config.scenarios, studyFeeds: Self.studyFeeds(spec)).map { Scenario.zipName(scenario.name, $0) }
+        }
+        for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName] + scenarioFiles) { try AtomicFile.checkWritable(path) }
         return (config, spec)
+    }
+
+    /// Every GTFS feed the study's steps read, in study order, each once: what a scenario edits.
+    static func studyFeeds(_ spec: RunSpec) -> [String] {
+        var paths: [String] = []
+        for path in (spec.coverage?.gtfs ?? []) + (spec.publicTransport?.gtfs ?? []) where !paths.contains(path) { paths.append(path) }
+        return paths
     }
 
     /// Creates the output folder if needed and checks a file can be written in it.
@@ -95,7 +107,8 @@ public struct StudyRun: Sendable {
         report.name = spec.name
         let working = CRS(spec.workingCRS)
         let plan = StudyPlan.steps(config, spec: spec)
-        let steps = ["read zones", "read origins"] + plan.map(\.title) + ["write"]
+        let scenarioSteps = config.scenarios.isEmpty ? [] : ["scenario timetables"]
+        let steps = scenarioSteps + ["read zones", "read origins"] + plan.map(\.title) + (config.scenarios.isEmpty ? [] : ["scenarios"]) + ["write"]
         @Sendable func elapsed() -> Double {
             let d = ContinuousClock.now - started
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
@@ -106,17 +119,27 @@ public struct StudyRun: Sendable {
         }
         func begin(_ index: Int) { messages(index)(steps[index]) }
         var clock = StepClock()
+        // The scenarios' modifications are applied first: one naming a route the feeds lack stops the run before
+        // zones, networks or searches.
+        var timetables: [ScenarioTimetables] = []
+        if !config.scenarios.isEmpty {
+            begin(0)
+            timetables = try ScenarioTimetables.build(config.scenarios, studyFeeds: Self.studyFeeds(spec), naptan: spec.coverage?.naptan ?? [],
+                                                      working: working, progress: messages(0))
+            clock.lap("scenario timetables", into: &report.timings)
+        }
+        let first = scenarioSteps.count
 
-        begin(0)
+        begin(first)
         let layer = try ZoneLoader.load(paths: spec.zones, options: ZoneLoadOptions(sourceCRS: spec.zoneCRS.map { CRS($0) }, workingCRS: working,
-                                                                                    codeField: spec.zoneCodeField), progress: messages(0))
+                                                                                    codeField: spec.zoneCodeField), progress: messages(first))
         report.wards = layer.zones.count
         clock.lap("read zones", into: &report.timings)
 
-        begin(1)
+        begin(first + 1)
         let index = ZoneIndex(layer)
         let originSet = try OriginSet.load(path: spec.origins, options: PointLoadOptions(sourceCRS: spec.originCRS.map { CRS($0) }, workingCRS: working),
-                                           weightField: spec.originWeightField, layer: layer, index: index, progress: messages(1))
+                                           weightField: spec.originWeightField, layer: layer, index: index, progress: messages(first + 1))
         report.origins = originSet.points.count
         report.notes += originSet.warnings
         if !originSet.outside.isEmpty { report.notes.append("\(originSet.outside.count) origin(s) lie in no zone and are not counted (e.g. \(originSet.outside[0]))") }
@@ -126,15 +149,42 @@ public struct StudyRun: Sendable {
         var table = ZoneTable(layer: layer, inputSource: "zone boundaries (\(spec.zones.joined(separator: ", ")))")
         var files: [StudyFile] = []
         var gaps: [Feature]?
+        var baselines: [Int: StepOutput] = [:]
         for (i, step) in plan.enumerated() {
-            begin(i + 2)
-            let output = try step.run(context, table: table, progress: messages(i + 2))
+            begin(first + i + 2)
+            let output = try step.run(context, table: table, progress: messages(first + i + 2))
+            if step.readsTimetables, !timetables.isEmpty { baselines[i] = output }
             report.notes += output.notes
             report.notes += try table.append(output, step: step.title, needsBoundaries: step.needsBoundaries)
             files += output.files
             if let stepGaps = output.gaps { gaps = stepGaps }
             if step is ScoreStep { report.scored = table.indicator("connectivity_score").map(Self.nonNullCount) }
             clock.lap(step.title, into: &report.timings)
+        }
+        if !timetables.isEmpty {
+            let index = steps.count - 2
+            begin(index)
+            for scenario in timetables {
+                var scenarioContext = context
+                scenarioContext.scenario = scenario
+                var summary = ScenarioSummary(name: scenario.name, changes: scenario.notes, feeds: [], counts: [])
+                for (i, step) in plan.enumerated() {
+                    guard let baseline = baselines[i] else { continue }
+                    messages(index)("scenario \(scenario.name): \(step.title)")
+                    let output = try step.run(scenarioContext, table: table, progress: messages(index))
+                    let columns = ScenarioColumns.output(baseline: baseline, scenario: output, name: scenario.name, step: step, context: context)
+                    report.notes += columns.notes
+                    report.notes += try table.append(columns, step: "scenario \(scenario.name): \(step.title)", needsBoundaries: step.needsBoundaries)
+                    summary.counts += ScenarioColumns.summary(columns, name: scenario.name)
+                }
+                for (path, edited) in scenario.files {
+                    let name = Scenario.zipName(scenario.name, path)
+                    files.append(StudyFile(name: name, bytes: try edited.zipBytes()))
+                    summary.feeds.append((spec.output as NSString).appendingPathComponent(name))
+                }
+                report.scenarios.append(summary)
+                clock.lap("scenario \(scenario.name)", into: &report.timings)
+            }
         }
         report.zonesWithWarnings = table.zonesWithWarnings
 

@@ -10,10 +10,17 @@ public protocol StudyStep: Sendable {
     var needsBoundaries: Bool { get }
     /// Computes the step's columns for every zone of `context`. `table` holds what earlier steps made.
     func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput
+    /// Whether the step's figures come from the study's timetables, so that each scenario runs it again.
+    var readsTimetables: Bool { get }
+    /// Columns comparing a scenario's output of this step with the baseline's, beyond each column's change: the
+    /// people who gain and who lose access within each threshold. `name` is the scenario's.
+    func scenarioComparisons(baseline: StepOutput, scenario: StepOutput, context: StudyContext, name: String) -> [Indicator]
 }
 
 extension StudyStep {
     public var needsBoundaries: Bool { true }
+    public var readsTimetables: Bool { false }
+    public func scenarioComparisons(baseline: StepOutput, scenario: StepOutput, context: StudyContext, name: String) -> [Indicator] { [] }
 }
 
 /// A step a study file turns on with a table of its own (`[libraries]`): it reads that table's keys, and

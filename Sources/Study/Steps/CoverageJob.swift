@@ -331,12 +331,15 @@ public struct CoverageJob: Sendable {
 
 extension CoverageJob: StudyStep {
     public var title: String { "coverage" }
+    /// Departures and the frequent-service share come from the feeds (and stops too, when no stop file is given).
+    public var readsTimetables: Bool { !gtfs.isEmpty }
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         var report = Report()
         var output = try compute(context, report: &report, progress: progress).with(report)
         // The gaps are drawn from the stop files this step read (report.fileStops), not read again.
-        if let radius = gapsRadiusMetres {
+        // Gaps come from the stop files, which no scenario changes: the baseline's are the only ones.
+        if let radius = gapsRadiusMetres, context.scenario == nil {
             progress("gaps farther than \(JSONWriter.format(radius)) m from every stop")
             let gaps = try GapsJob.gapFeatures(layer: context.layer, index: context.zoneIndex, origins: context.origins, stops: report.fileStops, radiusMetres: radius,
                                                extraWarnings: StopSources.outsideExtracts(layer: context.layer, bounds: report.extractBounds)).features

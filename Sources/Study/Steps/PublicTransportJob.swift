@@ -504,6 +504,31 @@ public struct PublicTransportJob: Sendable {
 
 extension PublicTransportJob: StudyStep {
     public var title: String { "public transport" }
+    public var readsTimetables: Bool { true }
+
+    /// Per category and threshold t, the weight of the zone's origins whose median time comes within t under the
+    /// scenario but was not (`{c}_pt_within_{t}_gain__{name}`), and of those within t before and not after
+    /// (`_loss__`); an origin with no time (none within the maximum trip) is not within.
+    public func scenarioComparisons(baseline: StepOutput, scenario: StepOutput, context: StudyContext, name: String) -> [Indicator] {
+        let unit = context.origins.weightField.map { "weight (\($0))" } ?? "origins"
+        var columns: [Indicator] = []
+        for before in baseline.originColumns where before.name.hasSuffix("_pt_p50") {
+            guard case .numbers(let old) = before.values, let after = scenario.originColumns.first(where: { $0.name == before.name }),
+                  case .numbers(let new) = after.values else { continue }
+            let stem = String(before.name.dropLast("_p50".count))
+            for t in minutes {
+                let label = DistanceJob.label(t)
+                func within(_ value: Double?) -> Bool { value.map { $0 <= t } ?? false }
+                columns.append(Indicator("\(stem)_within_\(label)_gain__\(name)", unit: unit,
+                                         "origin weight of the zone whose median door-to-door time by public transport is within \(label) min in scenario \(name) and was not in the baseline",
+                                         source: Self.source, decimals: 3, numbers: context.reducer.total { !within(old[$0]) && within(new[$0]) }))
+                columns.append(Indicator("\(stem)_within_\(label)_loss__\(name)", unit: unit,
+                                         "origin weight of the zone whose median door-to-door time by public transport was within \(label) min in the baseline and is not in scenario \(name)",
+                                         source: Self.source, decimals: 3, numbers: context.reducer.total { within(old[$0]) && !within(new[$0]) }))
+            }
+        }
+        return columns
+    }
 
     public func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         try reporting { (report: inout Report) in try compute(context, report: &report, progress: progress).output }

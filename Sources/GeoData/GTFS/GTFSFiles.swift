@@ -1,0 +1,131 @@
+import Foundation
+import ZIPFoundation
+
+/// One GTFS file held as text fields, for editing: its header, each row's fields (padded to the header's
+/// width), and the line each row came from (0 for a row an edit added). Every column is kept, so a feed written
+/// back out carries what reach does not read (headsigns, shapes, accessibility flags).
+public struct GTFSTextTable: Sendable {
+    /// The file name within the feed ("trips.txt").
+    public var name: String
+    public var header: [String]
+    public var rows: [[String]]
+    public var lines: [Int]
+
+    public init(name: String, header: [String], rows: [[String]] = [], lines: [Int]? = nil) {
+        self.name = name
+        self.header = header
+        self.rows = rows
+        self.lines = lines ?? Array(repeating: 0, count: rows.count)
+    }
+
+    /// Reads a parsed CSV file's fields as text.
+    public init(name: String, table: CSVTable) throws {
+        self.init(name: name, header: table.header)
+        let width = header.count
+        try table.forEachRow { row in
+            var fields = (0..<min(width, row.count)).map { row.string($0) }
+            while fields.count < width { fields.append("") }
+            rows.append(fields)
+            lines.append(row.line)
+        }
+    }
+
+    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// The index of column `name`, added (empty in every row) if the file lacks it.
+    public mutating func ensureColumn(_ name: String) -> Int {
+        if let index = column(name) { return index }
+        header.append(name)
+        for r in rows.indices { rows[r].append("") }
+        return header.count - 1
+    }
+
+    /// Keeps the rows for which `keep` is true (given the row's index and fields).
+    public mutating func keepRows(_ keep: (Int, [String]) -> Bool) {
+        var kept: [[String]] = [], keptLines: [Int] = []
+        for r in rows.indices where keep(r, rows[r]) {
+            kept.append(rows[r])
+            keptLines.append(lines[r])
+        }
+        rows = kept
+        lines = keptLines
+    }
+
+    /// Appends a row from column name to value; columns not named are empty, a name the header lacks is added.
+    public mutating func append(_ values: [String: String]) {
+        for key in values.keys.sorted() { _ = ensureColumn(key) }
+        rows.append(header.map { values[$0] ?? "" })
+        lines.append(0)
+    }
+
+    /// The file as CSV (RFC 4180 quoting where a field needs it, `\n` line ends).
+    public var bytes: [UInt8] {
+        var text = header.map(CSVField.escape).joined(separator: ",") + "\n"
+        text.reserveCapacity(rows.count * (header.count * 8 + 1))
+        for row in rows {
+            text += row.map(CSVField.escape).joined(separator: ",")
+            text += "\n"
+        }
+        return Array(text.utf8)
+    }
+}
+
+/// A GTFS feed's files for editing: the tables an edit can change (agency, stops, routes, trips, stop times,
+/// calendars, frequencies) as `GTFSTextTable`s, every other file kept as its bytes. Written back out as a zip, or
+/// handed to `GTFSFeed.read` as an in-memory archive, so what is measured is exactly what is written.
+public struct GTFSFiles: Sendable {
+    /// The feed as the user named it (messages name edits after it).
+    public var path: String
+    public var tables: [String: GTFSTextTable]
+    /// Files kept as they were read, by name.
+    public var others: [String: [UInt8]]
+
+    /// The files read into tables; the rest are copied unchanged.
+    public static let editable = ["agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt",
+                                  "calendar_dates.txt", "frequencies.txt"]
+
+    public init(archive: GTFSArchive) throws {
+        path = archive.path
+        tables = [:]
+        others = [:]
+        for name in archive.fileNames {
+            if Self.editable.contains(name) {
+                if let table = try archive.table(name) { tables[name] = try GTFSTextTable(name: name, table: table) }
+            } else if let bytes = try archive.bytes(name) {
+                others[name] = bytes
+            }
+        }
+    }
+
+    /// Every file's bytes, by name.
+    public var files: [String: [UInt8]] {
+        var files = others
+        for (name, table) in tables { files[name] = table.bytes }
+        return files
+    }
+
+    /// The files as an archive `GTFSFeed.read` takes, named `path` in messages.
+    public func archive(path: String) throws -> GTFSArchive {
+        try GTFSArchive(files: files, path: path)
+    }
+
+    /// The feed as the bytes of a zip: deflated entries in name order, built in memory.
+    public func zipBytes() throws -> [UInt8] {
+        let files = self.files
+        do {
+            let archive = try Archive(data: Data(), accessMode: .create)
+            for name in files.keys.sorted() {
+                let data = Data(files[name]!)
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            }
+            guard let data = archive.data else { throw DataError(file: path, "the zip archive was not built") }
+            return [UInt8](data)
+        } catch let error as DataError {
+            throw error
+        } catch {
+            throw DataError(file: path, "cannot build the edited feed's zip: \(error)")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GeoData
+import Projection
+
+/// The timetables of one scenario: the study's feeds (or the scenario's own `feed`s) with its modifications
+/// applied, and those edited files read back by the same GTFS reader as any feed, so what the scenario's
+/// columns measure is exactly the feed reach writes out. Every timetable step of the run reads these in place of
+/// the study's feeds when its context carries the scenario.
+public struct ScenarioTimetables: Sendable {
+    public var name: String
+    /// The edited files, each under the study feed path it stands for (a `feed` scenario: its own paths).
+    public var files: [(path: String, files: GTFSFiles)]
+    /// The feeds read back from `files`, in the same order.
+    public var feeds: [GTFSFeed]
+    /// True when the scenario gives its own `feed`s: they replace every feed of every step.
+    public var replacesAll: Bool
+    /// The service date every timetable step uses instead of its own, when the scenario sets one.
+    public var date: ServiceDate?
+    /// What each modification did ("cut_151: removed route 151 ... with 312 trips").
+    public var notes: [String]
+
+    /// The feeds a step that names `paths` reads under this scenario.
+    public func feeds(for paths: [String]) -> [GTFSFeed] {
+        if replacesAll { return feeds }
+        return paths.map { path in feeds[files.firstIndex { $0.path == path }!] }
+    }
+
+    /// Builds every scenario's timetables, each base before the scenarios on it: the study's `feeds` (every GTFS
+    /// path of its steps) read, edited and read back. NaPTAN files, when the study has them, place stops named
+    /// by ATCO code. Any modification naming what the feeds lack is an error at its study-file line.
+    public static func build(_ scenarios: [Scenario], studyFeeds: [String], naptan: [String], working: CRS,
+                             progress: @Sendable (String) -> Void) throws -> [ScenarioTimetables] {
+        guard !scenarios.isEmpty else { return [] }
+        var naptanStops: [String: TransitStop] = [:]
+        for path in naptan {
+            progress("reading NaPTAN \(path) for the scenarios' stops")
+            for stop in try NaPTANReader.read(path: path, workingCRS: working).stops where naptanStops[stop.id] == nil { naptanStops[stop.id] = stop }
+        }
+        var originals: [String: GTFSFiles] = [:]
+        func files(_ path: String) throws -> GTFSFiles {
+            if let cached = originals[path] { return cached }
+            progress("reading GTFS \(path) for the scenarios")
+            let read = try GTFSFiles(archive: GTFSArchive(path: path))
+            originals[path] = read
+            return read
+        }
+        var built: [String: ScenarioTimetables] = [:]
+        func build(_ scenario: Scenario) throws -> ScenarioTimetables {
+            if let done = built[scenario.name] { return done }
+            var start: [(path: String, files: GTFSFiles)]
+            var replacesAll = false, date: ServiceDate?
+            var notes: [String] = []
+            if let baseName = scenario.base, let base = scenarios.first(where: { $0.name == baseName }) {
+                let parent = try build(base)
+                start = parent.files
+                replacesAll = parent.replacesAll
+                date = parent.date
+            } else {
+                guard !studyFeeds.isEmpty || scenario.feeds != nil else {
+                    var error = scenario.at
+                    error.message = "scenario '\(scenario.name)' has no timetable to change: the study has no GTFS feed ([coverage] gtfs or [public_transport] gtfs)"
+                    throw error
+                }
+                start = try studyFeeds.map { ($0, try files($0)) }
+            }
+            if let feeds = scenario.feeds {
+                start = try feeds.map { ($0, try files($0)) }
+                replacesAll = true
+                notes.append("\(scenario.name): timetables from \(feeds.joined(separator: ", ")) instead of the study's")
+            }
+            if let own = scenario.date {
+                date = own
+                notes.append("\(scenario.name): service date \(own)")
+            }
+            var editor = try FeedEditor(scenario: scenario.name, feeds: start.map(\.files), working: working, naptan: naptanStops)
+            for edit in scenario.edits {
+                progress("scenario \(scenario.name): applying \(edit.at.key ?? "modification")")
+                try editor.apply(edit)
+            }
+            let edited = start.indices.map { (start[$0].path, editor.feeds[$0]) }
+            var feeds: [GTFSFeed] = []
+            for (path, files) in edited {
+                do {
+                    feeds.append(try GTFSFeed.read(files.archive(path: "\(path) (scenario \(scenario.name))")))
+                } catch {
+                    var failure = scenario.at
+                    failure.message = "the edited feed does not read back: \(error)"
+                    throw failure
+                }
+            }
+            let result = ScenarioTimetables(name: scenario.name, files: edited, feeds: feeds, replacesAll: replacesAll, date: date,
+                                            notes: notes + editor.notes)
+            built[scenario.name] = result
+            return result
+        }
+        return try scenarios.map(build)
+    }
+}
