@@ -67,6 +67,12 @@ struct Run: ParsableCommand {
             case .text:
                 for note in report.notes { Terminal.error("warning: \(note)") }
                 Terminal.info("reach: \(report.name): \(Terminal.count(report.wards)) wards, \(Terminal.count(report.origins)) origins\(report.scored.map { ", \(Terminal.count($0)) scored" } ?? ""), \(report.zonesWithWarnings) ward(s) with a reach_warning")
+                for scenario in report.scenarios {
+                    for change in scenario.changes { Terminal.info("reach: scenario \(change)") }
+                    for count in scenario.counts {
+                        Terminal.info("reach: scenario \(scenario.name): \(count.column): \(Run.weight(count.loss)) in \(count.zonesLosing) ward(s) lose, \(Run.weight(count.gain)) in \(count.zonesGaining) gain")
+                    }
+                }
                 Terminal.info("reach: timings: " + report.timings.map { "\($0.step) \(Terminal.seconds($0.seconds))" }.joined(separator: ", "))
                 Terminal.info("reach: wrote " + report.outputs.joined(separator: ", "))
             case .json:
@@ -82,6 +88,22 @@ struct Run: ParsableCommand {
                 for (step, seconds) in report.timings { timings[step] = .number((seconds * 1000).rounded() / 1000) }
                 object["timings_s"] = .object(timings)
                 object["outputs"] = .array(report.outputs.map { .string($0) })
+                object["scenarios"] = .array(report.scenarios.map { scenario in
+                    var entry = JSONObject()
+                    entry["name"] = .string(scenario.name)
+                    entry["changes"] = .array(scenario.changes.map { .string($0) })
+                    entry["feeds"] = .array(scenario.feeds.map { .string($0) })
+                    entry["access"] = .array(scenario.counts.map { count in
+                        var item = JSONObject()
+                        item["column"] = .string(count.column)
+                        item["gain"] = .number(count.gain)
+                        item["wards_gaining"] = .number(Double(count.zonesGaining))
+                        item["loss"] = .number(count.loss)
+                        item["wards_losing"] = .number(Double(count.zonesLosing))
+                        return .object(item)
+                    })
+                    return .object(entry)
+                })
                 Run.jsonLine(object)
             }
         }
@@ -89,6 +111,11 @@ struct Run: ParsableCommand {
             Terminal.error("--strict: \(report.zonesWithWarnings) ward(s) have warnings")
             throw ExitCode(1)
         }
+    }
+
+    /// An origin weight for the summary: whole numbers grouped (people), else two decimals.
+    static func weight(_ value: Double) -> String {
+        value == value.rounded() ? Terminal.count(Int(value)) : String(format: "%.2f", value)
     }
 
     static func jsonLine(_ object: JSONObject) {

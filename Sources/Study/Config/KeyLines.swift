@@ -10,7 +10,15 @@ struct KeyLines {
 
     init(text: String) {
         var current = ""
+        // Per array of tables as written (`scenario.frequency`), the path of its latest element
+        // (`scenario[2].frequency[1]`); per array path (`scenario[2].frequency`), its elements so far.
+        var latest: [String: String] = [:]
         var arrayCounts: [String: Int] = [:]
+        /// A dotted name as a path: within the latest element of the longest enclosing array of tables.
+        func path(_ name: String, strict: Bool) -> String {
+            let enclosing = latest.keys.filter { name.hasPrefix($0 + ".") || (!strict && name == $0) }.max { $0.count < $1.count }
+            return enclosing.map { latest[$0]! + name.dropFirst($0.count) } ?? name
+        }
         var openString: String?
         var bracketDepth = 0
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -29,15 +37,16 @@ struct KeyLines {
             }
             if code.hasPrefix("[[") {
                 let name = KeyLines.normalise(code.dropFirst(2).prefix { $0 != "]" })
-                let count = arrayCounts[name, default: 0] + 1
-                arrayCounts[name] = count
-                current = "\(name)[\(count)]"
+                let array = path(name, strict: true)
+                let count = arrayCounts[array, default: 0] + 1
+                arrayCounts[array] = count
+                current = "\(array)[\(count)]"
+                latest[name] = current
                 lines[current] = number
             } else if code.hasPrefix("[") {
                 let name = KeyLines.normalise(code.dropFirst().prefix { $0 != "]" })
                 // A sub-table of the latest element of an array of tables keeps that element's number.
-                current = arrayCounts.keys.filter { name.hasPrefix($0 + ".") }.max { $0.count < $1.count }
-                    .map { "\($0)[\(arrayCounts[$0]!)]" + name.dropFirst($0.count) } ?? name
+                current = path(name, strict: true)
                 lines[current] = number
             } else if let equals = KeyLines.assignment(code) {
                 let key = KeyLines.normalise(code[..<equals])

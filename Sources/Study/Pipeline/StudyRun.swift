@@ -177,7 +177,7 @@ public struct StudyRun: Sendable {
                     report.notes += try table.append(columns, step: "scenario \(scenario.name): \(step.title)", needsBoundaries: step.needsBoundaries)
                     summary.counts += ScenarioColumns.summary(columns, name: scenario.name)
                 }
-                for (path, edited) in scenario.files {
+                for ((path, edited), changed) in zip(scenario.files, scenario.changed) where changed {
                     let name = Scenario.zipName(scenario.name, path)
                     files.append(StudyFile(name: name, bytes: try edited.zipBytes()))
                     summary.feeds.append((spec.output as NSString).appendingPathComponent(name))

@@ -241,11 +241,11 @@ struct FeedEditor {
             }
             throw edit.error("stop '\(id)' (\(label)) is in none of the feeds' stops.txt\(naptan.isEmpty ? " (a NaPTAN code needs [coverage] naptan)" : " nor the NaPTAN file")")
         case .point(let lonLat):
-            let xy = try toWorking.transform(lonLat)
             if let info = try? working.resolve(), let area = info.areaOfUse,
                !area.envelope.expanded(by: PointPlacement.marginDegrees).contains(lonLat) {
                 throw edit.error("\(label) at lon/lat (\(lonLat.x), \(lonLat.y)) lies outside the area of use of \(info.identifier ?? info.name) (\(area)); is it [longitude, latitude]?")
             }
+            let xy = try toWorking.transform(lonLat)
             newStopCount += 1
             let id = "\(scenario)_stop_\(newStopCount)"
             feeds[f].addStop(id: id, name: name ?? "\(scenario) stop \(newStopCount)", lonLat: lonLat)

@@ -4,10 +4,13 @@ import GeoData
 /// `{column}__{name}`, and for a numeric one `{column}__{name}_change` (scenario minus baseline, in the column's
 /// unit, null where either is null); then the step's own comparisons (people gaining and losing access).
 enum ScenarioColumns {
+    /// Columns of a timetable step that describe the origins, not the timetables: not repeated per scenario.
+    static let unchanged: Set<String> = ["origins_count", "origins_weight"]
+
     static func output(baseline: StepOutput, scenario: StepOutput, name: String, step: any StudyStep, context: StudyContext) -> StepOutput {
         var output = StepOutput(zoneCount: context.zoneCount)
         let produced = Dictionary(scenario.indicators.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for before in baseline.indicators {
+        for before in baseline.indicators where !unchanged.contains(before.name) {
             var after = produced[before.name] ?? Self.nulls(like: before, zones: context.zoneCount)
             let description = produced[before.name] == nil
                 ? "scenario \(name): not made (the scenario's timetables give nothing to measure); \(before.schema.description)"
@@ -24,7 +27,7 @@ enum ScenarioColumns {
         }
         // Columns only the scenario makes (a first rail station): kept under the scenario's name, without a change.
         let known = Set(baseline.indicators.map(\.name))
-        for extra in scenario.indicators where !known.contains(extra.name) {
+        for extra in scenario.indicators where !known.contains(extra.name) && !unchanged.contains(extra.name) {
             var copy = extra
             copy.schema = ColumnSchema(name: "\(extra.name)__\(name)", unit: extra.schema.unit,
                                        description: "scenario \(name) (no baseline column): \(extra.schema.description)", source: extra.schema.source)

@@ -10,6 +10,8 @@ public struct ScenarioTimetables: Sendable {
     public var name: String
     /// The edited files, each under the study feed path it stands for (a `feed` scenario: its own paths).
     public var files: [(path: String, files: GTFSFiles)]
+    /// Per entry of `files`: whether the scenario changed it (only changed feeds are written out).
+    public var changed: [Bool]
     /// The feeds read back from `files`, in the same order.
     public var feeds: [GTFSFeed]
     /// True when the scenario gives its own `feed`s: they replace every feed of every step.
@@ -88,7 +90,12 @@ public struct ScenarioTimetables: Sendable {
                     throw failure
                 }
             }
-            let result = ScenarioTimetables(name: scenario.name, files: edited, feeds: feeds, replacesAll: replacesAll, date: date,
+            let changed = edited.map { path, files in
+                let original = originals[path]!
+                return files.tables.keys.sorted() != original.tables.keys.sorted()
+                    || files.tables.contains { name, table in table.header != original.tables[name]!.header || table.rows != original.tables[name]!.rows }
+            }
+            let result = ScenarioTimetables(name: scenario.name, files: edited, changed: changed, feeds: feeds, replacesAll: replacesAll, date: date,
                                             notes: notes + editor.notes)
             built[scenario.name] = result
             return result
