@@ -14,11 +14,15 @@ struct ScenarioTimetablesTests {
 
     /// The scenarios of `toml` (a study file's `[[scenario]]` tables) built over `feeds` (fixtures/raptor folders).
     static func build(_ toml: String, feeds: [String]) throws -> [ScenarioTimetables] {
+        try build(toml, paths: feeds.map { raptor.appendingPathComponent($0).path })
+    }
+
+    /// The scenarios of `toml` over the feeds at `paths`.
+    static func build(_ toml: String, paths: [String]) throws -> [ScenarioTimetables] {
         let root = try ConfigTable.parse(text: toml, file: "study.toml")
-        var paths = StudyPaths(folder: "")
-        let scenarios = try Scenario.decodeAll(try root.tables("scenario"), paths: &paths)
-        return try ScenarioTimetables.build(scenarios, studyFeeds: feeds.map { raptor.appendingPathComponent($0).path }, naptan: [],
-                                            working: .britishNationalGrid, progress: { _ in })
+        var resolver = StudyPaths(folder: "")
+        let scenarios = try Scenario.decodeAll(try root.tables("scenario"), paths: &resolver)
+        return try ScenarioTimetables.build(scenarios, studyFeeds: paths, naptan: [], working: .britishNationalGrid, progress: { _ in })
     }
 
     /// Earliest arrival at `to` leaving `from` at `leave` (HH:MM:SS) on Tuesday 2024-03-05, no walking; nil: unreachable.
