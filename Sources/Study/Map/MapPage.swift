@@ -40,9 +40,9 @@ struct MapPage {
         <g id="wards">
 
         """
-        let classes = columns.numeric[initial].deciles.classes
+        let classes = columns.numeric[initial].deciles.classes, diverging = columns.numeric[initial].deciles.diverging
         for (i, d) in wardPaths.enumerated() where !d.isEmpty {
-            out += "<path data-i=\"\(i)\" fill=\"\(MapPalette.fill(classes[i]))\" d=\"\(d)\"/>\n"
+            out += "<path data-i=\"\(i)\" fill=\"\(MapPalette.fill(classes[i], diverging: diverging))\" d=\"\(d)\"/>\n"
         }
         out += "</g>\n"
         if !gapPaths.isEmpty {
@@ -70,7 +70,7 @@ struct MapPage {
         if !gapPaths.isEmpty {
             out += "<label class=\"toggle\"><input type=\"checkbox\" id=\"show-gaps\" checked> <span class=\"swatch hatch\"></span> gaps: farther than the radius from every stop (\(gapPaths.count { !$0.isEmpty }))</label>\n"
         }
-        var notes = "Colours are deciles: each shade holds a tenth of the wards that have a value, ranked from lowest (dark) to highest (yellow); tied values share a shade. Boundaries are drawn simplified to \(Self.metres(tolerance)); every figure was computed on the full boundaries."
+        var notes = "Colours are deciles: each shade holds a tenth of the wards that have a value, ranked from lowest (dark) to highest (yellow); tied values share a shade. A scenario's change columns (ending _change) are coloured on a diverging scale instead, centred on no change: orange a fall, purple a rise, in five equal steps each way out to the largest change. Boundaries are drawn simplified to \(Self.metres(tolerance)); every figure was computed on the full boundaries."
         if notDrawn > 0 { notes += " \(notDrawn) ward(s) have no boundary to draw." }
         let tinyGaps = gapPaths.count { $0.isEmpty }
         if tinyGaps > 0 { notes += " \(tinyGaps) gap(s) too small to draw at this tolerance are in the gaps file but not on the map." }
@@ -140,8 +140,9 @@ struct MapPage {
             p["name"] = .string(column.name)
             p["unit"] = column.unit.map { .string($0) } ?? .null
             p["description"] = .string(column.description)
-            // One character a ward: "-" no value, "0"..."9" deciles 1...10.
-            p["classes"] = .string(String(column.deciles.classes.map { $0 == 0 ? "-" : Character(String($0 - 1)) }))
+            // One character a ward: "-" no value, "0"..."9" deciles 1...10 (":" the 11th class of a change).
+            p["classes"] = .string(String(column.deciles.classes.map { $0 == 0 ? "-" : Character(UnicodeScalar(UInt8(47) + $0)) }))
+            if column.deciles.diverging { p["palette"] = .array(MapPalette.change.map { .string($0) }) }
             p["ranges"] = .array(column.deciles.ranges.map { range in
                 range.map { .array([.number(significant($0.lowerBound)), .number(significant($0.upperBound))]) } ?? .null
             })
@@ -245,16 +246,19 @@ struct MapPage {
       function show(index) {
         current = index;
         var p = data.properties[index];
+        var palette = p.palette || data.palette;
         paths.forEach(function (path) {
           var d = decileOf(p, +path.getAttribute("data-i"));
-          path.setAttribute("fill", d === 0 ? data.noValue : data.palette[d - 1]);
+          path.setAttribute("fill", d === 0 ? data.noValue : palette[d - 1]);
         });
         description.textContent = p.description;
         var rows = "";
-        for (var d = 10; d >= 1; d--) {
+        for (var d = palette.length; d >= 1; d--) {
           var r = p.ranges[d - 1];
+          if (p.palette && r === null) continue;
           var text = r === null ? "(no ward)" : (r[0] === r[1] ? fmt(r[0]) : fmt(r[0]) + " – " + fmt(r[1])) + unit(p);
-          rows += "<tr><td><span class=\"swatch\" style=\"background:" + data.palette[d - 1] + "\"></span></td><td>decile " + d +
+          var label = p.palette ? (d === 6 ? "no change" : d < 6 ? "fall" : "rise") : "decile " + d;
+          rows += "<tr><td><span class=\"swatch\" style=\"background:" + palette[d - 1] + "\"></span></td><td>" + label +
                   "</td><td>" + esc(text) + "</td><td class=\"n\">" + p.counts[d - 1] + "</td></tr>";
         }
         if (p.missing > 0) {
@@ -270,7 +274,7 @@ struct MapPage {
         var html = "<b>" + esc(data.names[i] || data.codes[i]) + "</b> <span class=\"code\">" + esc(data.codes[i]) + "</span><table>";
         var d = decileOf(p, i);
         html += "<tr><td>" + esc(p.name) + "</td><td><b>" + esc(fmt(p.values[i]) + (p.values[i] === null ? "" : unit(p))) +
-                "</b>" + (d ? " (decile " + d + ")" : "") + "</td></tr>";
+                "</b>" + (d && !p.palette ? " (decile " + d + ")" : "") + "</td></tr>";
         data.key.forEach(function (k) {
           if (k === current) return;
           var q = data.properties[k];

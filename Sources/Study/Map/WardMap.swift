@@ -213,7 +213,8 @@ struct MapColumns {
             guard numeric, any else { continue }
             let entry = schema[key].flatMap { $0.isComputed ? $0 : nil }
             let column = Column(name: key, unit: entry?.unit, description: entry?.description ?? "from the input (\(key))",
-                                computed: entry != nil, values: values, deciles: DecileClasses(values: values))
+                                computed: entry != nil, values: values,
+                                deciles: key.hasSuffix("_change") ? .change(values: values) : DecileClasses(values: values))
             if column.computed { computed.append(column) } else { passed.append(column) }
         }
         numeric = computed + passed

@@ -36,4 +36,18 @@ struct DecileClassesTests {
         let deciles = DecileClasses(values: [nil, nil])
         #expect(deciles.classes == [0, 0] && deciles.missing == 2 && deciles.ranges.allSatisfy { $0 == nil })
     }
+
+    /// Change classes by hand: the largest |v| is 10, so steps of 2: −10 → 6 − ⌈5⌉ = 1, −3 → 6 − ⌈1.5⌉ = 4,
+    /// −0.5 → 6 − ⌈0.25⌉ = 5, 0 → 6 (no change), 2 → 6 + ⌈1⌉ = 7 (the step's top is in it), 2.1 → 8, 10 → 11,
+    /// nil → 0.
+    @Test func changeClassesAreCentredOnZero() {
+        let classes = DecileClasses.change(values: [-10, -3, -0.5, 0, 2, 2.1, 10, nil])
+        #expect(classes.classes == [1, 4, 5, 6, 7, 8, 11, 0])
+        #expect(classes.diverging)
+        #expect(classes.counts == [1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1])
+        #expect(classes.missing == 1)
+        #expect(classes.ranges[3] == -3 ... -3)
+        // All zero: every ward is "no change" (no division by a largest change of 0).
+        #expect(DecileClasses.change(values: [0, 0, nil]).classes == [6, 6, 0])
+    }
 }
