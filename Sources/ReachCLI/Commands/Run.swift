@@ -93,6 +93,7 @@ struct Run: ParsableCommand {
                     entry["name"] = .string(scenario.name)
                     entry["changes"] = .array(scenario.changes.map { .string($0) })
                     entry["feeds"] = .array(scenario.feeds.map { .string($0) })
+                    entry["routes"] = .array(scenario.routes.map { .string($0) })
                     entry["access"] = .array(scenario.counts.map { count in
                         var item = JSONObject()
                         item["column"] = .string(count.column)

@@ -12,6 +12,9 @@ struct MapPage {
     var wardPaths: [String]
     var gapPaths: [String]
     var gaps: [Feature]
+    /// Scenario routes: path data (empty: not drawn) and their features (`scenario`, `change`, ...).
+    var routePaths: [String] = []
+    var routes: [Feature] = []
     /// The SVG's size in grid units, and metres per unit.
     var width: Int
     var height: Int
@@ -52,6 +55,15 @@ struct MapPage {
             }
             out += "</g>\n"
         }
+        if routePaths.contains(where: { !$0.isEmpty }) {
+            out += "<g id=\"routes\">\n"
+            for (i, d) in routePaths.enumerated() where !d.isEmpty {
+                let change = routes[i].properties["change"]?.stringValue ?? "changed"
+                let scenario = routes[i].properties["scenario"]?.stringValue ?? ""
+                out += "<path data-r=\"\(i)\" data-scenario=\"\(escape(scenario))\" class=\"\(escape(change))\" d=\"\(d)\"/>\n"
+            }
+            out += "</g>\n"
+        }
         out += scaleBar()
         out += """
         </svg>
@@ -70,7 +82,18 @@ struct MapPage {
         if !gapPaths.isEmpty {
             out += "<label class=\"toggle\"><input type=\"checkbox\" id=\"show-gaps\" checked> <span class=\"swatch hatch\"></span> gaps: farther than the radius from every stop (\(gapPaths.count { !$0.isEmpty }))</label>\n"
         }
+        if routePaths.contains(where: { !$0.isEmpty }) {
+            func swatch(_ kind: String) -> String {
+                "<svg class=\"line-swatch\" width=\"28\" height=\"10\" aria-hidden=\"true\"><line class=\"\(kind)\" x1=\"1\" y1=\"5\" x2=\"27\" y2=\"5\"/></svg>"
+            }
+            let kinds: [String] = ["removed", "changed", "added"].filter { kind in routes.contains { $0.properties["change"]?.stringValue == kind } }
+            let swatches: String = kinds.map { kind in "<li>" + swatch(kind) + " " + kind + "</li>" }.joined()
+            out += "<label class=\"toggle\"><input type=\"checkbox\" id=\"show-routes\" checked> routes the scenario changes</label>\n<ul class=\"route-key\">\(swatches)</ul>\n"
+        }
         var notes = "Colours are deciles: each shade holds a tenth of the wards that have a value, ranked from lowest (dark) to highest (yellow); tied values share a shade. A scenario's change columns (ending _change) are coloured on a diverging scale instead, centred on no change: orange a fall, purple a rise, in five equal steps each way out to the largest change. Boundaries are drawn simplified to \(Self.metres(tolerance)); every figure was computed on the full boundaries."
+        if routePaths.contains(where: { !$0.isEmpty }) {
+            notes += " Route lines join a route's stops in order (not its streets): those of the scenario whose column is shown (every scenario's, for a baseline column); dashed removed, dotted changed, solid added."
+        }
         if notDrawn > 0 { notes += " \(notDrawn) ward(s) have no boundary to draw." }
         let tinyGaps = gapPaths.count { $0.isEmpty }
         if tinyGaps > 0 { notes += " \(tinyGaps) gap(s) too small to draw at this tolerance are in the gaps file but not on the map." }
@@ -152,6 +175,7 @@ struct MapPage {
             return .object(p)
         })
         root["gaps"] = .array(gaps.map { .object($0.properties) })
+        root["routes"] = .array(routes.map { .object($0.properties) })
         json.value(.object(root))
         return json.bytes
     }
@@ -186,7 +210,7 @@ struct MapPage {
     static let style = #"""
     html, body { margin: 0; height: 100%; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; background: #ffffff; }
     body { display: flex; }
-    main { position: relative; flex: 1; min-width: 0; background: #f4f6f8; }
+    main { position: relative; flex: 1; min-width: 0; background: #e4e8ec; }
     #map { width: 100%; height: 100%; display: block; cursor: grab; touch-action: none; }
     #map.dragging { cursor: grabbing; }
     #wards path { stroke: #ffffff; stroke-width: 0.6; stroke-linejoin: round; vector-effect: non-scaling-stroke; fill-rule: evenodd; }
@@ -194,6 +218,14 @@ struct MapPage {
     #wards path:hover, #wards path.active, #map.dense #wards path.active { stroke: #000000; stroke-width: 2; }
     #gaps path { fill: url(#hatch); stroke: #000000; stroke-width: 0.8; vector-effect: non-scaling-stroke; fill-rule: evenodd; }
     #gaps.off { display: none; }
+    #routes path, .line-swatch line { fill: none; stroke: #000000; stroke-width: 2.5; vector-effect: non-scaling-stroke; stroke-linecap: round; stroke-linejoin: round; }
+    #routes path.removed, .line-swatch line.removed { stroke-dasharray: 7 4; }
+    #routes path.changed, .line-swatch line.changed { stroke-dasharray: 1 4; stroke-width: 3; }
+    #routes path.added, .line-swatch line.added { stroke-width: 3.5; }
+    #routes path.hidden, #routes.off { display: none; }
+    #routes path:hover, #routes path.active { stroke: #ffffff; }
+    .line-swatch { vertical-align: middle; flex: none; }
+    ul.route-key { list-style: none; margin: 2px 0 8px 26px; padding: 0; font-size: 13px; }
     #scale text { fill: #222222; font-family: inherit; }
     aside { width: 330px; padding: 16px 18px; overflow-y: auto; border-left: 1px solid #d0d7de; box-sizing: border-box; }
     h1 { font-size: 18px; margin: 0 0 4px; }
@@ -266,6 +298,7 @@ struct MapPage {
         }
         legend.innerHTML = "<table><tr><td></td><td colspan=\"2\"><b>" + esc(p.name) + "</b></td><td class=\"n\">wards</td></tr>" + rows + "</table>";
         select.value = String(index);
+        showRoutes(index);
       }
       select.addEventListener("change", function () { show(+select.value); });
 
@@ -287,6 +320,26 @@ struct MapPage {
         }
         return html;
       }
+      function routeTip(r) {
+        var p = data.routes[r] || {};
+        return "<b>" + esc(p.change + " route " + p.route_name) + "</b><table><tr><td>scenario</td><td>" + esc(p.scenario) +
+          "</td></tr><tr><td>route_id</td><td>" + esc(p.route_id) + "</td></tr><tr><td>trips before</td><td>" + esc(fmt(p.trips_before)) +
+          "</td></tr><tr><td>trips after</td><td>" + esc(fmt(p.trips_after)) + "</td></tr><tr><td>feed</td><td>" + esc(p.feed) + "</td></tr></table>";
+      }
+      // The routes of the scenario a column belongs to ({col}__{name}, {col}__{name}_change, {c}_..._gain__{name}); null: a baseline column.
+      function scenarioOf(name) {
+        var at = name.lastIndexOf("__");
+        if (at < 0) return null;
+        var rest = name.slice(at + 2);
+        return rest.slice(-7) === "_change" ? rest.slice(0, -7) : rest;
+      }
+      function showRoutes(k) {
+        var scenario = scenarioOf(data.properties[k].name);
+        document.querySelectorAll("#routes path").forEach(function (p) {
+          var s = p.getAttribute("data-scenario");
+          p.classList.toggle("hidden", scenario !== null && s !== scenario && s + "_change" !== scenario);
+        });
+      }
       function gapTip(g) {
         var html = "<b>Gap</b><table>";
         var props = data.gaps[g] || {};
@@ -301,6 +354,7 @@ struct MapPage {
         var t = e.target, html = null;
         if (t.hasAttribute && t.hasAttribute("data-i")) html = wardTip(+t.getAttribute("data-i"));
         else if (t.hasAttribute && t.hasAttribute("data-g")) html = gapTip(+t.getAttribute("data-g"));
+        else if (t.hasAttribute && t.hasAttribute("data-r")) html = routeTip(+t.getAttribute("data-r"));
         if (active && active !== t) active.classList.remove("active");
         if (html === null || dragging) { tip.hidden = true; active = null; return; }
         active = t;
@@ -341,6 +395,8 @@ struct MapPage {
       document.getElementById("reset").addEventListener("click", function () { setView(home.slice()); });
       var gapToggle = document.getElementById("show-gaps");
       if (gapToggle) gapToggle.addEventListener("change", function () { document.getElementById("gaps").classList.toggle("off", !gapToggle.checked); });
+      var routeToggle = document.getElementById("show-routes");
+      if (routeToggle) routeToggle.addEventListener("change", function () { document.getElementById("routes").classList.toggle("off", !routeToggle.checked); });
 
       show(current);
       document.documentElement.setAttribute("data-wards", String(data.codes.length));

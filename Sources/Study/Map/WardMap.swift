@@ -45,6 +45,8 @@ public enum WardMap {
         /// Wards with no polygon to draw, with the reason.
         public var notDrawn: [String] = []
         public var gaps = 0
+        /// Scenario routes drawn.
+        public var routes = 0
         public var property = ""
         public var properties = 0
         public var simplifyMetres = 0.0
@@ -56,7 +58,9 @@ public enum WardMap {
 
     /// The file's content. `wards` and `gaps` are WGS84 (RFC 7946) features, as `reach run`, `reach coverage` and
     /// `reach gaps` write them.
-    public static func render(wards: [Feature], gaps: [Feature] = [], options: Options) throws -> (html: [UInt8], report: Report) {
+    /// `routes` are WGS84 lines with the properties of `ScenarioRoutes.features` (`scenario`, `change`, ...): drawn
+    /// over the wards, those of the scenario whose column is shown.
+    public static func render(wards: [Feature], gaps: [Feature] = [], routes: [Feature] = [], options: Options) throws -> (html: [UInt8], report: Report) {
         var report = Report()
         report.wards = wards.count
         guard !wards.isEmpty else { throw DataError(file: options.source, "holds no wards to map") }
@@ -98,11 +102,14 @@ public enum WardMap {
         report.verticesDrawn = wardPaths.reduce(0) { $0 + $1.vertices }
         report.drawn = wardPaths.count { !$0.d.isEmpty }
         report.gaps = gapPaths.count { !$0.d.isEmpty }
+        let toMap = try Transformer(from: .wgs84, to: options.crs)
+        let routePaths = try routes.map { route in try route.geometry.map { encoder.linePath(try toMap.transform($0)) } ?? "" }
+        report.routes = routePaths.count { !$0.isEmpty }
 
         let width = Int(((extent.maxX - extent.minX) / resolution).rounded(.up)) + 1
         let height = Int(((extent.maxY - extent.minY) / resolution).rounded(.up)) + 1
         let page = MapPage(options: options, info: info, columns: columns, initial: initial, wardPaths: wardPaths.map(\.d),
-                           gapPaths: gapPaths.map(\.d), gaps: gaps, width: width, height: height, resolution: resolution,
+                           gapPaths: gapPaths.map(\.d), gaps: gaps, routePaths: routePaths, routes: routes, width: width, height: height, resolution: resolution,
                            tolerance: tolerance, notDrawn: report.notDrawn.count)
         let html = page.html()
         report.bytes = html.count

@@ -65,7 +65,7 @@ public enum GeoPackageOutput {
         let columns = schema.enumerated().map { k, entry in
             column(entry, type: columnType(rows.map { $0[k] }, decimals: table.indicator(entry.name)?.decimals))
         }
-        let geometries = table.layer.zones.map { $0.geometry.map(multiPolygon) }
+        let geometries = table.layer.zones.map { $0.geometry.map(multiPart) }
         return OutputLayer(name: name, description: "\(name): every figure reach computed, one feature per zone",
                                geometryType: "MULTIPOLYGON", columns: columns, rows: rows, geometries: geometries,
                                styleQML: styleProperty.flatMap { property in
@@ -108,7 +108,8 @@ public enum GeoPackageOutput {
 
     /// A layer from features (the gaps), their geometries brought from WGS84 into `crs`.
     public static func featureLayer(_ features: [Feature], name: String, description: String, crs: CRS,
-                                    schema: [String: ColumnSchema] = [:], keys given: [String] = []) throws -> OutputLayer {
+                                    schema: [String: ColumnSchema] = [:], keys given: [String] = [],
+                                    lines: Bool = false) throws -> OutputLayer {
         var keys = given
         var seen = Set(given)
         for feature in features { for key in feature.properties.keys where seen.insert(key).inserted { keys.append(key) } }
@@ -117,9 +118,9 @@ public enum GeoPackageOutput {
             column(schema[key] ?? ColumnSchema(name: key, unit: nil, description: "", source: "input"), type: columnType(rows.map { $0[k] }, decimals: nil))
         }
         let toWorking = try Transformer(from: .wgs84, to: crs)
-        let geometries = try features.map { try $0.geometry.map { multiPolygon(try toWorking.transform($0)) } }
-        return OutputLayer(name: name, description: description, geometryType: "MULTIPOLYGON", columns: columns, rows: rows,
-                               geometries: geometries, styleQML: GeoPackageStyle.hatched)
+        let geometries = try features.map { try $0.geometry.map { multiPart(try toWorking.transform($0)) } }
+        return OutputLayer(name: name, description: description, geometryType: lines ? "MULTILINESTRING" : "MULTIPOLYGON", columns: columns, rows: rows,
+                           geometries: geometries, styleQML: lines ? nil : GeoPackageStyle.hatched)
     }
 
     static func column(_ entry: ColumnSchema, type: OutputLayer.ColumnType) -> OutputLayer.Column {
@@ -128,9 +129,11 @@ public enum GeoPackageOutput {
         return OutputLayer.Column(name: entry.name, type: type, title: title, description: description)
     }
 
-    /// Polygons as one-part MultiPolygons, so every geometry of a MULTIPOLYGON column is of that type.
-    static func multiPolygon(_ shape: Shape) -> Shape {
+    /// Polygons as one-part MultiPolygons (lines as MultiLineStrings), so every geometry of a MULTIPOLYGON
+    /// (MULTILINESTRING) column is of that type.
+    static func multiPart(_ shape: Shape) -> Shape {
         if case .polygon(let rings) = shape { return .multiPolygon([rings]) }
+        if case .lineString(let line) = shape { return .multiLineString([line]) }
         return shape
     }
 }

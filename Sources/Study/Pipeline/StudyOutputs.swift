@@ -44,20 +44,24 @@ public struct StudyOutputs: Sendable {
 
     /// Every layer of the run, in the working CRS: the zones (styled by `styleProperty`), the gaps when the study
     /// drew them, the origins with their per-origin figures, and the steps' own layers (the stops used).
-    func layers(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, styleProperty: String?) throws -> [OutputLayer] {
+    func layers(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, routes: [Feature] = [], styleProperty: String?) throws -> [OutputLayer] {
         let crs = table.layer.workingCRS
         var layers = [GeoPackageOutput.zoneLayer(table, name: zoneSetName, styleProperty: styleProperty)]
         if let gaps {
             layers.append(try GeoPackageOutput.featureLayer(gaps, name: "gaps", description: "each zone's area farther than the gap radius from every stop (reach gaps)", crs: crs))
         }
         if let origins { layers.append(GeoPackageOutput.originLayer(origins, layer: table.layer, columns: table.originColumns)) }
+        if !routes.isEmpty {
+            layers.append(try GeoPackageOutput.featureLayer(routes, name: "scenario_routes", description: "the routes each scenario removed, added or changed, stop to stop (reach run)",
+                                                            crs: crs, schema: ScenarioRoutes.schema, lines: true))
+        }
         return layers + table.layers
     }
 
     /// `{zones}.gpkg`: every layer of the run.
-    func stageGeoPackage(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, to path: String, in set: inout OutputSet) throws {
+    func stageGeoPackage(_ table: ZoneTable, gaps: [Feature]?, origins: OriginSet?, routes: [Feature], to path: String, in set: inout OutputSet) throws {
         let crs = table.layer.workingCRS
-        try GeoPackageWriter.stage(try layers(table, gaps: gaps, origins: origins, styleProperty: colourProperty(table)),
+        try GeoPackageWriter.stage(try layers(table, gaps: gaps, origins: origins, routes: routes, styleProperty: colourProperty(table)),
                                    srs: try GeoPackageOutput.srs(crs), lastChange: GeoPackageOutput.lastChange(), to: path, in: &set)
     }
 
@@ -69,9 +73,10 @@ public struct StudyOutputs: Sendable {
     /// Writes everything as one set: each file to a temporary file first, the PostGIS load (one transaction) next,
     /// and only then every file renamed into place, so a failure anywhere leaves the folder's earlier outputs as
     /// they were (`OutputSet`). Returns the paths written, in order, and notes (map features not drawn, temporaries
-    /// of a killed earlier run removed). `origins` makes the origins layer of the GeoPackage and PostGIS outputs.
+    /// of a killed earlier run removed). `origins` makes the origins layer of the GeoPackage and PostGIS outputs;
+    /// `routes` (WGS84 lines, `ScenarioRoutes.features`) the scenario_routes layer and the map's route lines.
     public func write(_ table: ZoneTable, study: String, files: [StudyFile], gaps: [Feature]?,
-                      origins: OriginSet? = nil) throws -> (written: [String], notes: [String]) {
+                      origins: OriginSet? = nil, routes: [Feature] = []) throws -> (written: [String], notes: [String]) {
         var written: [String] = [], notes: [String] = []
         var set = OutputSet()
         defer { set.discard() }
@@ -84,7 +89,7 @@ public struct StudyOutputs: Sendable {
             case .geojsonseq: bytes = try writer.encodeSequence(properties.features)
             case .csv: bytes = properties.csv()
             case .gpkg:
-                try stageGeoPackage(table, gaps: gaps, origins: origins, to: path(fileName(format)), in: &set)
+                try stageGeoPackage(table, gaps: gaps, origins: origins, routes: routes, to: path(fileName(format)), in: &set)
                 written.append(path(fileName(format)))
                 continue
             }
@@ -100,14 +105,14 @@ public struct StudyOutputs: Sendable {
         if var options = map {
             options.schema = Dictionary(table.schema.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             let gapLayer = WardMap.gapLayer(gaps ?? [], keeping: Set([options.codeField, options.nameField].compactMap { $0 }))
-            let map = try WardMap.render(wards: properties.features, gaps: gapLayer, options: options)
+            let map = try WardMap.render(wards: properties.features, gaps: gapLayer, routes: routes, options: options)
             try set.stage(map.html, to: path(Self.mapName))
             written.append(path(Self.mapName))
             for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }
         }
         if let postgres {
             let srid = try GeoPackageOutput.srs(table.layer.workingCRS).id
-            let tables = try layers(table, gaps: gaps, origins: origins, styleProperty: nil).map { layer in
+            let tables = try layers(table, gaps: gaps, origins: origins, routes: routes, styleProperty: nil).map { layer in
                 PostGISLoader.Table(layer: layer, key: layer.name == zoneSetName ? table.layer.codeField : nil, srid: srid)
             }
             let loaded = try PostGISLoader(schema: postgres.schema, replace: postgres.replace).load(tables, into: PostgresConnection(postgres.connection))

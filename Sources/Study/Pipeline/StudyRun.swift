@@ -74,7 +74,7 @@ public struct StudyRun: Sendable {
                                    map: spec.map ? WardMap.Options(title: spec.name, source: study) : nil)
         let scenarioFiles = config.scenarios.flatMap { scenario in
             Scenario.feedPaths(of: scenario, in: config.scenarios, studyFeeds: Self.studyFeeds(spec)).map { Scenario.zipName(scenario.name, $0) }
-        }
+        } + (config.scenarios.isEmpty ? [] : [ScenarioRoutes.fileName])
         for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName] + scenarioFiles) { try AtomicFile.checkWritable(path) }
         return (config, spec)
     }
@@ -161,6 +161,7 @@ public struct StudyRun: Sendable {
             if step is ScoreStep { report.scored = table.indicator("connectivity_score").map(Self.nonNullCount) }
             clock.lap(step.title, into: &report.timings)
         }
+        var routes: [ScenarioRouteChange] = []
         if !timetables.isEmpty {
             let index = steps.count - 2
             begin(index)
@@ -182,11 +183,17 @@ public struct StudyRun: Sendable {
                     files.append(StudyFile(name: name, bytes: try edited.zipBytes()))
                     summary.feeds.append((spec.output as NSString).appendingPathComponent(name))
                 }
+                summary.routes = scenario.routes.map { "\($0.kind.rawValue) \($0.name) (route_id \($0.routeID), \($0.tripsBefore) → \($0.tripsAfter) trips)" }
+                routes += scenario.routes
                 report.scenarios.append(summary)
                 clock.lap("scenario \(scenario.name)", into: &report.timings)
             }
         }
         report.zonesWithWarnings = table.zonesWithWarnings
+        let routeFeatures = ScenarioRoutes.features(routes)
+        if !routeFeatures.isEmpty {
+            files.append(StudyFile(name: ScenarioRoutes.fileName, bytes: try GeoJSONWriter(precision: spec.precision).encode(routeFeatures)))
+        }
 
         begin(steps.count - 1)
         var map: WardMap.Options?
@@ -201,7 +208,7 @@ public struct StudyRun: Sendable {
         }
         var outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
         outputs.postgres = spec.postgres.map { ($0, spec.postgresSchema, spec.postgresReplace) }
-        let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps, origins: originSet)
+        let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps, origins: originSet, routes: routeFeatures)
         report.outputs = written.written
         report.notes += written.notes
         clock.lap("write", into: &report.timings)

@@ -357,7 +357,8 @@ struct FeedEditor {
     // MARK: Words
 
     static func clock(_ seconds: Int) -> String { String(GTFSTime.format(seconds).prefix(5)) }
-    static func minutes(_ seconds: Int) -> String { JSONWriter.format(Double(seconds) / 60) }
+    /// Seconds as minutes to 0.1 ("42.1").
+    static func minutes(_ seconds: Int) -> String { JSONWriter.format((Double(seconds) / 6).rounded() / 10) }
     static func dayList(_ days: Set<Int>) -> String {
         days.sorted().map { String(ServiceDate.weekdayNames[$0].prefix(3)) }.joined(separator: ", ")
     }

@@ -79,6 +79,8 @@ public struct ScenarioSummary: Sendable {
     /// The modified feeds written, as paths.
     public var feeds: [String]
     public var counts: [Count]
+    /// The routes removed, added or changed ("removed 151 (route_id 9214, 145 → 0 trips)").
+    public var routes: [String] = []
 
     /// The origin weight (people, when the origins carry population) that gains and loses access within one
     /// threshold (`gp_pt_within_30`), and the zones where any does.

@@ -20,6 +20,9 @@ public struct ScenarioTimetables: Sendable {
     public var date: ServiceDate?
     /// What each modification did ("cut_151: removed route 151 ... with 312 trips").
     public var notes: [String]
+    /// The routes the scenario removed, added or changed, feed by feed (empty for a `feed` scenario, whose
+    /// feeds are other timetables, not edits of the study's).
+    public var routes: [ScenarioRouteChange] = []
 
     /// The feeds a step that names `paths` reads under this scenario.
     public func feeds(for paths: [String]) -> [GTFSFeed] {
@@ -95,8 +98,13 @@ public struct ScenarioTimetables: Sendable {
                 return files.tables.keys.sorted() != original.tables.keys.sorted()
                     || files.tables.contains { name, table in table.header != original.tables[name]!.header || table.rows != original.tables[name]!.rows }
             }
-            let result = ScenarioTimetables(name: scenario.name, files: edited, changed: changed, feeds: feeds, replacesAll: replacesAll, date: date,
+            var result = ScenarioTimetables(name: scenario.name, files: edited, changed: changed, feeds: feeds, replacesAll: replacesAll, date: date,
                                             notes: notes + editor.notes)
+            if !replacesAll {
+                for (i, (path, files)) in edited.enumerated() where changed[i] {
+                    result.routes += ScenarioRoutes.changes(scenario: scenario.name, feed: path, before: originals[path]!, after: files)
+                }
+            }
             built[scenario.name] = result
             return result
         }

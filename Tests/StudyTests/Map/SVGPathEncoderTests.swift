@@ -35,3 +35,15 @@ struct SVGPathEncoderTests {
         #expect(encoder.path(.point(XY(1, 1))) == "")
     }
 }
+
+/// Lines: open subpaths on the same grid, a line that collapses to one grid point not drawn.
+struct SVGLinePathTests {
+    /// Origin (0, 10), 1 m a unit: (0,10) (5,10) (5,0) → grid (0,0) (5,0) (5,10): steps +5 0, 0 +10; a second
+    /// line (2,2)–(2.2,2.1) rounds to one point (2,8) and vanishes; polygons give no line path.
+    @Test func linesAreOpenSubpaths() {
+        let encoder = SVGPathEncoder(originX: 0, originY: 10, resolution: 1)
+        #expect(encoder.linePath(.lineString([XY(0, 10), XY(5, 10), XY(5, 0)])) == "M0 0l5 0 0 10")
+        #expect(encoder.linePath(.multiLineString([[XY(0, 10), XY(5, 10)], [XY(2, 2), XY(2.2, 2.1)], [XY(1, 9), XY(1, 7)]])) == "M0 0l5 0 M1 1l0 2")
+        #expect(encoder.linePath(.polygon([SVGPathEncoderTests.square(0, 0, 1, 1)])) == "")
+    }
+}

@@ -96,6 +96,29 @@ struct WardMapTests {
         #expect(data["initial"] as? Int == 0)
     }
 
+    /// A scenario's removed route from (400500, 400500) to (402500, 400500) in British National Grid, given in
+    /// WGS84: on the map's grid (origin 400000, 401000; 1 m a unit) it runs from (500, 500) right 2000, drawn
+    /// dashed ("removed") over the wards, tagged with its scenario so the page shows it with that scenario's columns.
+    @Test func drawsTheRoutesAScenarioChanged() throws {
+        let toWGS84 = try Transformer(from: .britishNationalGrid, to: .wgs84)
+        var line = [XY(400_500, 400_500), XY(402_500, 400_500)]
+        try toWGS84.transform(&line)
+        let change = ScenarioRouteChange(scenario: "cut", feed: "/data/bus.zip", routeID: "R9", name: "9", kind: .removed, tripsBefore: 40, tripsAfter: 0,
+                                         lines: [line])
+        let (bytes, report) = try WardMap.render(wards: try Self.wards(), routes: ScenarioRoutes.features([change]), options: Self.options())
+        let html = String(decoding: bytes, as: UTF8.self)
+        #expect(report.routes == 1)
+        #expect(html.contains("<g id=\"routes\">\n<path data-r=\"0\" data-scenario=\"cut\" class=\"removed\" d=\"M500 500l2000 0\"/>\n</g>"))
+        #expect(html.contains("id=\"show-routes\""))
+        #expect(html.contains("<li><svg class=\"line-swatch\" width=\"28\" height=\"10\" aria-hidden=\"true\"><line class=\"removed\""))
+        #expect(!html.contains("line class=\"added\""))
+        let routes = try #require(try Self.data(html)["routes"] as? [[String: Any]])
+        #expect(routes.first?["route_name"] as? String == "9" && routes.first?["trips_before"] as? Int == 40 && routes.first?["feed"] as? String == "bus.zip")
+        // Without routes there is no route layer or toggle.
+        let plain = String(decoding: try WardMap.render(wards: try Self.wards(), options: Self.options()).html, as: UTF8.self)
+        #expect(!plain.contains("id=\"routes\"") && !plain.contains("id=\"show-routes\""))
+    }
+
     @Test func aPropertyThatIsNotThereIsNamedWithTheChoices() throws {
         var options = Self.options()
         options.property = "gp_walk_mean"
