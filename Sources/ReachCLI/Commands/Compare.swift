@@ -55,7 +55,9 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let report = try CompareJob(before: before, after: after, outputs: outputs, name: name, codeField: codeField, precision: precision).run()
+        var job = CompareJob(before: before, after: after)
+        (job.outputs, job.name, job.codeField, job.precision) = (outputs, name, codeField, precision)
+        let report = try job.run()
         if !quiet {
             if !report.onlyBefore.isEmpty { Terminal.error("warning: only in \(before), not compared: \(report.onlyBefore.joined(separator: ", "))") }
             if !report.onlyAfter.isEmpty { Terminal.error("warning: only in \(after), not compared: \(report.onlyAfter.joined(separator: ", "))") }

@@ -9,20 +9,17 @@ public struct CompareJob: Sendable {
     public var before: String
     public var after: String
     /// Files to write, each in the format its extension names (`.geojson`, `.geojsonseq`, `.csv`).
-    public var outputs: [String]
+    public var outputs: [String] = []
     /// The suffix of AFTER's columns (`{column}__{name}`).
-    public var name: String
+    public var name = "after"
     /// The column of zone codes; nil finds it as `reach wards` does (`WD23CD`, `area_code`, `code`...).
     public var codeField: String?
-    public var precision: Int
+    /// Decimal places of written coordinates.
+    public var precision = 6
 
-    public init(before: String, after: String, outputs: [String], name: String = "after", codeField: String? = nil, precision: Int = 6) {
-        self.before = before
-        self.after = after
-        self.outputs = outputs
-        self.name = name
-        self.codeField = codeField
-        self.precision = precision
+    /// The two tables; set `outputs` (and the rest) before `run()`.
+    public init(before: String, after: String) {
+        (self.before, self.after) = (before, after)
     }
 
     public struct Report: Sendable {

@@ -1,3 +1,5 @@
+import GeoData
+
 /// A TOML 1.0 parser for study files, written for reach so that no input can crash it: toml++ (under TOMLKit 0.6.0)
 /// aborts on assertions for malformed headers and arrays (`[[[x]]`, `[}`), which tools/fuzz.sh found, and leaks on
 /// every parse. This one reads the whole of TOML 1.0 (<https://toml.io/en/v1.0.0>): bare, quoted and dotted keys;
@@ -458,14 +460,11 @@ struct TOMLParser {
         i += 1
         let b = current
         i += 1
+        if let simple = SimpleEscape.byte(for: b, slash: false) {
+            utf8.append(simple)
+            return
+        }
         switch b {
-        case UInt8(ascii: "b"): utf8.append(0x08)
-        case UInt8(ascii: "t"): utf8.append(0x09)
-        case UInt8(ascii: "n"): utf8.append(0x0A)
-        case UInt8(ascii: "f"): utf8.append(0x0C)
-        case UInt8(ascii: "r"): utf8.append(0x0D)
-        case UInt8(ascii: "\""): utf8.append(0x22)
-        case UInt8(ascii: "\\"): utf8.append(0x5C)
         case UInt8(ascii: "u"), UInt8(ascii: "U"):
             let count = b == UInt8(ascii: "u") ? 4 : 8
             var scalar: UInt32 = 0

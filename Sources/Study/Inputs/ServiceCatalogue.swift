@@ -81,3 +81,24 @@ public struct ServiceCatalogue: Sendable {
         return ServiceCatalogue(categories: categories, warnings: warnings)
     }
 }
+
+extension ServiceCatalogue {
+    /// A step's services ("reading services"): their warnings, each category's count and the time taken (a lap of
+    /// `clock`) go into `report`; an error when no service is read.
+    static func loadForStep<R: ServiceStepReport>(paths: [String], categoryField: String?, only: [String], options: PointLoadOptions,
+                                                  context: StudyContext, progress: (String) -> Void, clock: inout StepClock,
+                                                  report: inout R) throws -> ServiceCatalogue {
+        progress("reading services")
+        let catalogue = try load(paths: paths, categoryField: categoryField, only: only, options: options, extent: context.layer.nearExtent)
+        report.contextWarnings += catalogue.warnings
+        guard !catalogue.names.isEmpty else { throw DataError(file: paths.joined(separator: ", "), "no services read") }
+        report.categories = catalogue.names.map { ($0, catalogue.categories[$0]!.count) }
+        clock.lap("read services", into: &report.timings)
+        return catalogue
+    }
+}
+
+/// The report of a step that reads services: their counts per category too.
+protocol ServiceStepReport: OneStepReport {
+    var categories: [(name: String, services: Int)] { get set }
+}

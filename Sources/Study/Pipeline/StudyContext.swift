@@ -52,6 +52,18 @@ public struct StudyContext: Sendable {
         return StudyContext(name: name, layer: layer, zoneIndex: index, origins: origins, precision: precision)
     }
 
+    /// The context of a subcommand that runs one step, its zone and origin counts and the origins' warnings put
+    /// into `report`.
+    static func loadForOneStep<R: OneStepReport>(_ inputs: ZoneOriginInputs, precision: Int, progress: @Sendable (String) -> Void,
+                                                 report: inout R) throws -> StudyContext {
+        let context = try load(inputs, precision: precision, progress: progress, timings: &report.timings)
+        report.zoneCount = context.zoneCount
+        report.originCount = context.origins.points.count
+        report.originsOutsideZones = context.origins.outside
+        report.contextWarnings += context.origins.warnings
+        return context
+    }
+
     /// A step's output for this study's zones, with the warning every origin-based step gives a zone that
     /// no origin falls in.
     public func output(originWarnings: Bool = true) -> StepOutput {
@@ -133,4 +145,14 @@ public final class SharedInputs: @unchecked Sendable {
         feeds.append((key, loaded))
         return loaded
     }
+}
+
+/// The report of a subcommand that runs one step: what it says of the zones and origins it read.
+protocol OneStepReport {
+    var zoneCount: Int { get set }
+    var originCount: Int { get set }
+    var originsOutsideZones: [String] { get set }
+    var timings: [(step: String, seconds: Double)] { get set }
+    /// Where the origins' warnings are listed.
+    var contextWarnings: [String] { get set }
 }

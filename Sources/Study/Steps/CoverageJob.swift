@@ -103,11 +103,7 @@ public struct CoverageJob: Sendable {
         }
         guard gtfsBefore.isEmpty || !gtfs.isEmpty else { throw DataError(file: "--gtfs-before", "needs --gtfs (the after feed) too") }
         var report = Report()
-        let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)
-        report.zoneCount = context.zoneCount
-        report.originCount = context.origins.points.count
-        report.originsOutsideZones = context.origins.outside
-        report.feedWarnings += context.origins.warnings
+        let context = try StudyContext.loadForOneStep(inputs, precision: precision, progress: progress, report: &report)
         let result = try compute(context, report: &report, progress: progress)
         report.zonesWithWarnings = try ZoneTable.writeOneStep(result, context: context, to: output, progress: progress, timings: &report.timings)
         return report
@@ -372,4 +368,11 @@ extension CoverageJob.Report: StepReport {
 extension StopKind {
     /// `bus stop`, `rail station`, `metro stop`: for descriptions.
     var label: String { stem.replacingOccurrences(of: "_", with: " ") }
+}
+
+extension CoverageJob.Report: OneStepReport {
+    var contextWarnings: [String] {
+        get { feedWarnings }
+        set { feedWarnings = newValue }
+    }
 }

@@ -106,11 +106,7 @@ public struct DistanceJob: Sendable {
         try AtomicFile.checkWritable(output)
         if let originsOutput { try AtomicFile.checkWritable(originsOutput) }
         var report = Report()
-        let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)
-        report.zoneCount = context.zoneCount
-        report.originCount = context.origins.points.count
-        report.originsOutsideZones = context.origins.outside
-        report.inputWarnings += context.origins.warnings
+        let context = try StudyContext.loadForOneStep(inputs, precision: precision, progress: progress, report: &report)
 
         let computed = try compute(context, report: &report, progress: progress)
         report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
@@ -128,14 +124,9 @@ public struct DistanceJob: Sendable {
                         progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, originValues: OriginValues, names: [String]) {
         let originSet = context.origins
         var clock = StepClock()
-        progress("reading services")
-        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
-                                                  extent: context.layer.nearExtent)
-        report.inputWarnings += catalogue.warnings
+        let catalogue = try ServiceCatalogue.loadForStep(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
+                                                         context: context, progress: progress, clock: &clock, report: &report)
         let names = catalogue.names
-        guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
-        report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
-        clock.lap("read services", into: &report.timings)
 
         // Straight line: one k-d tree per category.
         var values = [[[Double?]]](repeating: [[Double?]](repeating: [], count: modes.count), count: names.count)
@@ -398,5 +389,12 @@ extension DistanceJob: StudyStep {
 extension DistanceJob.Report: StepReport {
     var notes: [String] {
         inputWarnings + unsnappedServices.map { "\($0.count) \($0.category) service(s) are too far from any \($0.mode) road to be reached (e.g. \($0.firstSource))" }
+    }
+}
+
+extension DistanceJob.Report: ServiceStepReport {
+    var contextWarnings: [String] {
+        get { inputWarnings }
+        set { inputWarnings = newValue }
     }
 }

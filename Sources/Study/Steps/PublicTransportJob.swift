@@ -120,11 +120,7 @@ public struct PublicTransportJob: Sendable {
         guard let output else { throw DataError(file: "reach pt", "no output file: name it with --out FILE") }
         for path in [output, originsOutput, minutesOutput].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
         var report = Report()
-        let context = try StudyContext.load(inputs, precision: precision, progress: progress, timings: &report.timings)
-        report.zoneCount = context.zoneCount
-        report.originCount = context.origins.points.count
-        report.originsOutsideZones = context.origins.outside
-        report.warnings += context.origins.warnings
+        let context = try StudyContext.loadForOneStep(inputs, precision: precision, progress: progress, report: &report)
 
         let computed = try compute(context, report: &report, progress: progress)
         report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
@@ -149,14 +145,9 @@ public struct PublicTransportJob: Sendable {
         let minutesGrid = departureMinutes
         let maxWalk = Int32((maxWalkMinutes * 60).rounded()), maxTransfer = Int32((maxTransferWalkMinutes * 60).rounded())
 
-        progress("reading services")
-        let catalogue = try ServiceCatalogue.load(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
-                                                  extent: context.layer.nearExtent)
-        report.warnings += catalogue.warnings
+        let catalogue = try ServiceCatalogue.loadForStep(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
+                                                         context: context, progress: progress, clock: &clock, report: &report)
         let names = catalogue.names
-        guard !names.isEmpty else { throw DataError(file: services.joined(separator: ", "), "no services read") }
-        report.categories = names.map { ($0, catalogue.categories[$0]!.count) }
-        clock.lap("read services", into: &report.timings)
 
         progress("reading the walking network \(osm)")
         let network = try context.roadNetwork(path: osm, profile: profile, modes: [.walk])
@@ -540,5 +531,12 @@ extension PublicTransportJob.Report: StepReport {
         warnings + unsnappedServices.map {
             "\($0.count) \($0.category) service(s) are too far from any walkable road to be reached by public transport (e.g. \($0.firstSource))"
         }
+    }
+}
+
+extension PublicTransportJob.Report: ServiceStepReport {
+    var contextWarnings: [String] {
+        get { warnings }
+        set { warnings = newValue }
     }
 }

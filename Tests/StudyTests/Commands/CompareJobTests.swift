@@ -5,6 +5,12 @@ import Testing
 
 /// `reach compare` on two small CSV tables written here; every change worked by hand.
 struct CompareJobTests {
+    static func job(_ before: String, _ after: String, _ out: String) -> CompareJob {
+        var job = CompareJob(before: before, after: after)
+        job.outputs = [out]
+        return job
+    }
+
     func write(_ text: String, _ name: String, in folder: URL) throws -> String {
         let path = folder.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -19,7 +25,10 @@ struct CompareJobTests {
         let before = try write("code,label,x,y,only_before\nA,first,0.1,,1\nB,second,2,4,1\n", "before.csv", in: folder)
         let after = try write("code,x,y,only_after\nB,5,3.5,7\nA,0.3,1,7\n", "after.csv", in: folder)
         let out = folder.appendingPathComponent("change.csv").path
-        let report = try CompareJob(before: before, after: after, outputs: [out], name: "y2024").run()
+        var job = CompareJob(before: before, after: after)
+        job.outputs = [out]
+        job.name = "y2024"
+        let report = try job.run()
         #expect(report.columns == ["x", "y"])
         #expect(report.onlyBefore == ["only_before"])
         #expect(report.onlyAfter == ["only_after"])
@@ -38,10 +47,10 @@ struct CompareJobTests {
         let before = try write("code,x\nA,1\nB,2\nC,3\n", "before.csv", in: folder)
         let after = try write("code,x\nA,1\nD,2\nC,3\n", "after.csv", in: folder)
         let out = folder.appendingPathComponent("change.csv").path
-        let missing = try #require(throws: DataError.self) { try CompareJob(before: before, after: after, outputs: [out]).run() }
+        let missing = try #require(throws: DataError.self) { try Self.job(before, after, out).run() }
         #expect("\(missing)".contains("the two tables must hold the same zones: 1 zone(s) of \(before) are not in \(after) (B); 1 zone(s) of \(after) are not in \(before) (D)"))
         let twice = try write("code,x\nA,1\nA,2\n", "twice.csv", in: folder)
-        let repeated = try #require(throws: DataError.self) { try CompareJob(before: before, after: twice, outputs: [out]).run() }
+        let repeated = try #require(throws: DataError.self) { try Self.job(before, twice, out).run() }
         #expect("\(repeated)".contains("zone code 'A' is given twice (first at line 2)"))
         #expect(!FileManager.default.fileExists(atPath: out))
     }
