@@ -564,7 +564,9 @@ def snap_xy(g, s):
 
 class NewportOracle:
     def __init__(self, data, tmp, origins_path=None, services_path=None, full=N_FULL, every=SAMPLE_EVERY,
-                 verbose=True, typical=True):
+                 verbose=True, typical=True, gtfs=None, date=DATE):
+        """gtfs: the feeds (paths, zip or folder; default Newport's bus and rail of NEWPORT), date: the service
+        date (default DATE); scenarios.py hands it edited feeds and another date."""
         import distance
         import roadnet
 
@@ -599,11 +601,11 @@ class NewportOracle:
         self.g = g
         self.osnap = g.snap(self.oxy, MAX_SNAP_M)
         self.ssnap = {c: g.snap(xy, MAX_SNAP_M) for c, xy in self.sxy.items()}
-        feeds = [Feed(os.path.join(data, p)) for p in NEWPORT["gtfs"]]
+        feeds = [Feed(p) for p in gtfs] if gtfs else [Feed(os.path.join(data, p)) for p in NEWPORT["gtfs"]]
         self.start, self.end = WINDOW
         self.minutes = list(range(self.start, self.end, 60))
         horizon = (self.start, self.minutes[-1] + MAX_TRIP_S)
-        self.tt = tt = Timetable(feeds, DATE, keep=horizon)
+        self.tt = tt = Timetable(feeds, date, keep=horizon)
         self.log(f"walk graph {len(g.u)} segments; {len(tt.instances)} trip instances overlap "
                  f"{clock(horizon[0])}-{clock(horizon[1])} ({len(tt.stop)} calls), {tt.short_trips} trips with < 2 "
                  f"stop times ({time.perf_counter() - t0:.1f}s)")

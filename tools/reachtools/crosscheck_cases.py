@@ -1,7 +1,11 @@
 """The cross-check cases: which reach command runs on which inputs, and which checker in tools/crosscheck/ compares it.
 
 `checkers(data, out)` is the one table, in the order the run takes it (reachtools.crosscheck drives it; run.sh calls
-that). Each `Checker` is a script of tools/crosscheck/ with its cases; each `Case` names
+that): wards.py and distance.py (a full run only), coverage.py and departures.py (CROSSCHECK_ONLY=transit),
+scoring.py (=scoring), broadband.py (=broadband), raptor.py (=pt) and scenarios.py (=scenarios: `reach run` with
+scenarios, one study that scenarios.py prepare writes, checked against the other checkers' oracles on feeds it
+edits with pandas).
+Each `Checker` is a script of tools/crosscheck/ with its cases; each `Case` names
 
   - the reach subcommand and its arguments (`args`), and the outputs it writes into the case folder
     OUT/FOLDER/NAME (`outs`, (flag, file name) pairs, appended after `args`);
@@ -106,6 +110,7 @@ def checkers(data, out):
     NEW_PBF = f"{D}/osm/newport-2023-06-13.osm.pbf"
     BUS, RAIL = f"{G}/newport-20240305-bus_gtfs.zip", f"{G}/newport-20240305-rail_gtfs.zip"
     CHESTER = f"{G}/chester-20230816-small_gtfs.zip"
+    STATION = f"{G}/newport-20230613-station_gtfs.zip"  # the 2023-06-13 station-area (bus) feed
     RUT_WARDS = f"{D}/wards_extra/E06000017_rutland_wards_dec2023.geojson"
     RUT_PBF = f"{D}/osm/rutland-2022-07-20.osm.pbf"
     RUT_OA = f"{D}/uk-geojson/oa_by_lad/E06000017.json.gz"
@@ -120,7 +125,7 @@ def checkers(data, out):
     BUS_STOPS, RAIL_STATIONS = f"{F}/bus_stops.geojson", f"{F}/rail_stations.geojson"
     METRO_STOPS = f"{F}/metrolink_stops.geojson"
     WOUT, DOUT, TOUT = f"{out}/wards", f"{out}/distance", f"{out}/transit"
-    SOUT, BOUT, POUT = f"{out}/scoring", f"{out}/broadband", f"{out}/pt"
+    SOUT, BOUT, POUT, SCOUT = f"{out}/scoring", f"{out}/broadband", f"{out}/pt", f"{out}/scenarios"
     H, N = f"{BOUT}/handmade", f"{BOUT}/national"
 
     def check_in(folder):  # the checkers' own arguments, but wards.py's
@@ -315,5 +320,20 @@ def checkers(data, out):
             prepare=Prepare("raptor.py", ["prepare", "--data", D, "--tmp", POUT])),
     ], only="pt")
 
+    # Scenarios (scenarios.py: docs/scenarios.md) against the checkers' own oracles on feeds edited with pandas: one
+    # `reach run` of a study (written by scenarios.py prepare, with raptor.py's seeded origins given seeded weights
+    # and a hospital category) on the Newport wards, bus and rail feeds of 2024-03-05, with [coverage] gtfs and
+    # [public_transport] and four scenarios: cut_151 (remove_routes), half_27 (frequency, factor 0.5), new_cross
+    # (add_route over six existing stops) and feed_2023 (feed + date: the 2023-06-13 station-area feed). Every
+    # {col}__{name}, _change and gain/loss column against coverage.py/gtfs-kit and raptor.py's brute force on the
+    # oracle's pandas edit; every scenario_*.zip read by gtfs-kit, validated, and compared trip by trip with it.
+    scenarios_checker = Checker("scenarios.py", SCOUT, check_in(SCOUT), [
+        Case("scenarios-newport", "run", [f"{SCOUT}/study.toml"], [],
+             data=[NEW_PBF, NEW_WARDS, BUS, RAIL, STATION],
+             prepare=Prepare("scenarios.py", ["prepare", "--data", D, "--tmp", SCOUT],
+                             remove=[f"{SCOUT}/study.toml"]),
+             made=([f"{SCOUT}/study.toml"], "scenarios.py prepare wrote no study.toml (see its output above)")),
+    ], only="scenarios")
+
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,
-            broadband_checker, pt_checker]
+            broadband_checker, pt_checker, scenarios_checker]

@@ -19,7 +19,7 @@ enum ScenarioColumns {
             output.add(after)
             guard case .numbers(let old) = before.values, case .numbers(let new) = after.values else { continue }
             output.add(Indicator("\(before.name)__\(name)_change", unit: before.schema.unit,
-                                 "scenario \(name) minus the baseline of \(before.name) (null where either is null)", source: before.schema.source,
+                                 "scenario \(name): the scenario minus the baseline of \(before.name) (null where either is null)", source: before.schema.source,
                                  decimals: before.decimals, numbers: old.indices.map { z in
                                      guard let a = old[z], let b = new[z], a.isFinite, b.isFinite else { return nil }
                                      return b - a
@@ -30,7 +30,7 @@ enum ScenarioColumns {
         for extra in scenario.indicators where !known.contains(extra.name) && !unchanged.contains(extra.name) {
             var copy = extra
             copy.schema = ColumnSchema(name: "\(extra.name)__\(name)", unit: extra.schema.unit,
-                                       description: "scenario \(name) (no baseline column): \(extra.schema.description)", source: extra.schema.source)
+                                       description: "scenario \(name): (no baseline column) \(extra.schema.description)", source: extra.schema.source)
             output.add(copy)
         }
         for column in step.scenarioComparisons(baseline: baseline, scenario: scenario, context: context, name: name) { output.add(column) }

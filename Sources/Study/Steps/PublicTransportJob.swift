@@ -511,10 +511,10 @@ extension PublicTransportJob: StudyStep {
                 let label = DistanceJob.label(t)
                 func within(_ value: Double?) -> Bool { value.map { $0 <= t } ?? false }
                 columns.append(Indicator("\(stem)_within_\(label)_gain__\(name)", unit: unit,
-                                         "origin weight of the zone whose median door-to-door time by public transport is within \(label) min in scenario \(name) and was not in the baseline",
+                                         "scenario \(name): origin weight of the zone whose median door-to-door time by public transport is within \(label) min in the scenario and was not in the baseline",
                                          source: Self.source, decimals: 3, numbers: context.reducer.total { !within(old[$0]) && within(new[$0]) }))
                 columns.append(Indicator("\(stem)_within_\(label)_loss__\(name)", unit: unit,
-                                         "origin weight of the zone whose median door-to-door time by public transport was within \(label) min in the baseline and is not in scenario \(name)",
+                                         "scenario \(name): origin weight of the zone whose median door-to-door time by public transport was within \(label) min in the baseline and is not in the scenario",
                                          source: Self.source, decimals: 3, numbers: context.reducer.total { within(old[$0]) && !within(new[$0]) }))
             }
         }
