@@ -317,16 +317,15 @@ def prepare(args):
     return 0
 
 
-def newport_gtfs_inputs(data, feeds=("bus",), tmp=None):
+def gtfs_stop_kinds(paths):
+    """{kind: EPSG:27700 xy array} of the feeds' stops, GTFS as the only stop source: a stop's kinds are the classes
+    of the routes calling there (whole feed); only the kinds some stop has."""
     import departures as dep_mod
 
-    wards = read_wards(os.path.join(data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
-    paths = [os.path.join(data, "gtfs", f"newport-20240305-{f}_gtfs.zip") for f in feeds]
     tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
     parts = {}
     for path in paths:
         feed = dep_mod.Feed(path)
-        # GTFS as the only stop source: a stop's kinds are the classes of the routes calling there.
         st = feed.feed.stop_times[["trip_id", "stop_id"]].copy()
         st["cls"] = st.trip_id.map(feed.trip_class)
         kinds = st.groupby("stop_id")["cls"].agg(set)
@@ -336,7 +335,15 @@ def newport_gtfs_inputs(data, feeds=("bus",), tmp=None):
                 x, y = tr.transform(feed.stops.stop_lon[ids].astype(float).to_numpy(),
                                     feed.stops.stop_lat[ids].astype(float).to_numpy())
                 parts.setdefault(k, []).append(np.column_stack([x, y]))
-    stops = {k: np.concatenate(v) for k, v in parts.items()}
+    return {k: np.concatenate(v) for k, v in parts.items()}
+
+
+def newport_gtfs_inputs(data, feeds=("bus",), tmp=None):
+    import departures as dep_mod
+
+    wards = read_wards(os.path.join(data, "wards_extra", "W06000022_newport_wards_dec2023.geojson"))
+    paths = [os.path.join(data, "gtfs", f"newport-20240305-{f}_gtfs.zip") for f in feeds]
+    stops = gtfs_stop_kinds(paths)
     if tmp is None:
         return Inputs(wards, stops, gtfs=paths, date="2024-03-05", window="07:00-10:00")
     g = pd.read_csv(grid_path(tmp))

@@ -796,25 +796,10 @@ class Figures:
 
 
 def gtfs_stops(paths):
-    """{kind: xy} of the feeds' stops, a stop's kinds being the classes of the routes calling there (whole feed), as
-    coverage.py's newport_gtfs_inputs; bus and rail always present (maybe empty)."""
-    import departures as dep_mod
-    import pyproj
-
-    tr = pyproj.Transformer.from_crs("EPSG:4326", raptor.WORKING_CRS, always_xy=True)
-    parts = {"bus": [], "rail": []}
-    for path in paths:
-        feed = dep_mod.Feed(path)
-        st = feed.feed.stop_times[["trip_id", "stop_id"]].copy()
-        st["cls"] = st.trip_id.map(feed.trip_class)
-        kinds = st.groupby("stop_id")["cls"].agg(set)
-        for k in ("bus", "rail", "metro"):
-            ids = [s for s, c in kinds.items() if k in c]
-            if ids:
-                x, y = tr.transform(feed.stops.stop_lon[ids].astype(float).to_numpy(),
-                                    feed.stops.stop_lat[ids].astype(float).to_numpy())
-                parts.setdefault(k, []).append(np.column_stack([x, y]))
-    return {k: np.concatenate(v) if v else np.zeros((0, 2)) for k, v in parts.items()}
+    """{kind: xy} of the feeds' stops as coverage.py's gtfs_stop_kinds finds them; bus and rail always present
+    (maybe empty)."""
+    stops = coverage.gtfs_stop_kinds(paths)
+    return {**{"bus": np.zeros((0, 2)), "rail": np.zeros((0, 2))}, **stops}
 
 
 # ----------------------------------------------------------------------------------------------------------------
