@@ -31,8 +31,10 @@ public struct ReverseProfileSearch: Sendable {
     /// Whole minutes per origin and departure minute: `result[o * minutes.count + k]`, `WindowTimes.none` when no
     /// service is reached within the maximum trip. `egress[s]`: walk from stop s to the nearest service (whole
     /// seconds; nil: none within the maximum walk). `directWalk[o]`: the walk from origin o straight to the
-    /// nearest service (nil: none), a candidate at every minute.
-    public func run(egress: [Int32?], directWalk: [Int32?]) -> [UInt8] {
+    /// nearest service (nil: none), a candidate at every minute. `within`, when given, keeps every label to the
+    /// stops it marks: the times are then exact for every origin none of whose journeys within the maximum trip
+    /// leaves those stops (a scenario's affected origins), and no better than the truth for any other.
+    public func run(egress: [Int32?], directWalk: [Int32?], within: [Bool]? = nil) -> [UInt8] {
         let tt = timetable
         let stopCount = tt.stopCount, originCount = access.pointCount, k = minutes.count
         var result = [UInt8](repeating: WindowTimes.none, count: originCount * k)
@@ -47,7 +49,8 @@ public struct ReverseProfileSearch: Sendable {
         var boardRoseList: [Int] = []
         var patternTo = [Int32](repeating: -1, count: tt.patternCount)
         var patterns: [Int] = []
-        let egressStops = egress.indices.filter { egress[$0] != nil }
+        let restricted = within != nil, allowed = within ?? []
+        let egressStops = egress.indices.filter { egress[$0] != nil && (!restricted || allowed[$0]) }
 
         var deadline = minutes.startSeconds
         while deadline <= minutes.horizonEnd {
@@ -82,7 +85,7 @@ public struct ReverseProfileSearch: Sendable {
                     while i >= 0 {
                         let u = Int(tt.patternStops[base + i])
                         // Board here on the trip caught further along (never a ride of zero stops).
-                        if trip >= 0, tt.canBoard[base + i] {
+                        if trip >= 0, tt.canBoard[base + i], !restricted || allowed[u] {
                             let departure = tt.departures[Int(tt.tripTimeFirst[trip]) + i]
                             if departure >= floor, departure > board[u] {
                                 board[u] = departure
@@ -119,7 +122,7 @@ public struct ReverseProfileSearch: Sendable {
                     for e in Int(transfers.first[t])..<Int(transfers.first[t + 1]) {
                         let s = Int(transfers.target[e])
                         let value = time - transfers.seconds[e]
-                        if value >= floor, value > alight[s] {
+                        if value >= floor, value > alight[s], !restricted || allowed[s] {
                             alight[s] = value
                             if !isMarked[s] { isMarked[s] = true; marked.append(s) }
                         }

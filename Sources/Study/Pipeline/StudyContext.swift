@@ -22,6 +22,9 @@ public struct StudyContext: Sendable {
     public var shared: SharedInputs
     /// The scenario whose timetables the steps read instead of the study's feeds (nil: the baseline).
     public var scenario: ScenarioTimetables?
+    /// True in a run with scenarios: a step that can reuse its baseline work under a scenario keeps it in
+    /// `shared` (docs/scenarios.md, "What is recomputed").
+    public var keepsBaselines = false
 
     /// The working CRS (projected, metres) of every zone and origin.
     public var workingCRS: CRS { layer.workingCRS }
@@ -110,8 +113,23 @@ public final class SharedInputs: @unchecked Sendable {
     private let lock = NSLock()
     private var networks: [(path: String, profile: RoadProfile, network: RoadNetwork)] = []
     private var feeds: [(key: String, value: (feeds: [TransitFeed], date: ServiceDate, warnings: [String]))] = []
+    private var baselines: [String: any Sendable] = [:]
 
     public init() {}
+
+    /// Keeps a step's baseline work for its scenario runs, under a key naming the step and its settings.
+    func keepBaseline(_ state: any Sendable, for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        baselines[key] = state
+    }
+
+    /// The baseline work kept under `key`, if any.
+    func baseline<T: Sendable>(_ key: String, as type: T.Type) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        return baselines[key] as? T
+    }
 
     func roadNetwork(path: String, profile: RoadProfile, modes: [TravelMode], workingCRS: CRS) throws -> RoadNetwork {
         lock.lock()

@@ -145,7 +145,8 @@ public struct StudyRun: Sendable {
         if !originSet.outside.isEmpty { report.notes.append("\(originSet.outside.count) origin(s) lie in no zone and are not counted (e.g. \(originSet.outside[0]))") }
         clock.lap("read origins", into: &report.timings)
 
-        let context = StudyContext(name: spec.name, layer: layer, zoneIndex: index, origins: originSet, precision: spec.precision)
+        var context = StudyContext(name: spec.name, layer: layer, zoneIndex: index, origins: originSet, precision: spec.precision)
+        context.keepsBaselines = !timetables.isEmpty
         var table = ZoneTable(layer: layer, inputSource: "zone boundaries (\(spec.zones.joined(separator: ", ")))")
         var files: [StudyFile] = []
         var gaps: [Feature]?

@@ -86,7 +86,11 @@ public struct ScenarioTimetables: Sendable {
             var feeds: [GTFSFeed] = []
             for (path, files) in edited {
                 do {
-                    feeds.append(try GTFSFeed.read(files.archive(path: "\(path) (scenario \(scenario.name))")))
+                    // Read under the scenario's name (its errors and warnings say which feed), then known by the
+                    // study's path, so that its stops are the same stops as the baseline's.
+                    var feed = try GTFSFeed.read(files.archive(path: "\(path) (scenario \(scenario.name))"))
+                    feed.path = path
+                    feeds.append(feed)
                 } catch {
                     var failure = scenario.at
                     failure.message = "the edited feed does not read back: \(error)"

@@ -140,6 +140,10 @@ public struct PublicTransportJob: Sendable {
     /// The figures of every zone of the study. Timings go into `report`.
     public func compute(_ context: StudyContext, report: inout Report,
                         progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, originTimes: OriginTimes, names: [String]) {
+        if let scenario = context.scenario, scenario.date == nil, !scenario.replacesAll, minutesOutput == nil,
+           let baseline = context.shared.baseline(baselineKey, as: Baseline.self) {
+            return try computeScenario(context, baseline: baseline, report: &report, progress: progress)
+        }
         let layer = context.layer, originSet = context.origins
         var clock = StepClock()
         let minutesGrid = departureMinutes
@@ -190,66 +194,31 @@ public struct PublicTransportJob: Sendable {
             throw DataError(file: gtfs.joined(separator: ", "), try noStopMessage(origins: originSet.points, stops: timetable.stopXY, labels: timetable.stopLabel, maxWalk: maxWalk) + " (\(onGraph))")
         }
 
-        // Origins with a stop within the maximum walk that has a departure in the window.
-        var departs = [Bool](repeating: false, count: timetable.stopCount)
-        var offset = 0
-        for transit in loaded.feeds {
-            for s in 0..<transit.feed.stopCount where transit.frequency.count(at: s) > 0 { departs[offset + s] = true }
-            offset += transit.feed.stopCount
-        }
-        var served = [Bool](repeating: false, count: originSet.points.count)
-        for s in 0..<timetable.stopCount where departs[s] {
-            for e in Int(access.first[s])..<Int(access.first[s + 1]) { served[Int(access.point[e])] = true }
-        }
+        let served = Self.servedOrigins(feeds: loaded.feeds, timetable: timetable, access: access)
         report.originsUnserved = originSnaps.indices.count { originSnaps[$0] != nil && !served[$0] }
 
         progress("public transport: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(minutesGrid.count) departure minutes, \(NumberText.grouped(timetable.tripCount)) trip runs")
         let search = ReverseProfileSearch(timetable: timetable, transfers: links.transfers, access: access, minutes: minutesGrid)
         let keepMinutes = minutesOutput != nil
-        let perCategory: [(quartiles: [UInt8], walk: [Int32?], minima: [UInt8], perMinute: [UInt8])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
+        let perCategory: [(summary: WindowSummary, walk: [Int32?], egress: [Int32?], perMinute: [UInt8])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
             slice.map { c in
                 let helper = helpers[c]
                 let egress = links.egress(to: helper, maxWalkSeconds: maxWalk)
                 var walkSearch = TravelTimeSearch(graph: helper.graph)
                 let walk = helper.timesToNearest(originSnaps, search: &walkSearch).map { $0.map { Int32($0.rounded(.up)) } }
                 let times = search.run(egress: egress, directWalk: walk)
-                let k = minutesGrid.count
-                var quartiles = [UInt8](repeating: WindowTimes.none, count: 3 * originSnaps.count)
-                var minima = [UInt8](repeating: WindowTimes.none, count: originSnaps.count)
-                for o in originSnaps.indices where originSnaps[o] != nil {
-                    let row = times[(o * k)..<((o + 1) * k)]
-                    let values = WindowTimes.percentiles(row, [25, 50, 75])
-                    quartiles[3 * o] = values[0]
-                    quartiles[3 * o + 1] = values[1]
-                    quartiles[3 * o + 2] = values[2]
-                    minima[o] = row.min() ?? WindowTimes.none
-                }
-                return (quartiles, walk, minima, keepMinutes ? times : [])
+                var summary = WindowSummary(originCount: originSnaps.count)
+                for o in originSnaps.indices where originSnaps[o] != nil { summary.set(o, times: times, minutes: minutesGrid.count) }
+                return (summary, walk, egress, keepMinutes ? times : [])
             }
         }
         clock.lap("public transport search", into: &report.timings)
 
-        // No time may beat the straight line at the fastest speed in the timetable (docs/raptor.md, "Invariant").
-        let fastest = max(walkSpeed, Self.fastestVehicle(timetable, positions: links.stopSnaps.indices.map { s in
-            links.stopSnaps[s].map { snapper.position(of: $0) } ?? timetable.stopXY[s]
-        }))
-        report.fastestKmh = fastest * 3.6
-        for (c, name) in names.enumerated() {
-            let helper = helpers[c]
-            guard !helper.services.isEmpty else { continue }
-            let index = PointIndex(helper.services.map { snapper.position(of: $0) })
-            for o in originSnaps.indices {
-                guard let snap = originSnaps[o], perCategory[c].minima[o] != WindowTimes.none,
-                      let nearest = index.nearest(to: snapper.position(of: snap)) else { continue }
-                report.invariantChecks += 1
-                if Double(perCategory[c].minima[o]) * 60 + 1e-6 < nearest.distanceMetres / fastest {
-                    throw DataError(file: "pt", location: "origin \(originSet.labels[o])",
-                                    "internal check failed: \(perCategory[c].minima[o]) min to the nearest \(name) is faster than the straight line (\(Int(nearest.distanceMetres)) m) at the fastest speed in the timetable (\(Int(fastest * 3.6)) km/h); please report this")
-                }
-            }
-        }
+        let summaries = perCategory.map(\.summary)
+        try Self.checkInvariant(names: names, helpers: helpers, links: links, timetable: timetable, originSnaps: originSnaps, labels: originSet.labels,
+                                minima: summaries.map(\.minima), walkSpeed: walkSpeed, report: &report)
 
-        var originTimes = OriginTimes(quartiles: perCategory.map(\.quartiles), directWalk: perCategory.map(\.walk),
+        var originTimes = OriginTimes(quartiles: summaries.map(\.quartiles), directWalk: perCategory.map(\.walk),
                                       onGraph: originSnaps.map { $0 != nil }, served: served, snapMetres: originSnaps.map { $0?.distanceMetres })
         if keepMinutes { originTimes.perMinute = perCategory.map(\.perMinute) }
 
@@ -259,7 +228,53 @@ public struct PublicTransportJob: Sendable {
 
         let output = zoneFigures(context, times: originTimes, counts: counts, names: names)
         clock.lap("aggregate", into: &report.timings)
+        if context.keepsBaselines, context.scenario == nil {
+            context.shared.keepBaseline(Baseline(report: report, names: names, walking: walking, timetable: timetable, links: links, access: access,
+                                                 egress: perCategory.map(\.egress), times: originTimes, summaries: summaries, counts: counts),
+                                        for: baselineKey)
+        }
         return (output, originTimes, names)
+    }
+
+    /// Origins with a stop within the maximum walk that has a departure in the window.
+    static func servedOrigins(feeds: [TransitFeed], timetable: TransitTimetable, access: StopPointWalks) -> [Bool] {
+        var departs = [Bool](repeating: false, count: timetable.stopCount)
+        var offset = 0
+        for transit in feeds {
+            for s in 0..<transit.feed.stopCount where transit.frequency.count(at: s) > 0 { departs[offset + s] = true }
+            offset += transit.feed.stopCount
+        }
+        var served = [Bool](repeating: false, count: access.pointCount)
+        for s in 0..<timetable.stopCount where departs[s] {
+            for e in Int(access.first[s])..<Int(access.first[s + 1]) { served[Int(access.point[e])] = true }
+        }
+        return served
+    }
+
+    /// No time may beat the straight line at the fastest speed in the timetable (docs/raptor.md, "Invariant"):
+    /// checked for every origin with a minimum (`only`, when given: the origins it marks, per category).
+    static func checkInvariant(names: [String], helpers: [NetworkTravelTime], links: TransitWalkLinks, timetable: TransitTimetable,
+                               originSnaps: [SnapPoint?], labels: [String], minima: [[UInt8]], only: [[Bool]]? = nil, walkSpeed: Double,
+                               report: inout Report) throws {
+        let snapper = links.snapper
+        let fastest = max(walkSpeed, fastestVehicle(timetable, positions: links.stopSnaps.indices.map { s in
+            links.stopSnaps[s].map { snapper.position(of: $0) } ?? timetable.stopXY[s]
+        }))
+        report.fastestKmh = fastest * 3.6
+        for (c, name) in names.enumerated() {
+            let helper = helpers[c]
+            guard !helper.services.isEmpty, only.map({ $0[c].contains(true) }) ?? true else { continue }
+            let index = PointIndex(helper.services.map { snapper.position(of: $0) })
+            for o in originSnaps.indices where only?[c][o] ?? true {
+                guard let snap = originSnaps[o], minima[c][o] != WindowTimes.none,
+                      let nearest = index.nearest(to: snapper.position(of: snap)) else { continue }
+                report.invariantChecks += 1
+                if Double(minima[c][o]) * 60 + 1e-6 < nearest.distanceMetres / fastest {
+                    throw DataError(file: "pt", location: "origin \(labels[o])",
+                                    "internal check failed: \(minima[c][o]) min to the nearest \(name) is faster than the straight line (\(Int(nearest.distanceMetres)) m) at the fastest speed in the timetable (\(Int(fastest * 3.6)) km/h); please report this")
+                }
+            }
+        }
     }
 
     // MARK: Checks and messages
@@ -331,7 +346,8 @@ public struct PublicTransportJob: Sendable {
     /// is within each threshold, up to `DistanceJob.countCap`; nil when the zone has no origin or its typical
     /// origin is not on the walk graph.
     func typicalCounts(layer: ZoneLayer, origins: OriginSet, links: TransitWalkLinks, timetable: TransitTimetable,
-                       helpers: [NetworkTravelTime], minutesGrid: DepartureMinutes, maxWalk: Int32) throws -> [[[Int]]?] {
+                       helpers: [NetworkTravelTime], minutesGrid: DepartureMinutes, maxWalk: Int32,
+                       reuse: (counts: [[[Int]]?], toTouched: [Int32])? = nil) throws -> [[[Int]]?] {
         // Every snapped service of every category as one target list.
         let targets = helpers.flatMap(\.services)
         let targetCategory = helpers.indices.flatMap { c in Array(repeating: c, count: helpers[c].services.count) }
@@ -351,6 +367,9 @@ public struct PublicTransportJob: Sendable {
             return slice.map { z -> [[Int]]? in
                 guard let point = typical[z], let snap = snapper.snap(point, maxMetres: snapMetres) else { return nil }
                 let access = links.stopsNear(snap, maxSeconds: maxWalk, search: &walkSearch)
+                // Under a scenario, a zone whose typical origin cannot reach a changed call within the largest
+                // threshold keeps the baseline's counts.
+                if let reuse, access.allSatisfy({ Int64($0.seconds) + Int64(reuse.toTouched[Int($0.stop)]) > Int64(limit) }) { return reuse.counts[z] }
                 walkSearch.run(from: NetworkTravelTime.seedsFrom(snap, graph: graph), direction: .fromSources, limitSeconds: Double(limit))
                 var direct: [(target: Int, seconds: Int32)] = []
                 targetIndex.forEach(within: Double(limit) * walkSpeed + 1, of: snapper.position(of: snap)) { j, _ in
