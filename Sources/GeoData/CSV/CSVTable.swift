@@ -118,6 +118,8 @@ public struct CSVRow {
     public let count: Int
     /// The 1-based line the row starts on (the header is line 1).
     public let line: Int
+    /// The row's bytes in the table, its line end included: what a filter copies to keep the row as it was.
+    public let record: Range<Int>
 
     static let sideFlag = 1 << 62
 
@@ -262,9 +264,10 @@ final class CSVCursor {
             throw DataError(file: source, location: "line \(rowLine)",
                             "the record is longer than \(CSVTable.maxRecordBytes / 1024 / 1024) MiB (reach's limit): a quote left open, or no line ends?")
         }
+        let record = position..<p
         position = p
         return CSVRow(buffer: buffer, starts: starts, ends: ends, side: UnsafeBufferPointer(start: side, count: sideCount),
-                      count: fields, line: rowLine)
+                      count: fields, line: rowLine, record: record)
     }
 
     @inline(__always)

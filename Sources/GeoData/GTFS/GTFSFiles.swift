@@ -79,26 +79,107 @@ public struct GTFSFiles: Sendable {
     public var tables: [String: GTFSTextTable]
     /// Files kept as they were read, by name.
     public var others: [String: [UInt8]]
+    /// When stop_times.txt is held in part: the feed it was read from and the trips whose rows `tables` holds.
+    /// Every other trip's rows stay in `source` and are copied out as they are (docs/scenarios.md, "What is
+    /// recomputed"): a national feed's 29 million calls are not held as text for an edit of a few routes.
+    public var heldStopTimes: (source: GTFSArchive, trips: Set<String>)?
 
     /// The files read into tables; the rest are copied unchanged.
     public static let editable = ["agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt",
                                   "calendar_dates.txt", "frequencies.txt"]
 
     public init(archive: GTFSArchive) throws {
+        try self.init(archive: archive, deferringStopTimes: false)
+    }
+
+    /// Reads every editable table but stop_times.txt, which `holdStopTimes` reads in whole or in part.
+    public init(archive: GTFSArchive, deferringStopTimes: Bool) throws {
         path = archive.path
         tables = [:]
         others = [:]
-        for name in archive.fileNames {
+        for name in archive.fileNames where !(deferringStopTimes && name == "stop_times.txt") {
             if Self.editable.contains(name) {
                 if let table = try archive.table(name) { tables[name] = try GTFSTextTable(name: name, table: table) }
             } else if let bytes = try archive.bytes(name) {
                 others[name] = bytes
             }
         }
+        if deferringStopTimes { heldStopTimes = (archive, []) }
     }
 
-    /// Every file's bytes, by name.
+    /// The ids of the trips with a call at any of `stops`, from the feed's stop_times.txt.
+    public func tripsCalling(at stops: Set<String>, in archive: GTFSArchive) throws -> Set<String> {
+        guard !stops.isEmpty, let table = try archive.table("stop_times.txt") else { return [] }
+        let trip = try table.requiredColumn("trip_id"), stop = try table.requiredColumn("stop_id")
+        var wanted = ByteKeyIndex()
+        for id in stops { _ = wanted.insert(id) }
+        var found: Set<String> = []
+        try table.forEachRow { row in
+            if wanted.find(row.field(stop)) != nil { found.insert(row.string(trip)) }
+        }
+        return found
+    }
+
+    /// Reads the stop_times.txt rows of `trips` (nil: every row) from the feed this was read from, after
+    /// `init(archive:deferringStopTimes:)`.
+    public mutating func holdStopTimes(of trips: Set<String>?) throws {
+        guard let source = heldStopTimes?.source else { return }
+        guard let table = try source.table("stop_times.txt") else { heldStopTimes = nil; return }
+        var held = GTFSTextTable(name: "stop_times.txt", header: table.header)
+        if let trips {
+            let tripColumn = try table.requiredColumn("trip_id")
+            var wanted = ByteKeyIndex()
+            for id in trips { _ = wanted.insert(id) }
+            let width = table.header.count
+            try table.forEachRow { row in
+                guard wanted.find(row.field(tripColumn)) != nil else { return }
+                var fields = (0..<min(width, row.count)).map { row.string($0) }
+                while fields.count < width { fields.append("") }
+                held.rows.append(fields)
+                held.lines.append(row.line)
+            }
+            heldStopTimes = (source, trips)
+        } else {
+            held = try GTFSTextTable(name: "stop_times.txt", table: table)
+            heldStopTimes = nil
+        }
+        tables["stop_times.txt"] = held
+    }
+
+    /// Every file's bytes, by name; stop_times.txt held in part is the source's rows of the trips not held, as
+    /// they were (padded when an edit added a column), then the held rows.
     public var files: [String: [UInt8]] {
+        get throws {
+            var files = heldFiles
+            if let (source, trips) = heldStopTimes, let table = tables["stop_times.txt"], let original = try source.table("stop_times.txt") {
+                var bytes = table.header.map(CSVField.escape).joined(separator: ",").utf8.map { $0 } + [0x0A]
+                bytes.reserveCapacity(original.bytes.count + table.rows.count * 8 * table.header.count)
+                let pad = [UInt8](repeating: UInt8(ascii: ","), count: max(0, table.header.count - original.header.count))
+                let tripColumn = try original.requiredColumn("trip_id")
+                var held = ByteKeyIndex()
+                for id in trips { _ = held.insert(id) }
+                try original.bytes.withUnsafeBufferPointer { buffer in
+                    try original.forEachRow { row in
+                        guard held.find(row.field(tripColumn)) == nil else { return }
+                        var end = row.record.upperBound
+                        while end > row.record.lowerBound, buffer[end - 1] == 0x0A || buffer[end - 1] == 0x0D { end -= 1 }
+                        bytes.append(contentsOf: buffer[row.record.lowerBound..<end])
+                        bytes.append(contentsOf: pad)
+                        bytes.append(0x0A)
+                    }
+                }
+                let rows = table.bytes
+                let headerEnd = rows.firstIndex(of: 0x0A).map { $0 + 1 } ?? rows.count
+                bytes.append(contentsOf: rows[headerEnd...])
+                files["stop_times.txt"] = bytes
+            }
+            return files
+        }
+    }
+
+    /// Every file's bytes as held: stop_times.txt held in part is only its held rows (what
+    /// `GTFSFeed.read(_:partStopTimes:)` reads to patch the source's feed).
+    public var heldFiles: [String: [UInt8]] {
         var files = others
         for (name, table) in tables { files[name] = table.bytes }
         return files
@@ -106,12 +187,12 @@ public struct GTFSFiles: Sendable {
 
     /// The files as an archive `GTFSFeed.read` takes, named `path` in messages.
     public func archive(path: String) throws -> GTFSArchive {
-        try GTFSArchive(files: files, path: path)
+        try GTFSArchive(files: try files, path: path)
     }
 
     /// The feed as the bytes of a zip: deflated entries in name order, built in memory.
     public func zipBytes() throws -> [UInt8] {
-        let files = self.files
+        let files = try self.files
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for name in files.keys.sorted() {

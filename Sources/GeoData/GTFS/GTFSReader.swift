@@ -9,7 +9,10 @@ extension GTFSFeed {
     }
 
     /// Reads the feed from its files, however they are stored.
-    public static func read(_ archive: GTFSArchive) throws -> GTFSFeed {
+    ///
+    /// `partStopTimes`: stop_times.txt holds the calls of only some trips (a scenario's edited part of a feed,
+    /// `GTFSFiles.holdStopTimes`), so it may be empty and most trips may have no calls.
+    public static func read(_ archive: GTFSArchive, partStopTimes: Bool = false) throws -> GTFSFeed {
         let path = archive.path
         var feed = GTFSFeed(path: path, stopIDs: ByteKeyIndex(), stopNames: [], stopLonLat: [], stopSources: [],
                             routeIDs: ByteKeyIndex(), routeTypes: [], tripIDs: ByteKeyIndex(), tripRoute: [], tripService: [],
@@ -28,7 +31,7 @@ extension GTFSFeed {
         feed.exceptions = Array(repeating: [:], count: feed.serviceIDs.count)
         if let calendarDates { try feed.readCalendarDates(calendarDates) }
         try feed.readTrips(archive.requiredTable("trips.txt"))
-        try feed.readStopTimes(archive.requiredTable("stop_times.txt"))
+        try feed.readStopTimes(archive.requiredTable("stop_times.txt"), mayBeEmpty: partStopTimes)
         if let frequencies = try archive.table("frequencies.txt") { try feed.readFrequencies(frequencies) }
         for s in 0..<feed.serviceIDs.count where feed.calendar[s]?.weekdays == 0 && !feed.exceptions[s].values.contains(true) {
             feed.warnings.append("\(archive.source("calendar.txt")): service '\(feed.serviceIDs.key(s))' never runs (no weekday set and no dates added)")
@@ -152,7 +155,7 @@ extension GTFSFeed {
 
     /// The hot loop: millions of rows. Fields are looked up as bytes; consecutive rows of one trip reuse the
     /// previous row's trip id without a hash lookup.
-    private mutating func readStopTimes(_ table: CSVTable) throws {
+    private mutating func readStopTimes(_ table: CSVTable, mayBeEmpty: Bool) throws {
         let source = table.source
         let tripColumn = try table.requiredColumn("trip_id"), stopColumn = try table.requiredColumn("stop_id")
         let sequenceColumn = try table.requiredColumn("stop_sequence")
@@ -217,7 +220,7 @@ extension GTFSFeed {
             rowDropOff.append(dropOff)
             rowLine.append(Int32(row.line))
         }
-        guard !rowTrip.isEmpty else {
+        guard !rowTrip.isEmpty || mayBeEmpty else {
             throw DataError(file: source, "has a header but no stop times, so no trip calls at any stop")
         }
         // Group rows by trip (counting sort keeps file order within a trip), then order each trip by sequence.

@@ -159,9 +159,19 @@ public final class SharedInputs: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = feeds.first(where: { $0.key == key }) { return cached.value }
-        let loaded = try TransitFeed.load(feeds: scenario.feeds(for: paths), date: date, window: window, workingCRS: workingCRS, progress: progress)
+        // A feed the run has read already gives the calls the scenario left alone.
+        let read = feeds.flatMap(\.value.feeds).map(\.feed)
+        let edited = try scenario.feeds(for: paths) { path in try read.first { $0.path == path } ?? GTFSFeed.read(path: path) }
+        let loaded = try TransitFeed.load(feeds: edited, date: date, window: window, workingCRS: workingCRS, progress: progress)
         feeds.append((key, loaded))
         return loaded
+    }
+
+    /// Lets go of a scenario's feeds once its steps have run.
+    func forget(scenario name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        feeds.removeAll { $0.key.hasPrefix("scenario \(name)|") }
     }
 }
 

@@ -184,6 +184,7 @@ public struct StudyRun: Sendable {
                     files.append(StudyFile(name: name, bytes: try edited.zipBytes()))
                     summary.feeds.append((spec.output as NSString).appendingPathComponent(name))
                 }
+                context.shared.forget(scenario: scenario.name)
                 summary.routes = scenario.routes.map { "\($0.kind.rawValue) \($0.name) (route_id \($0.routeID), \($0.tripsBefore) → \($0.tripsAfter) trips)" }
                 routes += scenario.routes
                 report.scenarios.append(summary)

@@ -12,8 +12,11 @@ public struct ScenarioTimetables: Sendable {
     public var files: [(path: String, files: GTFSFiles)]
     /// Per entry of `files`: whether the scenario changed it (only changed feeds are written out).
     public var changed: [Bool]
-    /// The feeds read back from `files`, in the same order.
-    public var feeds: [GTFSFeed]
+    /// The edited files read back, in the same order: where stop_times.txt is held in part (`held`), only the
+    /// held trips have calls, and `feeds(for:source:)` patches the study's feed with them.
+    public var parts: [GTFSFeed]
+    /// Per entry of `files`: the trips whose calls it holds (nil: every call).
+    public var held: [Set<String>?]
     /// True when the scenario gives its own `feed`s: they replace every feed of every step.
     public var replacesAll: Bool
     /// The service date every timetable step uses instead of its own, when the scenario sets one.
@@ -24,10 +27,53 @@ public struct ScenarioTimetables: Sendable {
     /// feeds are other timetables, not edits of the study's).
     public var routes: [ScenarioRouteChange] = []
 
-    /// The feeds a step that names `paths` reads under this scenario.
-    public func feeds(for paths: [String]) -> [GTFSFeed] {
-        if replacesAll { return feeds }
-        return paths.map { path in feeds[files.firstIndex { $0.path == path }!] }
+    /// The feeds a step that names `paths` reads under this scenario; `source` gives the unedited feed of a
+    /// path (read once per run by the caller), whose untouched calls a feed held in part takes.
+    public func feeds(for paths: [String], source: (String) throws -> GTFSFeed) throws -> [GTFSFeed] {
+        let entries = replacesAll ? Array(files.indices) : paths.map { path in files.firstIndex { $0.path == path }! }
+        return try entries.map { i in
+            guard let held = held[i] else { return parts[i] }
+            return try GTFSFeed.patching(try source(files[i].path), with: parts[i], held: held)
+        }
+    }
+
+    /// Every edited feed whole, its unedited calls read from the feed's own path.
+    public func readFeeds() throws -> [GTFSFeed] {
+        try feeds(for: files.map(\.path)) { try GTFSFeed.read(path: $0) }
+    }
+
+    /// The trips of `files` whose calls any of `scenarios` may change, so the only ones held as text: every trip
+    /// of a route one names (by route_id or route_short_name, whatever the agency), and every trip calling at a
+    /// stop one closes or at its child stops. nil (hold every call) when one closes the stops within a polygon.
+    static func tripsToHold(_ scenarios: [Scenario], in files: GTFSFiles, archive: GTFSArchive) throws -> Set<String>? {
+        var routes: Set<String> = [], stops: Set<String> = []
+        for edit in scenarios.flatMap(\.edits) {
+            switch edit.kind {
+            case .removeRoutes(let names, _): routes.formUnion(names)
+            case .removeTrips(let route, _, _, _, _), .frequency(let route, _, _, _, _, _): routes.insert(route)
+            case .addStop(let stop): routes.insert(stop.route)
+            case .removeStops(let ids, let within):
+                if within != nil { return nil }
+                stops.formUnion(ids)
+            case .addRoute: break
+            }
+        }
+        var routeIDs: Set<String> = []
+        if let table = files.tables["routes.txt"], let id = table.column("route_id") {
+            let short = table.column("route_short_name")
+            for row in table.rows where routes.contains(row[id]) || short.map({ routes.contains(row[$0]) }) == true { routeIDs.insert(row[id]) }
+        }
+        var trips: Set<String> = []
+        if let table = files.tables["trips.txt"], let trip = table.column("trip_id"), let route = table.column("route_id") {
+            for row in table.rows where routeIDs.contains(row[route]) { trips.insert(row[trip]) }
+        }
+        if !stops.isEmpty, let table = files.tables["stops.txt"], let id = table.column("stop_id") {
+            if let parent = table.column("parent_station") {
+                for row in table.rows where stops.contains(row[parent]) { stops.insert(row[id]) }
+            }
+            trips.formUnion(try files.tripsCalling(at: stops, in: archive))
+        }
+        return trips
     }
 
     /// Builds every scenario's timetables, each base before the scenarios on it: the study's `feeds` (every GTFS
@@ -45,7 +91,9 @@ public struct ScenarioTimetables: Sendable {
         func files(_ path: String) throws -> GTFSFiles {
             if let cached = originals[path] { return cached }
             progress("reading GTFS \(path) for the scenarios")
-            let read = try GTFSFiles(archive: GTFSArchive(path: path))
+            let archive = try GTFSArchive(path: path)
+            var read = try GTFSFiles(archive: archive, deferringStopTimes: true)
+            try read.holdStopTimes(of: try tripsToHold(scenarios, in: read, archive: archive))
             originals[path] = read
             return read
         }
@@ -83,14 +131,15 @@ public struct ScenarioTimetables: Sendable {
                 try editor.apply(edit)
             }
             let edited = start.indices.map { (start[$0].path, editor.feeds[$0]) }
-            var feeds: [GTFSFeed] = []
+            var parts: [GTFSFeed] = []
             for (path, files) in edited {
                 do {
                     // Read under the scenario's name (its errors and warnings say which feed), then known by the
                     // study's path, so that its stops are the same stops as the baseline's.
-                    var feed = try GTFSFeed.read(files.archive(path: "\(path) (scenario \(scenario.name))"))
-                    feed.path = path
-                    feeds.append(feed)
+                    var part = try GTFSFeed.read(GTFSArchive(files: files.heldFiles, path: "\(path) (scenario \(scenario.name))"),
+                                                 partStopTimes: files.heldStopTimes != nil)
+                    part.path = path
+                    parts.append(part)
                 } catch {
                     var failure = scenario.at
                     failure.message = "the edited feed does not read back: \(error)"
@@ -102,7 +151,8 @@ public struct ScenarioTimetables: Sendable {
                 return files.tables.keys.sorted() != original.tables.keys.sorted()
                     || files.tables.contains { name, table in table.header != original.tables[name]!.header || table.rows != original.tables[name]!.rows }
             }
-            var result = ScenarioTimetables(name: scenario.name, files: edited, changed: changed, feeds: feeds, replacesAll: replacesAll, date: date,
+            var result = ScenarioTimetables(name: scenario.name, files: edited, changed: changed, parts: parts,
+                                            held: edited.map { $0.1.heldStopTimes?.trips }, replacesAll: replacesAll, date: date,
                                             notes: notes + editor.notes)
             if !replacesAll {
                 for (i, (path, files)) in edited.enumerated() where changed[i] {
