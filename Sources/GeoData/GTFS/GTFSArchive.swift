@@ -90,6 +90,45 @@ public struct GTFSArchive: Sendable {
         }
     }
 
+    /// Hands the bytes of `name` to `body` in pieces, in order, without holding the whole file; false if the feed
+    /// has no such file.
+    @discardableResult
+    public func stream(_ name: String, _ body: ([UInt8]) throws -> Void) throws -> Bool {
+        guard let entryPath = entries[name] else { return false }
+        switch storage {
+        case .memory(let files):
+            try body(files[name] ?? [])
+            return true
+        case .folder:
+            guard let handle = FileHandle(forReadingAtPath: entryPath) else { throw DataError(file: source(name), "cannot be opened") }
+            defer { try? handle.close() }
+            while true {
+                let data = try handle.read(upToCount: 1 << 20) ?? Data()
+                if data.isEmpty { return true }
+                try body([UInt8](data))
+            }
+        case .zip: break
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw DataError(file: source(name), "cannot be unzipped (\(error))")
+        }
+        guard let entry = archive[entryPath] else { return false }
+        // `body`'s own errors pass through; ZIPFoundation's are named for the file.
+        var failure: Error?
+        do {
+            _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { chunk in
+                do { try body([UInt8](chunk)) } catch { failure = error; throw error }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw DataError(file: source(name), "cannot be unzipped (\(error))")
+        }
+        return true
+    }
+
     /// The file as a table; nil if absent.
     public func table(_ name: String) throws -> CSVTable? {
         guard let bytes = try bytes(name) else { return nil }

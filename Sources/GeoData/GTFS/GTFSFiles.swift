@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// One GTFS file held as text fields, for editing: its header, each row's fields (padded to the header's
 /// width), and the line each row came from (0 for a row an edit added). Every column is kept, so a feed written
@@ -190,23 +189,57 @@ public struct GTFSFiles: Sendable {
         try GTFSArchive(files: try files, path: path)
     }
 
-    /// The feed as the bytes of a zip: deflated entries in name order, built in memory.
-    public func zipBytes() throws -> [UInt8] {
-        let files = try self.files
+    /// Writes the feed as a zip at `path` (entries in name order, `ZipWriter`). stop_times.txt held in part is
+    /// streamed from the source: its rows of the trips not held as they were (padded when an edit added a
+    /// column), then the held rows, so the feed's calls are never all in memory at once.
+    public func writeZip(to path: String) throws {
+        var zip = try ZipWriter(path: path)
         do {
-            let archive = try Archive(data: Data(), accessMode: .create)
-            for name in files.keys.sorted() {
-                let data = Data(files[name]!)
-                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                    data.subdata(in: Int(position)..<Int(position) + size)
+            var names = Set(others.keys).union(tables.keys)
+            if heldStopTimes != nil { names.insert("stop_times.txt") }
+            for name in names.sorted() {
+                if name == "stop_times.txt", let (source, trips) = heldStopTimes, let table = tables[name] {
+                    try zip.add(name) { emit in try streamStopTimes(source: source, trips: trips, table: table, emit: emit) }
+                } else {
+                    try zip.add(name, bytes: others[name] ?? tables[name]!.bytes)
                 }
             }
-            guard let data = archive.data else { throw DataError(file: path, "the zip archive was not built") }
-            return [UInt8](data)
-        } catch let error as DataError {
-            throw error
+            try zip.finish()
         } catch {
-            throw DataError(file: path, "cannot build the edited feed's zip: \(error)")
+            zip.abandon()
+            throw error
         }
+    }
+
+    private func streamStopTimes(source: GTFSArchive, trips: Set<String>, table: GTFSTextTable, emit: ([UInt8]) throws -> Void) throws {
+        var held = ByteKeyIndex()
+        for id in trips { _ = held.insert(id) }
+        var out: [UInt8] = Array((table.header.map(CSVField.escape).joined(separator: ",") + "\n").utf8)
+        out.reserveCapacity(ZipWriter.pieceBytes + (1 << 16))
+        var records = CSVRecordStream()
+        var tripColumn: Int?, pad: [UInt8] = []
+        func record(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            guard let column = tripColumn else {
+                let header = CSVRecordStream.fields(bytes).map { String(decoding: $0, as: UTF8.self) }
+                guard let column = header.firstIndex(of: "trip_id") else { throw DataError(file: source.source("stop_times.txt"), location: "line 1", "no 'trip_id' column") }
+                tripColumn = column
+                pad = [UInt8](repeating: UInt8(ascii: ","), count: max(0, table.header.count - header.count))
+                return
+            }
+            guard CSVRecordStream.withField(column, of: bytes, { held.find($0) }) == nil else { return }
+            out.append(contentsOf: bytes)
+            out.append(contentsOf: pad)
+            out.append(0x0A)
+            if out.count >= ZipWriter.pieceBytes {
+                try emit(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        try source.stream("stop_times.txt") { chunk in try records.push(chunk, record) }
+        try records.finish(record)
+        let rows = table.bytes
+        let headerEnd = rows.firstIndex(of: 0x0A).map { $0 + 1 } ?? rows.count
+        out.append(contentsOf: rows[headerEnd...])
+        try emit(out)
     }
 }

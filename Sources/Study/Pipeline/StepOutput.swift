@@ -52,10 +52,19 @@ public struct StepOutput: Sendable {
 public struct StudyFile: Sendable {
     public var name: String
     public var bytes: [UInt8]
+    /// Writes the file at a temporary path instead of `bytes`, for a file too large to build in memory (a
+    /// scenario's national feed); the run renames it into place with the others.
+    public var writer: (@Sendable (String) throws -> Void)?
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
+    }
+
+    public init(name: String, writer: @escaping @Sendable (String) throws -> Void) {
+        self.name = name
+        self.bytes = []
+        self.writer = writer
     }
 }
 

@@ -99,7 +99,7 @@ public struct StudyOutputs: Sendable {
         try set.stage(PropertySchema.encoded(study: study, columns: table.schema), to: path(Self.schemaName))
         written.append(path(Self.schemaName))
         for file in files {
-            try set.stage(file.bytes, to: path(file.name))
+            if let writer = file.writer { try set.stageThrough(to: path(file.name), writer) } else { try set.stage(file.bytes, to: path(file.name)) }
             written.append(path(file.name))
         }
         if var options = map {

@@ -181,7 +181,7 @@ public struct StudyRun: Sendable {
                 }
                 for ((path, edited), changed) in zip(scenario.files, scenario.changed) where changed {
                     let name = Scenario.zipName(scenario.name, path)
-                    files.append(StudyFile(name: name, bytes: try edited.zipBytes()))
+                    files.append(StudyFile(name: name) { try edited.writeZip(to: $0) })
                     summary.feeds.append((spec.output as NSString).appendingPathComponent(name))
                 }
                 context.shared.forget(scenario: scenario.name)

@@ -31,14 +31,22 @@ struct FeedEditor {
     mutating func apply(_ edit: ScenarioEdit) throws {
         switch edit.kind {
         case .removeRoutes(let selectors, let agency):
+            // Every selector is found first, then each feed loses all its named routes in one pass over its trips.
+            var named: [Int: [(selector: String, rows: [Int])]] = [:]
             for selector in selectors {
-                let found = try routes(selector, agency: agency, edit)
-                for (f, rows) in found {
-                    let ids = Set(rows.map { feeds[f].field("routes.txt", $0, "route_id") })
-                    let trips = feeds[f].tripRows { ids.contains($0) }
-                    let removed = feeds[f].removeTrips(Set(trips.map { feeds[f].field("trips.txt", $0, "trip_id") }))
-                    feeds[f].tables["routes.txt"]!.keepRows { r, _ in !rows.contains(r) }
-                    notes.append("\(scenario): removed route \(selector) (route_id \(ids.sorted().joined(separator: ", "))) with \(removed) trips from \(feeds[f].path)")
+                for (f, rows) in try routes(selector, agency: agency, edit) { named[f, default: []].append((selector, rows)) }
+            }
+            for f in named.keys.sorted() {
+                let rows = Set(named[f]!.flatMap(\.rows))
+                let ids = Set(rows.map { feeds[f].field("routes.txt", $0, "route_id") })
+                let ownIDs = named[f]!.map { entry in (entry.selector, Set(entry.rows.map { feeds[f].field("routes.txt", $0, "route_id") })) }
+                var tripsOf: [String: Int] = [:]
+                let trips = feeds[f].tripRows { ids.contains($0) }
+                for r in trips { tripsOf[feeds[f].field("trips.txt", r, "route_id"), default: 0] += 1 }
+                feeds[f].removeTrips(Set(trips.map { feeds[f].field("trips.txt", $0, "trip_id") }))
+                feeds[f].tables["routes.txt"]!.keepRows { r, _ in !rows.contains(r) }
+                for (selector, routeIDs) in ownIDs {
+                    notes.append("\(scenario): removed route \(selector) (route_id \(routeIDs.sorted().joined(separator: ", "))) with \(routeIDs.reduce(0) { $0 + tripsOf[$1, default: 0] }) trips from \(feeds[f].path)")
                 }
             }
         case .removeTrips(let route, let agency, let from, let to, let days):

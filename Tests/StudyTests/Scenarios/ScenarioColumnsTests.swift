@@ -54,7 +54,7 @@ struct ScenarioColumnsTests {
 
         // The invariant: a plain run on the written feed gives the scenario's columns, value for value.
         let zip = folder.appendingPathComponent("x.zip").path
-        try AtomicFile.write(try built[0].files[0].files.zipBytes(), to: zip)
+        try built[0].files[0].files.writeZip(to: zip)
         var plain = job
         plain.gtfs = [zip]
         let rerun = try plain.compute(context, report: &report).output

@@ -148,7 +148,7 @@ struct ScenarioTimetablesTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let zip = folder.appendingPathComponent("half.zip").path
-        try AtomicFile.write(try built[0].files[0].files.zipBytes(), to: zip)
+        try built[0].files[0].files.writeZip(to: zip)
         let back = try GTFSFeed.read(path: zip)
         let measured = try built[0].readFeeds()[0]
         #expect(back.tripCount == measured.tripCount)

@@ -1,0 +1,84 @@
+/// Cuts CSV text that arrives in pieces into records (RFC 4180: a line end inside quotes is part of the field),
+/// for a filter that copies records as they were without holding the file: each record is handed over without
+/// its line end, blank lines skipped, as `CSVTable` reads them.
+public struct CSVRecordStream {
+    private var carry: [UInt8] = []
+    /// Whether the scan of `carry` ended inside quotes, and where it stopped.
+    private var quoted = false
+    private var scanned = 0
+
+    public init() {}
+
+    /// Adds the next piece; `record` gets every record it completes.
+    public mutating func push(_ piece: [UInt8], _ record: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        carry += piece
+        var start = 0, quoted = self.quoted, p = scanned
+        try carry.withUnsafeBufferPointer { buffer in
+            while p < buffer.count {
+                let byte = buffer[p]
+                if byte == UInt8(ascii: "\"") {
+                    quoted.toggle()
+                } else if byte == 0x0A, !quoted {
+                    var end = p
+                    if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                    if end > start { try record(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
+                    start = p + 1
+                }
+                p += 1
+            }
+        }
+        carry.removeFirst(start)
+        scanned = p - start
+        self.quoted = quoted
+    }
+
+    /// Hands over the last record when the text does not end with a line end.
+    public mutating func finish(_ record: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var end = carry.count
+        while end > 0, carry[end - 1] == 0x0D { end -= 1 }
+        if end > 0 { try carry.withUnsafeBufferPointer { try record(UnsafeBufferPointer(rebasing: $0[0..<end])) } }
+        carry.removeAll()
+        scanned = 0
+        quoted = false
+    }
+
+    /// The record's fields, unquoted.
+    public static func fields(_ record: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+        var fields: [[UInt8]] = [[]]
+        var quoted = false, p = 0
+        while p < record.count {
+            let byte = record[p]
+            if quoted {
+                if byte == UInt8(ascii: "\"") {
+                    if p + 1 < record.count, record[p + 1] == UInt8(ascii: "\"") { fields[fields.count - 1].append(byte); p += 1 } else { quoted = false }
+                } else {
+                    fields[fields.count - 1].append(byte)
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                quoted = true
+            } else if byte == UInt8(ascii: ",") {
+                fields.append([])
+            } else {
+                fields[fields.count - 1].append(byte)
+            }
+            p += 1
+        }
+        return fields
+    }
+
+    /// Calls `body` with field `index` of the record, unquoted (empty beyond the record's end).
+    public static func withField<R>(_ index: Int, of record: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        // The common case, no quote in the record: the bytes between the index-th and the next comma.
+        guard !record.contains(UInt8(ascii: "\"")) else {
+            let all = fields(record)
+            return try (index < all.count ? all[index] : []).withUnsafeBufferPointer(body)
+        }
+        var column = 0, start = 0
+        for p in 0..<record.count where record[p] == UInt8(ascii: ",") {
+            if column == index { return try body(UnsafeBufferPointer(rebasing: record[start..<p])) }
+            column += 1
+            start = p + 1
+        }
+        return try body(column == index ? UnsafeBufferPointer(rebasing: record[start..<record.count]) : UnsafeBufferPointer(start: nil, count: 0))
+    }
+}
