@@ -48,7 +48,8 @@ public enum JSONValue: Hashable, Sendable {
     public var isNull: Bool { self == .null }
 }
 
-/// An ordered JSON object. Lookups are linear: feature properties hold a handful of members.
+/// An ordered JSON object. Lookups by key are linear (a source's feature properties hold a handful of
+/// members); a zone table of hundreds of columns is built with `set(_:)` and read in order, never key by key.
 public struct JSONObject: Hashable, Sendable, Sequence {
     public private(set) var members: [(key: String, value: JSONValue)]
 
@@ -67,6 +68,22 @@ public struct JSONObject: Hashable, Sendable, Sequence {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key, newValue))
+            }
+        }
+    }
+
+    /// Sets every pair in order, as the subscript would one by one (a key already present keeps its place),
+    /// in time linear in the members and pairs.
+    public mutating func set(_ pairs: [(key: String, value: JSONValue)]) {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(members.count + pairs.count)
+        for (i, member) in members.enumerated() where index[member.key] == nil { index[member.key] = i }
+        for pair in pairs {
+            if let i = index[pair.key] {
+                members[i].value = pair.value
+            } else {
+                index[pair.key] = members.count
+                members.append(pair)
             }
         }
     }

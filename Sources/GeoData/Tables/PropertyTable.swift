@@ -112,10 +112,15 @@ public struct PropertyTable: Sendable {
         var writer = JSONWriter(capacity: rows.count * header.count * 12 + 1024)
         writer.text(header.map(CSVField.escape).joined(separator: ","))
         writer.byte(0x0A)
+        let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var cells = [JSONValue](repeating: .null, count: header.count)
         for row in rows {
-            for (index, key) in header.enumerated() {
+            // Each row's members put in header order once (a lookup per cell is quadratic in the columns).
+            for i in cells.indices { cells[i] = .null }
+            for member in row.members.reversed() { cells[column[member.key]!] = member.value }
+            for (index, cell) in cells.enumerated() {
                 if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                switch row[key] ?? .null {
+                switch cell {
                 case .null: break
                 case .string(let text): writer.text(CSVField.escape(text))
                 case .number(let number): writer.text(number.literal ?? JSONWriter.format(number.value))

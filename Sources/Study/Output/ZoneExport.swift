@@ -23,7 +23,7 @@ public enum ZoneExport {
             slice.map { index in
                 let zone = zones[index]
                 var properties = zone.properties
-                for (key, value) in extra(index, zone) { properties[key] = value }
+                properties.set(extra(index, zone))
                 var warnings = zone.warnings
                 var geometry: Shape?
                 if let shape = zone.geometry {
