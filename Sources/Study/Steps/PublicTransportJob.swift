@@ -167,19 +167,7 @@ public struct PublicTransportJob: Sendable {
         report.originsOffGraph = originSnaps.count { $0 == nil }
         clock.lap("snap origins and services", into: &report.timings)
 
-        let loaded = try context.transitFeeds(paths: gtfs, date: date, window: window, progress: progress)
-        report.date = loaded.date
-        report.feeds = loaded.feeds.map { CoverageJob.summary($0, date: loaded.date) }
-        report.warnings += loaded.warnings
-        report.warnings += try Self.windowWarnings(loaded.feeds, date: loaded.date, window: window)
-        clock.lap("read GTFS", into: &report.timings)
-
-        progress("building the timetable of \(loaded.date), departures \(window) and journeys up to \(DistanceJob.label(maxTripMinutes)) min")
-        let timetable = TransitTimetable(sources: loaded.feeds.map { .init(feed: $0.feed, positions: $0.positions) }, date: loaded.date,
-                                         rangeSeconds: Int(minutesGrid.startSeconds)...Int(minutesGrid.horizonEnd))
-        report.patterns = timetable.patternCount
-        report.tripRuns = timetable.tripCount
-        report.stops = timetable.stopCount
+        let (loaded, timetable) = try timetable(context, report: &report, clock: &clock, progress: progress)
         let snapper = walking.snappers[.walk]!
         let walkSpeed = profile.walkKmh / 3.6
         let links = try TransitWalkLinks(snapper: snapper, stopPositions: timetable.stopXY, maxSnapMetres: maxSnapMetres,
@@ -234,6 +222,26 @@ public struct PublicTransportJob: Sendable {
                                         for: baselineKey)
         }
         return (output, originTimes, names)
+    }
+
+    /// The feeds of the context (the baseline's or its scenario's) and their timetable over the window, with what
+    /// the report says of them.
+    func timetable(_ context: StudyContext, report: inout Report, clock: inout StepClock,
+                   progress: @escaping @Sendable (String) -> Void) throws -> (loaded: (feeds: [TransitFeed], date: ServiceDate, warnings: [String]), timetable: TransitTimetable) {
+        let loaded = try context.transitFeeds(paths: gtfs, date: date, window: window, progress: progress)
+        report.date = loaded.date
+        report.feeds = loaded.feeds.map { CoverageJob.summary($0, date: loaded.date) }
+        report.warnings += loaded.warnings
+        report.warnings += try Self.windowWarnings(loaded.feeds, date: loaded.date, window: window)
+        clock.lap("read GTFS", into: &report.timings)
+        let minutesGrid = departureMinutes
+        progress("building the timetable of \(loaded.date), departures \(window) and journeys up to \(DistanceJob.label(maxTripMinutes)) min")
+        let timetable = TransitTimetable(sources: loaded.feeds.map { .init(feed: $0.feed, positions: $0.positions) }, date: loaded.date,
+                                         rangeSeconds: Int(minutesGrid.startSeconds)...Int(minutesGrid.horizonEnd))
+        report.patterns = timetable.patternCount
+        report.tripRuns = timetable.tripCount
+        report.stops = timetable.stopCount
+        return (loaded, timetable)
     }
 
     /// Origins with a stop within the maximum walk that has a departure in the window.

@@ -68,20 +68,8 @@ extension PublicTransportJob {
         report.timings = timings
         report.invariantChecks = 0
 
-        let loaded = try context.transitFeeds(paths: gtfs, date: date, window: window, progress: progress)
-        report.date = loaded.date
-        report.feeds = loaded.feeds.map { CoverageJob.summary($0, date: loaded.date) }
         // The baseline's notes are left out of the scenario's by the scenario columns; the feeds' own are new.
-        report.warnings += loaded.warnings
-        report.warnings += try Self.windowWarnings(loaded.feeds, date: loaded.date, window: window)
-        clock.lap("read GTFS", into: &report.timings)
-
-        progress("building the scenario's timetable of \(loaded.date)")
-        let timetable = TransitTimetable(sources: loaded.feeds.map { .init(feed: $0.feed, positions: $0.positions) }, date: loaded.date,
-                                         rangeSeconds: Int(minutesGrid.startSeconds)...Int(minutesGrid.horizonEnd))
-        report.patterns = timetable.patternCount
-        report.tripRuns = timetable.tripCount
-        report.stops = timetable.stopCount
+        let (loaded, timetable) = try self.timetable(context, report: &report, clock: &clock, progress: progress)
         // The walking links are the baseline's when every stop is where it was; otherwise they are built again.
         let links: TransitWalkLinks, access: StopPointWalks, egress: [[Int32?]], scenarioStop: [Int?]
         if timetable.stopLabel == baseline.timetable.stopLabel, timetable.stopXY == baseline.timetable.stopXY {
