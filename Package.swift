@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies flow one way (see ../shared/STYLE.md):
-// GeoPrimitives ← Projection (CProj), Geometry (CGEOS) ← GeoData (CSystemZlib, CSQLite, CLibPQ) ← Accessibility, Study ← ReachCLI.
+// GeoPrimitives ← Projection (CProj), Geometry (CGEOS) ← GeoData (CSystemZlib, CSQLite, CLibPQ, CMalloc) ← Accessibility, Study ← ReachCLI.
 let package = Package(
     name: "reach",
     platforms: [.macOS(.v13)],
@@ -21,10 +21,11 @@ let package = Package(
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(name: "GeoPrimitives"),
         .target(name: "Projection", dependencies: ["CProj", "GeoPrimitives"]),
         .target(name: "Geometry", dependencies: ["CGEOS", "GeoPrimitives"]),
-        .target(name: "GeoData", dependencies: ["GeoPrimitives", "Projection", "Geometry", "CSystemZlib", "CSQLite", "CLibPQ",
+        .target(name: "GeoData", dependencies: ["GeoPrimitives", "Projection", "Geometry", "CSystemZlib", "CSQLite", "CLibPQ", "CMalloc",
                                                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                                                .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "Accessibility", dependencies: ["GeoPrimitives", "Geometry", "GeoData"]),

@@ -6,23 +6,36 @@ public struct CSVRecordStream {
     /// Whether the scan of `carry` ended inside quotes, and where it stopped.
     private var quoted = false
     private var scanned = 0
+    /// The line the scan has reached, and the line the record being scanned began on (1-based).
+    private var line = 1
+    private var recordLine = 1
 
     public init() {}
 
     /// Adds the next piece; `record` gets every record it completes.
     public mutating func push(_ piece: [UInt8], _ record: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try push(piece, numbered: { bytes, _ in try record(bytes) })
+    }
+
+    /// Adds the next piece; `record` gets every record it completes, with the line it begins on (1-based; a
+    /// record with a quoted line end spans more than one).
+    public mutating func push(_ piece: [UInt8], numbered record: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         carry += piece
-        var start = 0, quoted = self.quoted, p = scanned
+        var start = 0, quoted = self.quoted, p = scanned, line = self.line, recordLine = self.recordLine
         try carry.withUnsafeBufferPointer { buffer in
             while p < buffer.count {
                 let byte = buffer[p]
                 if byte == UInt8(ascii: "\"") {
                     quoted.toggle()
-                } else if byte == 0x0A, !quoted {
-                    var end = p
-                    if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                    if end > start { try record(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
-                    start = p + 1
+                } else if byte == 0x0A {
+                    line += 1
+                    if !quoted {
+                        var end = p
+                        if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                        if end > start { try record(UnsafeBufferPointer(rebasing: buffer[start..<end]), recordLine) }
+                        start = p + 1
+                        recordLine = line
+                    }
                 }
                 p += 1
             }
@@ -30,16 +43,25 @@ public struct CSVRecordStream {
         carry.removeFirst(start)
         scanned = p - start
         self.quoted = quoted
+        self.line = line
+        self.recordLine = recordLine
     }
 
     /// Hands over the last record when the text does not end with a line end.
     public mutating func finish(_ record: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try finish(numbered: { bytes, _ in try record(bytes) })
+    }
+
+    /// `finish`, with the record's line as `push(_:numbered:)` gives it.
+    public mutating func finish(numbered record: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         var end = carry.count
         while end > 0, carry[end - 1] == 0x0D { end -= 1 }
-        if end > 0 { try carry.withUnsafeBufferPointer { try record(UnsafeBufferPointer(rebasing: $0[0..<end])) } }
+        if end > 0 { try carry.withUnsafeBufferPointer { try record(UnsafeBufferPointer(rebasing: $0[0..<end]), recordLine) } }
         carry.removeAll()
         scanned = 0
         quoted = false
+        line = 1
+        recordLine = 1
     }
 
     /// The record's fields, unquoted.

@@ -58,8 +58,14 @@ public struct GTFSTextTable: Sendable {
     }
 
     /// The file as CSV (RFC 4180 quoting where a field needs it, `\n` line ends).
-    public var bytes: [UInt8] {
-        var text = header.map(CSVField.escape).joined(separator: ",") + "\n"
+    public var bytes: [UInt8] { headerLine + rowBytes }
+
+    /// The header as a CSV line, with its line end.
+    public var headerLine: [UInt8] { Array((header.map(CSVField.escape).joined(separator: ",") + "\n").utf8) }
+
+    /// The rows as CSV, without the header.
+    public var rowBytes: [UInt8] {
+        var text = ""
         text.reserveCapacity(rows.count * (header.count * 8 + 1))
         for row in rows {
             text += row.map(CSVField.escape).joined(separator: ",")
@@ -82,10 +88,20 @@ public struct GTFSFiles: Sendable {
     /// Every other trip's rows stay in `source` and are copied out as they are (docs/scenarios.md, "What is
     /// recomputed"): a national feed's 29 million calls are not held as text for an edit of a few routes.
     public var heldStopTimes: (source: GTFSArchive, trips: Set<String>)?
+    /// When stop_times.txt is held in part and was read with a spool folder: its header, and the header line and
+    /// rows of every trip not held, deflated once (`holdStopTimes(of:spool:)`).
+    public var untouchedStopTimes: (header: [String], run: DeflatedRun)?
 
     /// The files read into tables; the rest are copied unchanged.
     public static let editable = ["agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt",
                                   "calendar_dates.txt", "frequencies.txt"]
+
+    /// No files: what a feed's edits leave once written out (`ScenarioTimetables.stage(in:)`).
+    public init(path: String) {
+        self.path = path
+        tables = [:]
+        others = [:]
+    }
 
     public init(archive: GTFSArchive) throws {
         try self.init(archive: archive, deferringStopTimes: false)
@@ -106,43 +122,95 @@ public struct GTFSFiles: Sendable {
         if deferringStopTimes { heldStopTimes = (archive, []) }
     }
 
-    /// The ids of the trips with a call at any of `stops`, from the feed's stop_times.txt.
+    /// The ids of the trips with a call at any of `stops`, from the feed's stop_times.txt (streamed, never held).
     public func tripsCalling(at stops: Set<String>, in archive: GTFSArchive) throws -> Set<String> {
-        guard !stops.isEmpty, let table = try archive.table("stop_times.txt") else { return [] }
-        let trip = try table.requiredColumn("trip_id"), stop = try table.requiredColumn("stop_id")
+        guard !stops.isEmpty else { return [] }
         var wanted = ByteKeyIndex()
         for id in stops { _ = wanted.insert(id) }
+        var columns: (trip: Int, stop: Int)?
         var found: Set<String> = []
-        try table.forEachRow { row in
-            if wanted.find(row.field(stop)) != nil { found.insert(row.string(trip)) }
+        try Self.scanStopTimes(archive) { record, _ in
+            guard let (trip, stop) = columns else {
+                let header = Self.headerNames(record)
+                guard let trip = header.firstIndex(of: "trip_id"), let stop = header.firstIndex(of: "stop_id") else {
+                    throw DataError(file: archive.source("stop_times.txt"), location: "line 1", "no '\(header.contains("trip_id") ? "stop_id" : "trip_id")' column")
+                }
+                columns = (trip, stop)
+                return
+            }
+            if CSVRecordStream.withField(stop, of: record, { wanted.find($0) }) != nil {
+                found.insert(CSVRecordStream.withField(trip, of: record) { String(decoding: $0, as: UTF8.self) })
+            }
         }
         return found
     }
 
     /// Reads the stop_times.txt rows of `trips` (nil: every row) from the feed this was read from, after
-    /// `init(archive:deferringStopTimes:)`.
-    public mutating func holdStopTimes(of trips: Set<String>?) throws {
+    /// `init(archive:deferringStopTimes:)`, streaming the file once. With a `spool` folder, the header and every
+    /// other row are deflated there as they pass (`untouchedStopTimes`), so that each zip written of the feed
+    /// copies them instead of inflating and deflating the source again.
+    public mutating func holdStopTimes(of trips: Set<String>?, spool: SpoolFolder? = nil) throws {
         guard let source = heldStopTimes?.source else { return }
-        guard let table = try source.table("stop_times.txt") else { heldStopTimes = nil; return }
-        var held = GTFSTextTable(name: "stop_times.txt", header: table.header)
-        if let trips {
-            let tripColumn = try table.requiredColumn("trip_id")
-            var wanted = ByteKeyIndex()
-            for id in trips { _ = wanted.insert(id) }
-            let width = table.header.count
-            try table.forEachRow { row in
-                guard wanted.find(row.field(tripColumn)) != nil else { return }
-                var fields = (0..<min(width, row.count)).map { row.string($0) }
-                while fields.count < width { fields.append("") }
-                held.rows.append(fields)
-                held.lines.append(row.line)
-            }
-            heldStopTimes = (source, trips)
-        } else {
-            held = try GTFSTextTable(name: "stop_times.txt", table: table)
+        let name = "stop_times.txt"
+        guard let trips else {
+            guard let table = try source.table(name) else { heldStopTimes = nil; return }
+            tables[name] = try GTFSTextTable(name: name, table: table)
             heldStopTimes = nil
+            return
         }
-        tables["stop_times.txt"] = held
+        guard source.has(name) else { heldStopTimes = nil; return }
+        var wanted = ByteKeyIndex()
+        for id in trips { _ = wanted.insert(id) }
+        var held = GTFSTextTable(name: name, header: []), tripColumn: Int?
+        func scan(copying: Bool, _ emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            var out: [UInt8] = []
+            out.reserveCapacity(1 << 20 + (1 << 16))
+            try Self.scanStopTimes(source) { record, line in
+                guard let column = tripColumn else {
+                    held.header = Self.headerNames(record)
+                    guard let column = held.header.firstIndex(of: "trip_id") else { throw DataError(file: source.source(name), location: "line 1", "no 'trip_id' column") }
+                    tripColumn = column
+                    out += held.headerLine
+                    return
+                }
+                if CSVRecordStream.withField(column, of: record, { wanted.find($0) }) != nil {
+                    var fields = CSVRecordStream.fields(record).prefix(held.header.count).map { String(decoding: $0, as: UTF8.self) }
+                    while fields.count < held.header.count { fields.append("") }
+                    held.rows.append(fields)
+                    held.lines.append(line)
+                } else if copying {
+                    out.append(contentsOf: record)
+                    out.append(0x0A)
+                    if out.count >= 1 << 20 {
+                        try out.withUnsafeBufferPointer { try emit($0) }
+                        out.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if copying { try out.withUnsafeBufferPointer { try emit($0) } }
+        }
+        if let spool, !trips.isEmpty {
+            let run = try DeflatedRun.write("\(UUID().uuidString).\(name).deflate", in: spool) { emit in try scan(copying: true, emit) }
+            if tripColumn != nil { untouchedStopTimes = (held.header, run) }
+        } else {
+            try scan(copying: false) { _ in }
+        }
+        tables[name] = held
+        heldStopTimes = (source, trips)
+    }
+
+    /// Streams a feed's stop_times.txt record by record, with the line each begins on.
+    private static func scanStopTimes(_ archive: GTFSArchive, _ record: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+        var records = CSVRecordStream()
+        try archive.stream("stop_times.txt") { chunk in try records.push(chunk, numbered: record) }
+        try records.finish(numbered: record)
+    }
+
+    /// A header record's names as `CSVTable` reads them: unquoted, trimmed of spaces, a BOM removed.
+    static func headerNames(_ record: UnsafeBufferPointer<UInt8>) -> [String] {
+        var fields = CSVRecordStream.fields(record)
+        if let first = fields.first, first.starts(with: [0xEF, 0xBB, 0xBF]) { fields[0].removeFirst(3) }
+        return fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
     }
 
     /// Every file's bytes, by name; stop_times.txt held in part is the source's rows of the trips not held, as
@@ -150,26 +218,9 @@ public struct GTFSFiles: Sendable {
     public var files: [String: [UInt8]] {
         get throws {
             var files = heldFiles
-            if let (source, trips) = heldStopTimes, let table = tables["stop_times.txt"], let original = try source.table("stop_times.txt") {
-                var bytes = table.header.map(CSVField.escape).joined(separator: ",").utf8.map { $0 } + [0x0A]
-                bytes.reserveCapacity(original.bytes.count + table.rows.count * 8 * table.header.count)
-                let pad = [UInt8](repeating: UInt8(ascii: ","), count: max(0, table.header.count - original.header.count))
-                let tripColumn = try original.requiredColumn("trip_id")
-                var held = ByteKeyIndex()
-                for id in trips { _ = held.insert(id) }
-                try original.bytes.withUnsafeBufferPointer { buffer in
-                    try original.forEachRow { row in
-                        guard held.find(row.field(tripColumn)) == nil else { return }
-                        var end = row.record.upperBound
-                        while end > row.record.lowerBound, buffer[end - 1] == 0x0A || buffer[end - 1] == 0x0D { end -= 1 }
-                        bytes.append(contentsOf: buffer[row.record.lowerBound..<end])
-                        bytes.append(contentsOf: pad)
-                        bytes.append(0x0A)
-                    }
-                }
-                let rows = table.bytes
-                let headerEnd = rows.firstIndex(of: 0x0A).map { $0 + 1 } ?? rows.count
-                bytes.append(contentsOf: rows[headerEnd...])
+            if let (source, trips) = heldStopTimes, let table = tables["stop_times.txt"] {
+                var bytes: [UInt8] = []
+                try streamStopTimes(source: source, trips: trips, table: table) { bytes += $0 }
                 files["stop_times.txt"] = bytes
             }
             return files
@@ -190,8 +241,9 @@ public struct GTFSFiles: Sendable {
     }
 
     /// Writes the feed as a zip at `path` (entries in name order, `ZipWriter`). stop_times.txt held in part is
-    /// streamed from the source: its rows of the trips not held as they were (padded when an edit added a
-    /// column), then the held rows, so the feed's calls are never all in memory at once.
+    /// the rows of the trips not held, then the held rows: copied deflated from `untouchedStopTimes` when the
+    /// header is as it was there, else streamed from the source (padded when an edit added a column), so the
+    /// feed's calls are never all in memory at once.
     public func writeZip(to path: String) throws {
         var zip = try ZipWriter(path: path)
         do {
@@ -199,7 +251,11 @@ public struct GTFSFiles: Sendable {
             if heldStopTimes != nil { names.insert("stop_times.txt") }
             for name in names.sorted() {
                 if name == "stop_times.txt", let (source, trips) = heldStopTimes, let table = tables[name] {
-                    try zip.add(name) { emit in try streamStopTimes(source: source, trips: trips, table: table, emit: emit) }
+                    if let (header, run) = untouchedStopTimes, header == table.header {
+                        try zip.add(name, after: run) { emit in try emit(table.rowBytes) }
+                    } else {
+                        try zip.add(name) { emit in try streamStopTimes(source: source, trips: trips, table: table, emit: emit) }
+                    }
                 } else {
                     try zip.add(name, bytes: others[name] ?? tables[name]!.bytes)
                 }
@@ -214,13 +270,12 @@ public struct GTFSFiles: Sendable {
     private func streamStopTimes(source: GTFSArchive, trips: Set<String>, table: GTFSTextTable, emit: ([UInt8]) throws -> Void) throws {
         var held = ByteKeyIndex()
         for id in trips { _ = held.insert(id) }
-        var out: [UInt8] = Array((table.header.map(CSVField.escape).joined(separator: ",") + "\n").utf8)
+        var out = table.headerLine
         out.reserveCapacity(ZipWriter.pieceBytes + (1 << 16))
-        var records = CSVRecordStream()
         var tripColumn: Int?, pad: [UInt8] = []
-        func record(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        try Self.scanStopTimes(source) { bytes, _ in
             guard let column = tripColumn else {
-                let header = CSVRecordStream.fields(bytes).map { String(decoding: $0, as: UTF8.self) }
+                let header = Self.headerNames(bytes)
                 guard let column = header.firstIndex(of: "trip_id") else { throw DataError(file: source.source("stop_times.txt"), location: "line 1", "no 'trip_id' column") }
                 tripColumn = column
                 pad = [UInt8](repeating: UInt8(ascii: ","), count: max(0, table.header.count - header.count))
@@ -235,11 +290,7 @@ public struct GTFSFiles: Sendable {
                 out.removeAll(keepingCapacity: true)
             }
         }
-        try source.stream("stop_times.txt") { chunk in try records.push(chunk, record) }
-        try records.finish(record)
-        let rows = table.bytes
-        let headerEnd = rows.firstIndex(of: 0x0A).map { $0 + 1 } ?? rows.count
-        out.append(contentsOf: rows[headerEnd...])
+        out += table.rowBytes
         try emit(out)
     }
 }

@@ -1,18 +1,17 @@
 import CSystemZlib
 import Foundation
 
-/// Writes a zip archive straight to a file, entry by entry, deflating on every core: an entry's bytes arrive in
-/// pieces, each batch of pieces is deflated in parallel as independent raw deflate runs ended by a sync flush
-/// (byte-aligned, not final), so their concatenation is one valid deflate stream, as pigz does; CRC-32s are
-/// joined with `crc32_combine`. Nothing of an entry is held beyond one batch, so a 29-million-row stop_times.txt
-/// is written without its text in memory.
+/// Writes a zip archive straight to a file, entry by entry, deflating on every core (`ParallelDeflater`: pieces
+/// deflated in parallel and joined as pigz does). Nothing of an entry is held beyond a few pieces, so a
+/// 29-million-row stop_times.txt is written without its text in memory, and a stretch deflated once
+/// (`DeflatedRun`) is copied into each zip that carries it.
 ///
 /// ZIP64 records are written where a size or an offset needs them (APPNOTE 6.3.10, 4.5.3 and 4.3.14). Entries are
 /// dated 1980-01-01, so the same input writes the same bytes. Compression is zlib's fastest level: a scenario's
 /// feed is a working file, and its time counts against the scenario's (docs/scenarios.md).
 public struct ZipWriter {
     /// The pieces one entry's bytes are cut into before deflating (the last may be shorter).
-    public static let pieceBytes = 4 << 20
+    public static let pieceBytes = ParallelDeflater.pieceBytes
 
     private let path: String
     private let file: UnsafeMutablePointer<FILE>
@@ -46,45 +45,28 @@ public struct ZipWriter {
 
     /// Adds `name`, whose bytes `produce` hands to its argument in order, in pieces of any size.
     public mutating func add(_ name: String, produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try add(name, after: nil, produce: produce)
+    }
+
+    /// Adds `name`: the bytes of `run` (copied as they were deflated), then those `produce` hands over.
+    public mutating func add(_ name: String, after run: DeflatedRun?, produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         precondition(!finished)
         let nameBytes = Array(name.utf8)
         let headerOffset = offset
         // The local header, with room for a ZIP64 extra field; sizes and CRC are written once known.
         try write(localHeader(name: nameBytes, crc: 0, compressed: 0, uncompressed: 0))
-        var crc: UInt = crc32(0, nil, 0)
-        var uncompressed: UInt64 = 0, compressed: UInt64 = 0
-        var pending: [[UInt8]] = [], pendingBytes = 0
-        var carry: [UInt8] = []
-        let batch = ParallelMap.workerCount * 2
-        func flush(final: Bool) throws {
-            let pieces = pending
-            pending.removeAll()
-            pendingBytes = 0
-            let results: [(crc: UInt, deflated: [UInt8])] = try ParallelMap.map(Array(pieces.indices), chunksPerWorker: 1) { slice in
-                try slice.map { i in
-                    let piece = pieces[i]
-                    let pieceCRC = piece.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
-                    return (pieceCRC, try Self.deflate(piece, final: final && i == pieces.count - 1, source: name))
-                }
+        if let run { try copy(run) }
+        let path = self.path, file = self.file
+        var written: UInt64 = 0
+        var deflater = ParallelDeflater(source: "\(path): \(name)", after: run.map { ($0.crc, $0.uncompressed, $0.compressed) }) { bytes in
+            guard bytes.isEmpty || fwrite(bytes, 1, bytes.count, file) == bytes.count else {
+                throw DataError(file: path, "cannot be written (\(String(cString: strerror(errno))))")
             }
-            for (i, result) in results.enumerated() {
-                crc = crc32_combine(crc, result.crc, off_t(pieces[i].count))
-                uncompressed += UInt64(pieces[i].count)
-                compressed += UInt64(result.deflated.count)
-                try write(result.deflated)
-            }
+            written += UInt64(bytes.count)
         }
-        try produce { bytes in
-            carry += bytes
-            while carry.count >= Self.pieceBytes {
-                pending.append(Array(carry[0..<Self.pieceBytes]))
-                carry.removeFirst(Self.pieceBytes)
-                pendingBytes += Self.pieceBytes
-                if pending.count >= batch { try flush(final: false) }
-            }
-        }
-        pending.append(carry)
-        try flush(final: true)
+        try produce { try deflater.push($0) }
+        let (crc, uncompressed, compressed) = try deflater.finish(final: true)
+        offset += written
         // Back to the local header for the CRC and sizes.
         let end = offset
         guard fseeko(file, off_t(headerOffset), SEEK_SET) == 0 else { throw DataError(file: path, "cannot seek (\(String(cString: strerror(errno))))") }
@@ -94,6 +76,23 @@ public struct ZipWriter {
         }
         central += centralHeader(name: nameBytes, crc: UInt32(crc), compressed: compressed, uncompressed: uncompressed, offset: headerOffset)
         entryCount += 1
+    }
+
+    /// Copies a run's deflated bytes into the entry being written.
+    private mutating func copy(_ run: DeflatedRun) throws {
+        guard let input = fopen(run.path, "rb") else { throw DataError(file: run.path, "cannot be opened (\(String(cString: strerror(errno))))") }
+        defer { fclose(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 22)
+        var copied: UInt64 = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, input) }
+            if count == 0 { break }
+            try write(Array(buffer[0..<count]))
+            copied += UInt64(count)
+        }
+        guard ferror(input) == 0, copied == run.compressed else {
+            throw DataError(file: run.path, "was cut short (\(copied) of \(run.compressed) bytes)")
+        }
     }
 
     /// Writes the central directory and closes the file.
@@ -169,29 +168,6 @@ public struct ZipWriter {
         h += name
         h.le16(large ? 0x0001 : 0xA220); h.le16(UInt16(extra.count)); h += extra
         return h
-    }
-
-    /// One piece as raw deflate at zlib's fastest level; ended by a sync flush, or by the final block.
-    static func deflate(_ piece: [UInt8], final: Bool, source: String) throws -> [UInt8] {
-        var stream = z_stream()
-        guard deflateInit2_(&stream, Z_BEST_SPEED, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw DataError(file: source, "zlib deflateInit2 failed")
-        }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(piece.count))) + 16)
-        var input = piece
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                return CSystemZlib.deflate(&stream, final ? Z_FINISH : Z_SYNC_FLUSH)
-            }
-        }
-        guard status == (final ? Z_STREAM_END : Z_OK), stream.avail_in == 0 else { throw DataError(file: source, "zlib deflate failed (\(status))") }
-        output.removeLast(Int(stream.avail_out))
-        return output
     }
 }
 

@@ -122,10 +122,18 @@ public struct StudyRun: Sendable {
         // The scenarios' modifications are applied first: one naming a route the feeds lack stops the run before
         // zones, networks or searches.
         var timetables: [ScenarioTimetables] = []
+        var spool: SpoolFolder?
         if !config.scenarios.isEmpty {
             begin(0)
+            // The edited feeds are written out now, into a private folder beside the outputs, and renamed into
+            // place with the other outputs: their text is let go before the searches, when memory is at its peak.
+            let folder = try SpoolFolder(beside: (spec.output as NSString).appendingPathComponent("scenario-feeds"))
             timetables = try ScenarioTimetables.build(config.scenarios, studyFeeds: Self.studyFeeds(spec), naptan: spec.coverage?.naptan ?? [],
-                                                      working: working, progress: messages(0))
+                                                      working: working, spool: folder, progress: messages(0))
+            messages(0)("writing the scenarios' feeds")
+            for i in timetables.indices { try timetables[i].stage(in: folder) }
+            FreedMemory.release()
+            spool = folder
             clock.lap("scenario timetables", into: &report.timings)
         }
         let first = scenarioSteps.count
@@ -179,9 +187,10 @@ public struct StudyRun: Sendable {
                     report.notes += try table.append(columns, step: "scenario \(scenario.name): \(step.title)", needsBoundaries: step.needsBoundaries)
                     summary.counts += ScenarioColumns.summary(columns, name: scenario.name)
                 }
-                for ((path, edited), changed) in zip(scenario.files, scenario.changed) where changed {
-                    let name = Scenario.zipName(scenario.name, path)
-                    files.append(StudyFile(name: name) { try edited.writeZip(to: $0) })
+                for (i, entry) in scenario.files.enumerated() where scenario.changed[i] {
+                    guard let spool, let staged = scenario.staged[i] else { continue }
+                    let name = Scenario.zipName(scenario.name, entry.path)
+                    files.append(StudyFile(name: name) { try spool.move(staged, to: $0) })
                     summary.feeds.append((spec.output as NSString).appendingPathComponent(name))
                 }
                 context.shared.forget(scenario: scenario.name)

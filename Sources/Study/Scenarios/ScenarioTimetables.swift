@@ -26,6 +26,21 @@ public struct ScenarioTimetables: Sendable {
     /// The routes the scenario removed, added or changed, feed by feed (empty for a `feed` scenario, whose
     /// feeds are other timetables, not edits of the study's).
     public var routes: [ScenarioRouteChange] = []
+    /// Per entry of `files`, once `stage(in:)` has written it: the changed feed's zip in the spool folder.
+    public var staged: [String?] = []
+
+    /// Writes every changed feed's zip into `spool` (`staged`) and lets go of the edited text tables, so that a
+    /// national feed's trips and stops are not held as text through the run's searches (only the read-back
+    /// `parts` are kept).
+    public mutating func stage(in spool: SpoolFolder) throws {
+        staged = try files.indices.map { i in
+            guard changed[i] else { return nil }
+            let zip = spool.file("\(UUID().uuidString).\(Scenario.zipName(name, files[i].path))")
+            try files[i].files.writeZip(to: zip)
+            return zip
+        }
+        for i in files.indices { files[i].files = GTFSFiles(path: files[i].path) }
+    }
 
     /// The feeds a step that names `paths` reads under this scenario; `source` gives the unedited feed of a
     /// path (read once per run by the caller), whose untouched calls a feed held in part takes.
@@ -79,7 +94,9 @@ public struct ScenarioTimetables: Sendable {
     /// Builds every scenario's timetables, each base before the scenarios on it: the study's `feeds` (every GTFS
     /// path of its steps) read, edited and read back. NaPTAN files, when the study has them, place stops named
     /// by ATCO code. Any modification naming what the feeds lack is an error at its study-file line.
-    public static func build(_ scenarios: [Scenario], studyFeeds: [String], naptan: [String], working: CRS,
+    /// With a `spool` folder, the stop times a feed's edits leave alone are deflated there as they are first read
+    /// (`GTFSFiles.holdStopTimes(of:spool:)`), for `stage(in:)` to copy into each scenario's zip.
+    public static func build(_ scenarios: [Scenario], studyFeeds: [String], naptan: [String], working: CRS, spool: SpoolFolder? = nil,
                              progress: @Sendable (String) -> Void) throws -> [ScenarioTimetables] {
         guard !scenarios.isEmpty else { return [] }
         var naptanStops: [String: TransitStop] = [:]
@@ -93,7 +110,7 @@ public struct ScenarioTimetables: Sendable {
             progress("reading GTFS \(path) for the scenarios")
             let archive = try GTFSArchive(path: path)
             var read = try GTFSFiles(archive: archive, deferringStopTimes: true)
-            try read.holdStopTimes(of: try tripsToHold(scenarios, in: read, archive: archive))
+            try read.holdStopTimes(of: try tripsToHold(scenarios, in: read, archive: archive), spool: spool)
             originals[path] = read
             return read
         }

@@ -66,6 +66,59 @@ struct ZipWriterTests {
         }
     }
 
+    @Test("an entry that continues a run deflated earlier reads back whole, its CRC joined", arguments: [0, 1, 5_000_000, 12 << 20])
+    func continuesRun(split: Int) throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let spool = try SpoolFolder(beside: folder.appendingPathComponent("feeds").path)
+            let cut = min(split, Self.big.count)
+            let run = try DeflatedRun.write("head.deflate", in: spool) { emit in
+                try Self.big[0..<cut].withUnsafeBufferPointer { try emit($0) }
+            }
+            #expect(run.uncompressed == UInt64(cut))
+            let path = folder.appendingPathComponent("feed.zip").path
+            var zip = try ZipWriter(path: path)
+            try zip.add("a.txt", bytes: Array("x\n".utf8))
+            try zip.add("stop_times.txt", after: run) { emit in try emit(Array(Self.big[cut...])) }
+            // The same run twice: each zip that carries it copies it.
+            try zip.add("again.txt", after: run) { _ in }
+            try zip.finish()
+            let entries = try Self.entries(of: path)
+            let same = entries["stop_times.txt"] == Self.big
+            #expect(same, "stop_times.txt: \(entries["stop_times.txt"]?.count ?? -1) bytes read back of \(Self.big.count)")
+            let again = entries["again.txt"] == Array(Self.big[0..<cut])
+            #expect(again)
+            #expect(entries["a.txt"] == Array("x\n".utf8))
+        }
+    }
+
+    @Test("a zip whose CRC-32 does not match its data is refused by GTFSArchive, naming the file")
+    func corruptCRC() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("feed.zip").path
+            var zip = try ZipWriter(path: path)
+            try zip.add("stop_times.txt", bytes: Array("trip_id,stop_id\nT1,S1\n".utf8))
+            try zip.finish()
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            // The CRC-32 is at offset 14 of the local header (APPNOTE 4.3.7) and again in the central header:
+            // flip it in both, so only the data disagrees.
+            let crc = Array(bytes[14..<18])
+            var i = 0, flipped = 0
+            while i + 4 <= bytes.count {
+                if Array(bytes[i..<(i + 4)]) == crc { bytes[i] ^= 0xFF; flipped += 1; i += 4 } else { i += 1 }
+            }
+            #expect(flipped == 2)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let archive = try GTFSArchive(path: path)
+            #expect(throws: DataError.self) { _ = try archive.bytes("stop_times.txt") }
+            do {
+                try archive.stream("stop_times.txt") { _ in }
+                Issue.record("a corrupt entry streamed without error")
+            } catch {
+                #expect("\(error)".contains("\(path): stop_times.txt") && "\(error)".contains("the file is corrupt"), "\(error)")
+            }
+        }
+    }
+
     @Test("ZIP64 records are written only where asked: the end record, and each entry's extra field")
     func zip64Records() throws {
         try TestSupport.withTemporaryFolder { folder in
@@ -90,21 +143,23 @@ struct ZipWriterTests {
 
 @Suite("CSVRecordStream")
 struct CSVRecordStreamTests {
-    @Test("records cut at every byte come out whole: quoted line ends kept, CRLF and blank lines dropped")
+    @Test("records cut at every byte come out whole with their first line: quoted line ends kept, CRLF and blank lines dropped")
     func cuts() throws {
         let text = Array("trip_id,stop_id,stop_headsign\r\nT1,S1,\"to the\nmarket\"\n\nT2,\"S,2\",x\nT3,S3,last".utf8)
         let expected = ["trip_id,stop_id,stop_headsign", "T1,S1,\"to the\nmarket\"", "T2,\"S,2\",x", "T3,S3,last"]
         for cut in 1...text.count {
             var stream = CSVRecordStream()
-            var records: [String] = []
+            var records: [String] = [], lines: [Int] = []
             var start = 0
             while start < text.count {
                 let end = min(text.count, start + cut)
-                try stream.push(Array(text[start..<end])) { records.append(String(decoding: $0, as: UTF8.self)) }
+                try stream.push(Array(text[start..<end]), numbered: { records.append(String(decoding: $0, as: UTF8.self)); lines.append($1) })
                 start = end
             }
-            try stream.finish { records.append(String(decoding: $0, as: UTF8.self)) }
+            try stream.finish(numbered: { records.append(String(decoding: $0, as: UTF8.self)); lines.append($1) })
             #expect(records == expected, "pieces of \(cut) bytes")
+            // Counted by hand: the header on line 1, T1 on 2 (its quoted line end takes it to 3), a blank 4.
+            #expect(lines == [1, 2, 5, 6], "pieces of \(cut) bytes")
         }
     }
 
