@@ -65,13 +65,16 @@ public struct GTFSTextTable: Sendable {
 
     /// The rows as CSV, without the header.
     public var rowBytes: [UInt8] {
-        var text = ""
-        text.reserveCapacity(rows.count * (header.count * 8 + 1))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.count * (header.count * 8 + 1))
         for row in rows {
-            text += row.map(CSVField.escape).joined(separator: ",")
-            text += "\n"
+            for (i, field) in row.enumerated() {
+                if i > 0 { bytes.append(0x2C) }
+                CSVField.append(field, to: &bytes)
+            }
+            bytes.append(0x0A)
         }
-        return Array(text.utf8)
+        return bytes
     }
 }
 
@@ -244,7 +247,11 @@ public struct GTFSFiles: Sendable {
     /// the rows of the trips not held, then the held rows: copied deflated from `untouchedStopTimes` when the
     /// header is as it was there, else streamed from the source (padded when an edit added a column), so the
     /// feed's calls are never all in memory at once.
-    public func writeZip(to path: String) throws {
+    ///
+    /// `held`, when given, is `heldFiles` as computed already (the scenario's read-back took them), so that a
+    /// national feed's tables are not turned into text twice.
+    public func writeZip(to path: String, held: [String: [UInt8]]? = nil) throws {
+        func bytes(_ name: String) -> [UInt8] { held?[name] ?? others[name] ?? tables[name]!.bytes }
         var zip = try ZipWriter(path: path)
         do {
             var names = Set(others.keys).union(tables.keys)
@@ -252,12 +259,13 @@ public struct GTFSFiles: Sendable {
             for name in names.sorted() {
                 if name == "stop_times.txt", let (source, trips) = heldStopTimes, let table = tables[name] {
                     if let (header, run) = untouchedStopTimes, header == table.header {
-                        try zip.add(name, after: run) { emit in try emit(table.rowBytes) }
+                        let rows = held?[name].map { Array($0.drop { $0 != 0x0A }.dropFirst()) } ?? table.rowBytes
+                        try zip.add(name, after: run) { emit in try emit(rows) }
                     } else {
                         try zip.add(name) { emit in try streamStopTimes(source: source, trips: trips, table: table, emit: emit) }
                     }
                 } else {
-                    try zip.add(name, bytes: others[name] ?? tables[name]!.bytes)
+                    try zip.add(name, bytes: bytes(name))
                 }
             }
             try zip.finish()

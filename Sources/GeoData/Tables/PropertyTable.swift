@@ -4,9 +4,25 @@ import Projection
 
 /// RFC 4180 quoting for one output field.
 public enum CSVField {
+    /// The field as RFC 4180 writes it: quoted, with its quotes doubled, when it holds a comma, a quote or a line
+    /// end (looked for byte by byte, so a CR LF pair, one Character in Swift, is found too).
     public static func escape(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
+        needsQuotes(field) ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field
+    }
+
+    /// Appends `escape(field)`'s UTF-8 bytes.
+    public static func append(_ field: String, to bytes: inout [UInt8]) {
+        guard needsQuotes(field) else { bytes.append(contentsOf: field.utf8); return }
+        bytes.append(0x22)
+        for byte in field.utf8 {
+            bytes.append(byte)
+            if byte == 0x22 { bytes.append(0x22) }
+        }
+        bytes.append(0x22)
+    }
+
+    static func needsQuotes(_ field: String) -> Bool {
+        field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 }
 

@@ -37,7 +37,8 @@ public enum ScenarioRoutes {
     /// The routes of `after` that differ from `before` (one study feed before and after a scenario's edits), in
     /// route order: before's routes first, then those `after` adds.
     public static func changes(scenario: String, feed: String, before: GTFSFiles, after: GTFSFiles) -> [ScenarioRouteChange] {
-        let old = RouteTrips(before), new = RouteTrips(after)
+        let only = candidates(before: before, after: after)
+        let old = RouteTrips(before, routes: only), new = RouteTrips(after, routes: only)
         var order = old.routes
         for route in new.routes where old.trips[route] == nil && old.names[route] == nil { order.append(route) }
         var changes: [ScenarioRouteChange] = []
@@ -50,6 +51,25 @@ public enum ScenarioRoutes {
                                                kind: kind, tripsBefore: was.count, tripsAfter: now.count, lines: lines))
         }
         return changes
+    }
+
+    /// The routes an edit can have changed when stop_times.txt is held in part (nil, every route, otherwise):
+    /// every trip an edit may change is held (`ScenarioTimetables.tripsToHold`), so only the routes of held
+    /// trips, of trips an edit added and routes an edit added can differ. A national feed's other million trips
+    /// are not hashed.
+    static func candidates(before: GTFSFiles, after: GTFSFiles) -> Set<String>? {
+        guard let held = before.heldStopTimes?.trips, after.heldStopTimes != nil else { return nil }
+        var routes: Set<String> = []
+        if let table = before.tables["trips.txt"], let trip = table.column("trip_id"), let route = table.column("route_id") {
+            for row in table.rows where held.contains(row[trip]) { routes.insert(row[route]) }
+        }
+        if let table = after.tables["trips.txt"], let route = table.column("route_id") {
+            for r in table.rows.indices where table.lines[r] == 0 { routes.insert(table.rows[r][route]) }
+        }
+        if let table = after.tables["routes.txt"], let id = table.column("route_id") {
+            for r in table.rows.indices where table.lines[r] == 0 { routes.insert(table.rows[r][id]) }
+        }
+        return routes
     }
 
     /// One GeoJSON feature a route: `scenario`, `feed`, `route_id`, `route_name`, `change` (removed, added,
@@ -90,19 +110,24 @@ private struct RouteTrips {
     var sequences: [String: [Int: [String]]] = [:]
     var stopXY: [String: XY] = [:]
 
-    init(_ files: GTFSFiles) {
+    /// Every route of `files`, or only those in `only`.
+    init(_ files: GTFSFiles, routes only: Set<String>? = nil) {
         if let table = files.tables["routes.txt"], let id = table.column("route_id") {
             let short = table.column("route_short_name"), long = table.column("route_long_name")
-            for row in table.rows {
+            for row in table.rows where only?.contains(row[id]) ?? true {
                 let route = row[id]
                 if names[route] == nil { routes.append(route) }
                 let name = [short, long].compactMap { $0.map { row[$0] } }.first { !$0.isEmpty }
                 names[route] = name ?? route
             }
         }
-        if let table = files.tables["stops.txt"], let id = table.column("stop_id"), let lat = table.column("stop_lat"), let lon = table.column("stop_lon") {
-            for row in table.rows {
-                if let y = Double(row[lat]), let x = Double(row[lon]) { stopXY[row[id]] = XY(x, y) }
+        defer {
+            // The positions of the stops some sequence draws.
+            let drawn = Set(sequences.values.flatMap { $0.values.joined() })
+            if let table = files.tables["stops.txt"], let id = table.column("stop_id"), let lat = table.column("stop_lat"), let lon = table.column("stop_lon") {
+                for row in table.rows where drawn.contains(row[id]) {
+                    if let y = Double(row[lat]), let x = Double(row[lon]) { stopXY[row[id]] = XY(x, y) }
+                }
             }
         }
         var rowsOf: [String: [Int32]] = [:]
@@ -119,7 +144,7 @@ private struct RouteTrips {
         let sequence = stopTimes?.column("stop_sequence"), stop = stopTimes?.column("stop_id")
         let times = ["arrival_time", "departure_time", "pickup_type", "drop_off_type"].map { stopTimes?.column($0) }
         var unnamed = Set<String>()
-        for row in table.rows {
+        for row in table.rows where only?.contains(row[routeColumn]) ?? true {
             let trip = row[tripColumn], route = row[routeColumn]
             var calls = rowsOf[trip] ?? []
             if let sequence, let stopTimes {

@@ -28,6 +28,8 @@ public struct ScenarioTimetables: Sendable {
     public var routes: [ScenarioRouteChange] = []
     /// Per entry of `files`, once `stage(in:)` has written it: the changed feed's zip in the spool folder.
     public var staged: [String?] = []
+    /// Per entry of `files`, its `heldFiles` as the read-back took them, until `stage(in:)` writes them.
+    var heldBytes: [[String: [UInt8]]] = []
 
     /// Writes every changed feed's zip into `spool` (`staged`) and lets go of the edited text tables, so that a
     /// national feed's trips and stops are not held as text through the run's searches (only the read-back
@@ -36,10 +38,11 @@ public struct ScenarioTimetables: Sendable {
         staged = try files.indices.map { i in
             guard changed[i] else { return nil }
             let zip = spool.file("\(UUID().uuidString).\(Scenario.zipName(name, files[i].path))")
-            try files[i].files.writeZip(to: zip)
+            try files[i].files.writeZip(to: zip, held: i < heldBytes.count ? heldBytes[i] : nil)
             return zip
         }
         for i in files.indices { files[i].files = GTFSFiles(path: files[i].path) }
+        heldBytes = []
     }
 
     /// The feeds a step that names `paths` reads under this scenario; `source` gives the unedited feed of a
@@ -148,12 +151,13 @@ public struct ScenarioTimetables: Sendable {
                 try editor.apply(edit)
             }
             let edited = start.indices.map { (start[$0].path, editor.feeds[$0]) }
-            var parts: [GTFSFeed] = []
+            var parts: [GTFSFeed] = [], heldBytes: [[String: [UInt8]]] = []
             for (path, files) in edited {
                 do {
                     // Read under the scenario's name (its errors and warnings say which feed), then known by the
                     // study's path, so that its stops are the same stops as the baseline's.
-                    var part = try GTFSFeed.read(GTFSArchive(files: files.heldFiles, path: "\(path) (scenario \(scenario.name))"),
+                    heldBytes.append(files.heldFiles)
+                    var part = try GTFSFeed.read(GTFSArchive(files: heldBytes[heldBytes.count - 1], path: "\(path) (scenario \(scenario.name))"),
                                                  partStopTimes: files.heldStopTimes != nil)
                     part.path = path
                     parts.append(part)
@@ -171,6 +175,7 @@ public struct ScenarioTimetables: Sendable {
             var result = ScenarioTimetables(name: scenario.name, files: edited, changed: changed, parts: parts,
                                             held: edited.map { $0.1.heldStopTimes?.trips }, replacesAll: replacesAll, date: date,
                                             notes: notes + editor.notes)
+            result.heldBytes = heldBytes
             if !replacesAll {
                 for (i, (path, files)) in edited.enumerated() where changed[i] {
                     result.routes += ScenarioRoutes.changes(scenario: scenario.name, feed: path, before: originals[path]!, after: files)
