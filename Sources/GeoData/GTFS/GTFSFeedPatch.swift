@@ -17,9 +17,23 @@ extension GTFSFeed {
         first.reserveCapacity(part.tripCount + 1)
         stops.reserveCapacity(total); arrivals.reserveCapacity(total); departures.reserveCapacity(total)
         pickups.reserveCapacity(total); dropOffs.reserveCapacity(total)
+        // A trip's calls as slices, the stops as `feed` numbers them.
+        func copyCalls(of trip: Int, in feed: GTFSFeed) {
+            let range = Int(feed.tripFirst[trip])..<Int(feed.tripFirst[trip + 1])
+            stops += feed.stopTimeStop[range]
+            arrivals += feed.arrivalSeconds[range]
+            departures += feed.departureSeconds[range]
+            pickups += feed.pickupAllowed[range]
+            dropOffs += feed.dropOffAllowed[range]
+        }
+        // When the edit kept every stop of the source in place (it removed or retimed trips), a source trip's
+        // calls are copied as slices, not call by call: a national feed's 29 million.
+        let sameStops = stopOf.indices.allSatisfy { stopOf[$0] == Int32($0) }
         for t in 0..<part.tripCount {
             let from = part.tripIDs.withKey(t) { key in heldIDs.find(key) == nil ? source.tripIDs.find(key) : nil }
-            if let from {
+            if let from, sameStops {
+                copyCalls(of: from, in: source)
+            } else if let from {
                 for k in Int(source.tripFirst[from])..<Int(source.tripFirst[from + 1]) {
                     let stop = stopOf[Int(source.stopTimeStop[k])]
                     guard stop >= 0 else {
@@ -32,12 +46,7 @@ extension GTFSFeed {
                     dropOffs.append(source.dropOffAllowed[k])
                 }
             } else {
-                let range = Int(part.tripFirst[t])..<Int(part.tripFirst[t + 1])
-                stops += part.stopTimeStop[range]
-                arrivals += part.arrivalSeconds[range]
-                departures += part.departureSeconds[range]
-                pickups += part.pickupAllowed[range]
-                dropOffs += part.dropOffAllowed[range]
+                copyCalls(of: t, in: part)
             }
             first.append(Int32(stops.count))
         }
