@@ -233,14 +233,19 @@ struct TOMLParser {
 
     /// `key = value`, the key possibly dotted, into `table`.
     private mutating func keyValue(into table: Table) throws(SyntaxError) {
+        let (path, value, start) = try keyAndValue(depth: 0)
+        try assign(path, value, in: table, at: start)
+    }
+
+    /// `key = value` at the cursor: the key's path, its value (nested `depth` deep), and where the key began.
+    private mutating func keyAndValue(depth: Int) throws(SyntaxError) -> (path: [String], value: Draft, start: Int) {
         let start = i
         let path = try key()
         skipSpaces()
         guard current == UInt8(ascii: "=") else { throw fail("expected '=' after the key, found \(describe(current))") }
         i += 1
         skipSpaces()
-        let value = try value(depth: 0)
-        try assign(path, value, in: table, at: start)
+        return (path, try value(depth: depth), start)
     }
 
     private mutating func assign(_ path: [String], _ value: Draft, in table: Table, at start: Int) throws(SyntaxError) {
@@ -348,13 +353,7 @@ struct TOMLParser {
         if current == UInt8(ascii: "}") { i += 1; return .table(table) }
         while true {
             skipSpaces()
-            let start = i
-            let path = try key()
-            skipSpaces()
-            guard current == UInt8(ascii: "=") else { throw fail("expected '=' after the key, found \(describe(current))") }
-            i += 1
-            skipSpaces()
-            let value = try value(depth: depth + 1)
+            let (path, value, start) = try keyAndValue(depth: depth + 1)
             // Keys of an inline table may be dotted; they make tables inside it.
             let inner = Table(.header)
             inner.keys = table.keys
