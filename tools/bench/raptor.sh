@@ -44,12 +44,8 @@ DATA=${REACH_DATA:-../shared/data}
 RUNS=${RUNS:-3}
 NATIONAL_RUNS=${NATIONAL_RUNS:-1}
 CORES=${CORES:-2}
-TMP=${BENCH_TMP:-/tmp/reach-bench-raptor}
-RUN_TMP=${RUN_BENCH_TMP:-/tmp/reach-bench-run}
-TRIPS=${TRIPS:-1000000}
-TRANSIT_SEED=${TRANSIT_SEED:-20240305}
-SERVICES=${SERVICES:-20000}
-SEED=${SEED:-20210321}
+# shellcheck source=tools/bench/transit_inputs.sh
+. tools/bench/transit_inputs.sh
 NSTOPS=${STOPS:-400000}
 STOPS_SEED=${STOPS_SEED:-20240305}
 WINDOW=${WINDOW:-07:00-10:00}

@@ -24,12 +24,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 BENCH_TAG=bench/scenario
 DATA=$(cd "${REACH_DATA:-../shared/data}" && pwd)
-TMP=${BENCH_TMP:-/tmp/reach-bench-raptor}
-RUN_TMP=${RUN_BENCH_TMP:-/tmp/reach-bench-run}
-TRIPS=${TRIPS:-1000000}
-TRANSIT_SEED=${TRANSIT_SEED:-20240305}
-SERVICES=${SERVICES:-20000}
-SEED=${SEED:-20210321}
+# shellcheck source=tools/bench/transit_inputs.sh
+. tools/bench/transit_inputs.sh
 ROUTE_SHARE=${ROUTE_SHARE:-0.01}
 FIRST_ROUTE=${FIRST_ROUTE:-8001}
 GOAL_RATIO=${GOAL_RATIO:-0.25}
