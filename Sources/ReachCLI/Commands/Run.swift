@@ -105,6 +105,7 @@ struct Run: ParsableCommand {
                     })
                     return .object(entry)
                 })
+                for (key, value) in report.summary { object[key] = value }
                 Run.jsonLine(object)
             }
         }

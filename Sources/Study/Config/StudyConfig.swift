@@ -56,6 +56,9 @@ public struct StudyConfig: Sendable {
     public var extraSteps: [any StudyStep] = []
     /// The `[[scenario]]`s, in study order (docs/scenarios.md).
     public var scenarios: [Scenario] = []
+    /// `[equity]` and `[left_behind]` (docs/equity.md).
+    public var equity: EquitySpec?
+    public var leftBehind: LeftBehindSpec?
 
     /// Reads and validates a study file.
     public static func load(path: String, kinds: [any StudyStepKind.Type] = StudyPlan.kinds) throws -> StudyConfig {
@@ -106,11 +109,23 @@ public struct StudyConfig: Sendable {
             scenarios = try Scenario.decodeAll(scenarioTables, paths: &paths)
         }
         run?.inputs += paths.inputs
+        var equity: EquitySpec?, leftBehind: LeftBehindSpec?
+        if let table = try root.table("equity") {
+            guard run != nil else { throw root.error("equity", "[equity] needs a [study] table with the output folder (output = \"out/my-study\")") }
+            equity = try EquitySpec.decode(table)
+        }
+        if let table = try root.table("left_behind") {
+            guard run != nil else { throw root.error("left_behind", "[left_behind] needs a [study] table with the output folder (output = \"out/my-study\")") }
+            guard scoring != nil else { throw root.error("left_behind", "[left_behind] ranks zones by their connectivity_rank: add a [score] table") }
+            leftBehind = try LeftBehindSpec.decode(table)
+        }
         try root.finish(known: ["study", "zones", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs",
-                                "scenario"] + kinds.map { $0.table })
+                                "scenario", "equity", "left_behind"] + kinds.map { $0.table })
         var config = StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
         config.extraSteps = extraSteps
         config.scenarios = scenarios
+        config.equity = equity
+        config.leftBehind = leftBehind
         return config
     }
 

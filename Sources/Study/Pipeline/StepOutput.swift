@@ -18,6 +18,8 @@ public struct StepOutput: Sendable {
     public var originColumns: [Indicator] = []
     /// Further layers in the working CRS for a GeoPackage or PostGIS load (the stops a coverage step used).
     public var layers: [OutputLayer] = []
+    /// Figures for the run's summary (`reach run --progress json`), by key (`equity`, `left_behind`).
+    public var summary = JSONObject()
 
     public init(zoneCount: Int) {
         warnings = Array(repeating: [], count: zoneCount)

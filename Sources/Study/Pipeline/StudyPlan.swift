@@ -3,7 +3,8 @@ import Projection
 
 /// Which steps a study file asks for, in the order they run: the measures (`[distance]`, `[coverage]`,
 /// `[public_transport]`, `[broadband]`), then the steps of `kinds` whose tables the study has, then the
-/// `[[join]]`s, then `[score]`, so that joins and the score see every computed column.
+/// `[[join]]`s, then `[score]`, so that joins and the score see every computed column, then `[left_behind]` and
+/// `[equity]`, which read the score and the joined columns. `ZoneFactsStep` (area, origins) comes first.
 public enum StudyPlan {
     /// Steps with a study table of their own, beyond the built-in ones. A new step is a `StudyStepKind` in
     /// its own file, listed here; `StudyRun`, the schema and the writers need no change.
@@ -13,7 +14,7 @@ public enum StudyPlan {
     public static func steps(_ config: StudyConfig, spec: RunSpec) -> [any StudyStep] {
         let working = CRS(spec.workingCRS)
         let points = PointLoadOptions(workingCRS: working)
-        var steps: [any StudyStep] = []
+        var steps: [any StudyStep] = [ZoneFactsStep()]
         if let distance = spec.distance {
             steps.append(DistanceJob(zones: spec.zones, services: distance.services, categoryField: distance.categoryField,
                                      serviceOptions: points, osm: distance.osm, modes: distance.modes, minutes: distance.minutes,
@@ -48,6 +49,8 @@ public enum StudyPlan {
         steps += config.extraSteps
         steps += config.joins.map { JoinStep(join: $0) }
         if config.scoring != nil { steps.append(ScoreStep(config: config)) }
+        if let leftBehind = config.leftBehind { steps.append(LeftBehindStep(spec: leftBehind)) }
+        if let equity = config.equity { steps.append(EquityStep(spec: equity, defaultNeed: config.leftBehind?.need)) }
         return steps
     }
 }

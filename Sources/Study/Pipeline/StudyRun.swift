@@ -40,6 +40,8 @@ public struct StudyRun: Sendable {
         public var notes: [String] = []
         /// What each scenario changed and who gains and loses access (docs/scenarios.md).
         public var scenarios: [ScenarioSummary] = []
+        /// The steps' figures for the summary (`equity`, `left_behind`), by key.
+        public var summary = JSONObject()
     }
 
     /// The file names written into the output folder (for a ward study; a `[zones]` study names its tables
@@ -75,7 +77,8 @@ public struct StudyRun: Sendable {
         let scenarioFiles = config.scenarios.flatMap { scenario in
             Scenario.feedPaths(of: scenario, in: config.scenarios, studyFeeds: Self.studyFeeds(spec)).map { Scenario.zipName(scenario.name, $0) }
         } + (config.scenarios.isEmpty ? [] : [ScenarioRoutes.fileName])
-        for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName] + scenarioFiles) { try AtomicFile.checkWritable(path) }
+        let equityFiles = config.equity != nil ? [EquityStep.fileName] : []
+        for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName] + scenarioFiles + equityFiles) { try AtomicFile.checkWritable(path) }
         return (config, spec)
     }
 
@@ -166,6 +169,7 @@ public struct StudyRun: Sendable {
             report.notes += output.notes
             report.notes += try table.append(output, step: step.title, needsBoundaries: step.needsBoundaries)
             files += output.files
+            for (key, value) in output.summary { report.summary[key] = value }
             if let stepGaps = output.gaps { gaps = stepGaps }
             if step is ScoreStep { report.scored = table.indicator("connectivity_score").map(Self.nonNullCount) }
             clock.lap(step.title, into: &report.timings)

@@ -84,7 +84,8 @@ struct StudyStepTests {
         // has L1 at 400 m and L2 at 300 m: 2; (401500, 300500) has L2 at 300 m, L1 at 1,000 m: 1.
         // A: (100·1 + 300·2) / 400 = 1.75; B: 1.
         let csv = try String(contentsOfFile: "\(out)/squares.csv", encoding: .utf8)
-        #expect(csv == "code,library_count_within_800m_mean,bus_stop_count,reach_warning\nA,1.75,3,\nB,1,5,\n")
+        // Every run's zone facts first: each square is 1 km²; A holds the origins of weight 100 and 300, B the one of 50.
+        #expect(csv == "code,area_km2,origins_count,origins_weight,library_count_within_800m_mean,bus_stop_count,reach_warning\nA,1,2,400,1.75,3,\nB,1,1,50,1,5,\n")
         // schema.json comes from the columns: the step's own description, and the joined bus_stop_count is the
         // join's, not described as reach coverage's.
         let schema = try PropertySchema.read(path: "\(out)/schema.json")
