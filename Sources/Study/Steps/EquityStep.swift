@@ -136,7 +136,7 @@ struct EquityStep: StudyStep {
     }
 
     /// The thresholds of the study's columns for `stem`: `{stem}_within_{t}_pct` (distance, public transport), or
-    /// `{kind}_pop_pct_{t}m|km` for a coverage column `{kind}_distance_m`.
+    /// `{kind}_pop_pct_{t}m|km` (`bus_stop_pop_pct` at the default 400 m) for a coverage column `{kind}_distance_m`.
     static func studyThresholds(_ stem: String, table: ZoneTable) -> [Double] {
         var found: [Double] = []
         for indicator in table.indicators {
@@ -144,6 +144,8 @@ struct EquityStep: StudyStep {
             if name.hasPrefix("\(stem)_within_"), name.hasSuffix("_pct"),
                let t = Double(name.dropFirst(stem.count + 8).dropLast(4)) {
                 found.append(t)
+            } else if stem == "bus_stop_distance_m", name == "bus_stop_pop_pct" {
+                found.append(CoverageJob.defaultBusRadius)
             } else if stem.hasSuffix("_distance_m"), name.hasPrefix("\(stem.dropLast(11))_pop_pct_") {
                 let tail = name.dropFirst(stem.count - 11 + 9)
                 if tail.hasSuffix("km"), let t = Double(tail.dropLast(2)) { found.append(t * 1000) }
