@@ -8,15 +8,14 @@ struct ScoreInputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Study file (TOML) naming indicators, domains, weights and method (default: the built-in CNI connectedness study; see --print-default-study).", valueName: "FILE"))
     var study: String?
 
-    @Option(name: .customLong("in"), help: ArgumentHelp("Ward table with the indicator properties: GeoJSON (e.g. from reach coverage) or CSV.", valueName: "FILE"))
+    @Option(name: .customLong("in"), help: ArgumentHelp("Ward table with the indicator properties: GeoJSON (e.g. from reach coverage) or CSV (default: the output of reach run of --study).", valueName: "FILE"))
     var input: String?
 
     @Option(name: .customLong("code-field"), help: ArgumentHelp("Property holding ward codes (default: detected, e.g. WD23CD, area_code).", valueName: "NAME"))
     var codeField: String?
 
     func job(output: String? = nil) throws -> ScoreJob {
-        guard let input else { throw ValidationError("give the ward table with --in FILE") }
-        return ScoreJob(study: study, input: input, output: output, codeField: codeField)
+        ScoreJob(study: study, input: input, output: output, codeField: codeField)
     }
 }
 
@@ -103,6 +102,7 @@ struct Explain: ParsableCommand {
 
         Example:
           reach explain E05000820 --study study.toml --in out/coverage.geojson
+          reach explain E05000824 --study fixtures/trafford/study.toml    (after reach run of that study)
         """
     )
 
@@ -114,7 +114,7 @@ struct Explain: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if inputs.input == nil { throw ValidationError("give the ward table with --in FILE") }
+        if inputs.input == nil, inputs.study == nil { throw ValidationError("give the ward table with --in FILE, or the study whose reach run output to read with --study") }
     }
 
     func run() throws {

@@ -8,15 +8,16 @@ import Scoring
 public struct ScoreJob: Sendable {
     /// The study file; nil uses the built-in default study (`DefaultStudy.text`).
     public var study: String?
-    /// The ward table: GeoJSON (geometry kept) or CSV.
-    public var input: String
+    /// The ward table: GeoJSON (geometry kept) or CSV; nil reads the study's own output (`reach run`'s
+    /// `{output}/wards.geojson`, or its CSV).
+    public var input: String?
     /// Where to write the scored table, `.geojson` or `.csv`; nil writes nothing (explain).
     public var output: String?
     /// The property holding ward codes; detected when nil (WD23CD, area_code...).
     public var codeField: String?
     public var workers: Int
 
-    public init(study: String?, input: String, output: String? = nil, codeField: String? = nil,
+    public init(study: String?, input: String?, output: String? = nil, codeField: String? = nil,
                 workers: Int = ParallelMap.workerCount) {
         self.study = study
         self.input = input
@@ -97,13 +98,43 @@ public struct ScoreJob: Sendable {
             throw StudyConfigError(file: config.file, "the study has no [score] table: nothing to score")
         }
         if let output { try AtomicFile.checkWritable(output) }
+        let input = try self.input ?? Self.studyOutput(config)
         progress("reading \(input)")
         let table = try PropertyTable.read(path: input)
         var timings: [(step: String, seconds: Double)] = []
         clock.lap("read table", into: &timings)
-        var scored = try Self.score(table, config: config, codeField: codeField, workers: workers, progress: progress)
+        // A run's own output has its joins already: joining them again would replace the columns by themselves.
+        var scoring = config
+        if Self.isOwnOutput(input, of: config) { scoring.joins = [] }
+        var scored = try Self.score(table, config: scoring, codeField: codeField ?? config.run?.zoneCodeField, workers: workers, progress: progress)
+        scored.config = config
         scored.report.timings = timings + scored.report.timings
         return scored
+    }
+
+    /// The zone table `reach run` of `config` wrote (GeoJSON, else CSV, else GeoJSON Text Sequences); an error
+    /// saying to run it first when there is none.
+    static func studyOutput(_ config: StudyConfig) throws -> String {
+        guard let spec = config.run else {
+            throw DataError(file: config.file, "give the ward table with --in FILE (the study has no [study] table, so it has no output of its own to read)")
+        }
+        let candidates = [RunSpec.Format.geojson, .csv, .geojsonseq].map { format in
+            (spec.output as NSString).appendingPathComponent(StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: [], precision: 6).fileName(format))
+        }
+        guard let found = candidates.first(where: FileManager.default.fileExists) else {
+            throw DataError(file: config.file, "the study's output \(candidates[0]) does not exist yet: run `reach run \(config.file)` first, or give the ward table with --in FILE")
+        }
+        return found
+    }
+
+    /// Whether `path` lies in the output folder of `config`'s run.
+    static func isOwnOutput(_ path: String, of config: StudyConfig) -> Bool {
+        guard let folder = config.run?.output else { return false }
+        func absolute(_ p: String) -> String {
+            let full = p.hasPrefix("/") ? p : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p)
+            return StudyConfig.lexicallyNormal((full as NSString).resolvingSymlinksInPath)
+        }
+        return (absolute(path) as NSString).deletingLastPathComponent == absolute(folder)
     }
 
     /// Joins the study's `[[join]]`s to `table` and scores it as its `[score]` says (what `reach score` and the

@@ -172,4 +172,24 @@ import Testing
         #expect(mixed.mixedColumns == ["join \(stray): column 'imd' holds 1 number(s) and 3 value(s) that are not decimal numbers (e.g. \"n/a\" on line 2), written as text: leave a missing value empty"])
         #expect(again.columnOrigins["imd"] == "joined from \(stray), column 'imd'")
     }
+
+    /// `reach explain CODE --study STUDY` right after `reach run STUDY`: the study's own output is read, its joins are
+    /// not applied again (they are in it), and the explanation gives the run's own score and rank.
+    @Test func explainsARunsOwnOutput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let study = try StudyRunTests().study(in: folder)
+        // Before the run there is nothing to read: the message says to run the study first.
+        #expect { _ = try ScoreJob(study: study, input: nil).score() } throws: { "\($0)".contains("does not exist yet: run `reach run") }
+        _ = try StudyRun(study: study).run()
+        let wards = try StudyRunTests().byCode(folder.appendingPathComponent("out/wards.geojson").path)
+        for input in [nil, folder.appendingPathComponent("out/wards.geojson").path, folder.appendingPathComponent("out/wards.csv").path] {
+            let explanation = try ScoreJob(study: study, input: input).score().explanation(of: "E05000824")
+            #expect(explanation.rank == (wards["E05000824"]?["connectivity_rank"] as? Double).map { Int($0) })
+            // The run scored unrounded figures, the re-score the written ones (1 decimal for metres): the score agrees
+            // to the written precision's effect, well within 1e-3.
+            let written = try #require(wards["E05000824"]?["connectivity_score"] as? Double)
+            #expect(abs((explanation.score ?? .nan) - written) < 1e-3)
+        }
+    }
 }
