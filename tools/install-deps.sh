@@ -8,7 +8,7 @@
 #   (tools/check-leaks.sh).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
-packages=(libproj-dev libgeos-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config proj-bin gdal-bin python3-gdal time python3-venv chromium
+packages=(libproj-dev libgeos-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config proj-bin gdal-bin python3-gdal time python3-venv chromium poppler-utils
     postgresql postgis valgrind binutils)
 missing=()
 for package in "${packages[@]}"; do

@@ -11,7 +11,7 @@ struct ReachCommand: ParsableCommand {
         2 wrong usage (unknown flag, missing argument).
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Wards.self, Distance.self, Nearest.self, Network.self, Coverage.self, Gaps.self, Departures.self, PublicTransport.self, Isochrone.self, Broadband.self, Score.self, Explain.self, Map.self, Export.self, Compare.self, Validate.self]
+        subcommands: [Run.self, Wards.self, Distance.self, Nearest.self, Network.self, Coverage.self, Gaps.self, Departures.self, PublicTransport.self, Isochrone.self, Broadband.self, Score.self, Explain.self, Map.self, Report.self, Export.self, Compare.self, Validate.self]
     )
 }
 

@@ -13,6 +13,8 @@ public struct StudyOutputs: Sendable {
     public var precision: Int
     /// The map's options, or nil for no map.
     public var map: WardMap.Options?
+    /// Whether to write `report.html` beside the map (a study with `[equity]` or `[left_behind]`).
+    public var report = false
     /// Where to load the zones (and gaps) in PostGIS after the files, if anywhere.
     public var postgres: (connection: String, schema: String, replace: Bool)?
 
@@ -68,6 +70,7 @@ public struct StudyOutputs: Sendable {
     /// The paths every file output of the run goes to, to check before any work.
     public func filePaths(stepFiles: [String]) -> [String] {
         formats.map { path(fileName($0)) } + [path(Self.schemaName)] + stepFiles.map(path) + (map != nil ? [path(Self.mapName)] : [])
+            + (map != nil && report ? [path(ReportJob.fileName)] : [])
     }
 
     /// Writes everything as one set: each file to a temporary file first, the PostGIS load (one transaction) next,
@@ -109,6 +112,15 @@ public struct StudyOutputs: Sendable {
             try set.stage(map.html, to: path(Self.mapName))
             written.append(path(Self.mapName))
             for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }
+            if report {
+                let equity = try files.first { $0.name == EquityStep.fileName }.map { try ReportPage.equityRows($0.bytes, file: $0.name) } ?? []
+                var page = ReportPage(title: options.title, source: options.source, zones: properties.features, schema: options.schema, equity: equity)
+                page.codeField = options.codeField
+                page.nameField = options.nameField
+                page.crs = options.crs
+                try set.stage(try page.html(), to: path(ReportJob.fileName))
+                written.append(path(ReportJob.fileName))
+            }
         }
         if let postgres {
             let srid = try GeoPackageOutput.srs(table.layer.workingCRS).id

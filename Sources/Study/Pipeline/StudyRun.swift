@@ -72,8 +72,9 @@ public struct StudyRun: Sendable {
         }
         try Self.prepareFolder(spec.output)
         // Every file the run may write: a folder, device or FIFO in the way stops the run here, not after the work.
-        let outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision,
+        var outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision,
                                    map: spec.map ? WardMap.Options(title: spec.name, source: study) : nil)
+        outputs.report = config.equity != nil || config.leftBehind != nil
         let scenarioFiles = config.scenarios.flatMap { scenario in
             Scenario.feedPaths(of: scenario, in: config.scenarios, studyFeeds: Self.studyFeeds(spec)).map { Scenario.zipName(scenario.name, $0) }
         } + (config.scenarios.isEmpty ? [] : [ScenarioRoutes.fileName])
@@ -222,6 +223,7 @@ public struct StudyRun: Sendable {
             map = options
         }
         var outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
+        outputs.report = config.equity != nil || config.leftBehind != nil
         outputs.postgres = spec.postgres.map { ($0, spec.postgresSchema, spec.postgresReplace) }
         let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps, origins: originSet, routes: routeFeatures)
         report.outputs = written.written

@@ -193,6 +193,7 @@ struct EquityStep: StudyStep {
             result.append(("palma", Inequality.palma(values: needValues, weights: needWeights, need: needs)))
         }
         if let z = indicator.standard {
+            result.append(("standard", z))
             for alpha in 0...2 { result.append(("fgt\(alpha)", distribution.fgt(standard: z, alpha: alpha, better: indicator.better))) }
         }
         return result

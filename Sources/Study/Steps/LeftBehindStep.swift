@@ -1,5 +1,6 @@
 import Foundation
 import GeoData
+import Scoring
 
 /// `[left_behind]` (docs/equity.md): a zone is left behind when it is among the least connected (its
 /// `connectivity_rank`, 1 = least connected, at most ⌈share × n⌉) and among the most in need (its rank on the need
@@ -8,6 +9,18 @@ import GeoData
 /// connectivity cut-off is `left_behind_uncertain`.
 struct LeftBehindStep: StudyStep {
     var spec: LeftBehindSpec
+    /// The study's score, rescored without weight draws for the explanations of the zones left behind.
+    var rescoring: StudyConfig?
+
+    init(spec: LeftBehindSpec, score config: StudyConfig? = nil) {
+        self.spec = spec
+        if var config {
+            config.joins = []
+            config.scoring?.robustness.draws = 0
+            config.scoring?.robustness.leaveOneOut = false
+            rescoring = config
+        }
+    }
 
     var title: String { "left behind" }
     var needsBoundaries: Bool { false }
@@ -45,6 +58,13 @@ struct LeftBehindStep: StudyStep {
             output.warn(z, "no \(spec.need) value, so whether the zone is left behind is unknown")
         }
         let flagged = context.layer.zones.indices.filter { verdicts[$0].leftBehind == true }
+        if let rescoring {
+            let scored = try ScoreJob.score(table.rowTable(source: rescoring.file), config: rescoring, codeField: context.layer.codeField)
+            var drivers = [JSONValue](repeating: .null, count: context.zoneCount)
+            for z in flagged { drivers[z] = .string(Self.drivers(Explanation(scored.result, ward: z))) }
+            output.add(Indicator("left_behind_drivers", unit: nil, "for a zone left behind: the score's domains in order of their contribution, each with its rank and its worst-ranked indicators (rank/zones, 1 = least connected), as reach explain gives them",
+                                 source: "reach left_behind", json: drivers))
+        }
         let population = flagged.reduce(0.0) { $0 + context.reducer.ownWeight[$1] }
         var summary = JSONObject()
         summary["need"] = .string(spec.need)
@@ -55,6 +75,18 @@ struct LeftBehindStep: StudyStep {
         output.summary["left_behind"] = .object(summary)
         output.notes.append("left behind: \(flagged.count) zone(s), population \(JSONWriter.format(population.rounded()))")
         return output
+    }
+
+    /// The domains that contribute most to the zone's score (at most two), each with its rank and its three
+    /// worst-ranked indicators: "transport (rank 1 of 21: rail 1/21, metrolink 1/21, bus_stop_coverage 5/21)".
+    static func drivers(_ explanation: Explanation) -> String {
+        let domains = explanation.domains.filter { $0.contribution != nil }.sorted { $0.contribution! > $1.contribution! }.prefix(2)
+        return domains.map { domain in
+            let worst = explanation.indicators.filter { $0.domain == domain.name && $0.rank != nil }
+                .sorted { ($0.rank!, $0.name) < ($1.rank!, $1.name) }.prefix(3)
+                .map { "\($0.name) \($0.rank!)/\($0.rankedAmong)" }
+            return "\(domain.name) (rank \(domain.rank.map(String.init) ?? "—") of \(explanation.groupSize)\(worst.isEmpty ? "" : ": " + worst.joined(separator: ", ")))"
+        }.joined(separator: "; ")
     }
 
     /// Competition ranks, highest first (1 = highest; ties share the best rank); nil stays nil.

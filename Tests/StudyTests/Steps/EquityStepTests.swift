@@ -35,7 +35,7 @@ struct EquityStepTests {
         // the value order, so CI = G. Palma 0.2, FGT 0.6, 0.4, 1/3 at 30 (InequalityTests, worked there).
         #expect(close(m["gini"], 1920.0 / 7600) && close(m["concentration_index"], 1920.0 / 7600))
         #expect(close(m["palma"], 0.2))
-        #expect(close(m["fgt0"], 0.6) && close(m["fgt1"], 0.4) && close(m["fgt2"], 1.0 / 3))
+        #expect(close(m["fgt0"], 0.6) && close(m["fgt1"], 0.4) && close(m["fgt2"], 1.0 / 3) && m["standard"] == 30)
     }
 
     @Test func classA() {
@@ -137,8 +137,8 @@ struct EquityStepTests {
         #expect(csv.contains(["gp_practices_straight", "all", "origins", "738"]))
         // 11 classes (all, 1...10) × the measures of the 8 indicators: 10 each (counts, population, mean, median, p90,
         // gini, concentration index, palma), + 2 shares within (800 and 2,000 m, from the study's metres and station
-        // bands) for all but the bus stops' one (400 m), + 3 FGT for the 4 with a standard.
-        #expect(csv.count == 1 + 11 * (8 * 10 + 7 * 2 + 1 + 4 * 3))
+        // bands) for all but the bus stops' one (400 m), + the standard and 3 FGT for the 4 with a standard.
+        #expect(csv.count == 1 + 11 * (8 * 10 + 7 * 2 + 1 + 4 * 4))
         // The decile classes add up to the whole.
         let populations = csv.filter { $0[0] == "gp_practices_straight" && $0[2] == "population" && $0[1] != "all" }.map { Double($0[3])! }
         #expect(populations.count == 10 && populations.reduce(0, +) == 235013)
