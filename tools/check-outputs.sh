@@ -18,8 +18,10 @@
 #     tools/png_check.py must find drawn (not blank, several viridis fill colours); and the DOM Chromium
 #     dumps has data-reach-map="ready" and data-wards="N" on <html>, N being the CSV row count.
 #     Without map.html the map checks are skipped (said so on one line); without chromium they fail.
+#   - If report.html exists: it is self-contained as map.html is; Chromium's screenshot of it and the first page of
+#     the A4 PDF Chromium prints (rendered by pdftoppm) are drawn, with the map's viridis fills (tools/png_check.py).
 # Prints one "check-outputs: ok: ..." or "check-outputs: FAIL: ..." line per check and exits 1 if any failed.
-# Needs ogrinfo (gdal-bin), python3 and chromium: tools/install-deps.sh installs them.
+# Needs ogrinfo (gdal-bin), python3, chromium and pdftoppm (poppler-utils): tools/install-deps.sh installs them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -240,6 +242,29 @@ else
 fi
 
 # --- map.html ----------------------------------------------------------------------------------------------
+offline_check() { # FILE: exit 1, listing them, when the page would load anything from the network or another file.
+    python3 - "$1" <<'EOF'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+patterns = {
+    "absolute or protocol-relative URL in an attribute":
+        r"""\b(?:src|href|srcset|poster|action|data|xlink:href)\s*=\s*["']?\s*(?:https?:)?//""",
+    "absolute or protocol-relative url()": r"""url\(\s*["']?\s*(?:https?:)?//""",
+    "<script src=...>": r"<script\b[^>]*\bsrc\s*=",
+    "<link rel=stylesheet>": r"""<link\b[^>]*\brel\s*=\s*["']?[^"'>]*stylesheet""",
+    "@import": r"@import\b",
+}
+found = []
+for what, pattern in patterns.items():
+    for match in re.finditer(pattern, html, re.IGNORECASE):
+        line = html.count("\n", 0, match.start()) + 1
+        found.append(f"{what} at line {line}: {html[match.start():match.start() + 80].splitlines()[0]}")
+if found:
+    print("\n".join(found))
+    sys.exit(1)
+EOF
+}
+
 chromium_mode=""
 chromium_run() { # STDOUT-FILE ARGS...: headless Chromium with no name resolution (so nothing remote can load);
     # tries --headless, then --headless=new; a fresh profile each time (a profile in use is locked).
@@ -263,26 +288,7 @@ if [[ ! -f $MAP ]]; then
     echo "check-outputs: no map.html in $FOLDER (run reach map or set [outputs] map)"
 else
     # (a) Self-contained: nothing fetched from the network or from other files.
-    if python3 - "$MAP" >"$TMP/offline" 2>&1 <<'EOF'; then
-import re, sys
-html = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-patterns = {
-    "absolute or protocol-relative URL in an attribute":
-        r"""\b(?:src|href|srcset|poster|action|data|xlink:href)\s*=\s*["']?\s*(?:https?:)?//""",
-    "absolute or protocol-relative url()": r"""url\(\s*["']?\s*(?:https?:)?//""",
-    "<script src=...>": r"<script\b[^>]*\bsrc\s*=",
-    "<link rel=stylesheet>": r"""<link\b[^>]*\brel\s*=\s*["']?[^"'>]*stylesheet""",
-    "@import": r"@import\b",
-}
-found = []
-for what, pattern in patterns.items():
-    for match in re.finditer(pattern, html, re.IGNORECASE):
-        line = html.count("\n", 0, match.start()) + 1
-        found.append(f"{what} at line {line}: {html[match.start():match.start() + 80].splitlines()[0]}")
-if found:
-    print("\n".join(found))
-    sys.exit(1)
-EOF
+    if offline_check "$MAP" >"$TMP/offline" 2>&1; then
         ok "$MAP: self-contained (no remote URL in src/href/url(), no <script src>, no stylesheet <link>, no @import)"
     else
         fail "$MAP: would load other resources:"
@@ -339,6 +345,50 @@ EOF
         else
             fail "headless Chromium did not dump the DOM of $MAP (exit status $rc); its log ends:"
             { grep -v dbus "$TMP/chromium.log" || true; } | tail -n 5 | indent
+        fi
+    fi
+fi
+
+# --- report.html: self-contained, drawn by Chromium, printed to A4 PDF whose pages pdftoppm renders -----------------
+REPORT=$FOLDER/report.html
+if [[ ! -f $REPORT ]]; then
+    echo "check-outputs: no report.html in $FOLDER (a study with [equity] or [left_behind] writes one)"
+else
+    if offline_check "$REPORT" >"$TMP/offline" 2>&1; then
+        ok "$REPORT: self-contained (no remote URL, no <script src>, no stylesheet <link>, no @import)"
+    else
+        fail "$REPORT: would load other resources:"
+        indent <"$TMP/offline"
+    fi
+    if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then
+        fail "chromium or pdftoppm not found, so $REPORT cannot be rendered: install them with tools/install-deps.sh"
+    else
+        report_url="file://$(realpath "$REPORT")"
+        png="$(realpath "$FOLDER")/report.png"
+        rm -f "$png"
+        rc=0
+        chromium_run "$TMP/report-shot.out" --screenshot="$png" "$report_url" || rc=$?
+        if ((rc == 0)) && [[ -s $png ]] && python3 tools/png_check.py "$png" >"$TMP/png" 2>&1; then
+            ok "$FOLDER/report.png: Chromium ($chromium_mode) drew the report's first screen with the map's viridis fills"
+        else
+            fail "$REPORT: Chromium's screenshot is missing, blank or lacks the map's fills (exit status $rc)"
+            indent <"$TMP/png" 2>/dev/null || true
+        fi
+        pdf=$TMP/report.pdf
+        rc=0
+        chromium_run "$TMP/report-pdf.out" --no-pdf-header-footer --print-to-pdf="$pdf" "$report_url" || rc=$?
+        if ((rc == 0)) && [[ -s $pdf ]] && pdftoppm -r 60 -png "$pdf" "$TMP/report-page" 2>"$TMP/pdftoppm.log"; then
+            pages=$(find "$TMP" -maxdepth 1 -name 'report-page-*.png' | wc -l)
+            first=$(find "$TMP" -maxdepth 1 -name 'report-page-*.png' | sort | head -n 1)
+            if ((pages >= 1)) && python3 tools/png_check.py "$first" >"$TMP/png" 2>&1; then
+                ok "$REPORT: printed to A4 PDF ($pages page(s)); pdftoppm's first page is drawn with the map's fills"
+            else
+                fail "$REPORT: the PDF's first page, as pdftoppm renders it, is blank or lacks the map's fills:"
+                indent <"$TMP/png"
+            fi
+        else
+            fail "$REPORT: Chromium did not print it to PDF, or pdftoppm could not render the PDF (exit status $rc)"
+            indent <"$TMP/pdftoppm.log" 2>/dev/null || true
         fi
     fi
 fi
