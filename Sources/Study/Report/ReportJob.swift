@@ -52,8 +52,9 @@ public struct ReportJob: Sendable {
     @discardableResult
     public func run() throws -> String {
         let target = output ?? path(Self.fileName)
+        let page = try page()
         try AtomicFile.checkWritable(target)
-        try AtomicFile.write(try page().html(), to: target)
+        try AtomicFile.write(try page.html(), to: target)
         return target
     }
 }
