@@ -117,7 +117,8 @@ public final class SharedInputs: @unchecked Sendable {
 
     public init() {}
 
-    /// Keeps a step's baseline work for its scenario runs, under a key naming the step and its settings.
+    /// Keeps a step's work for its scenario runs or for a later step (the score's result, which `[left_behind]`
+    /// explains), under a key naming the step and its settings.
     func keepBaseline(_ state: any Sendable, for key: String) {
         lock.lock()
         defer { lock.unlock() }

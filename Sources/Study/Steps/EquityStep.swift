@@ -20,7 +20,7 @@ struct EquityStep: StudyStep {
     var needsBoundaries: Bool { false }
 
     /// One indicator resolved against the run's per-origin columns.
-    struct Resolved {
+    struct Resolved: Sendable {
         var stem: String
         var values: [Double?]
         var unit: String?
@@ -101,17 +101,24 @@ struct EquityStep: StudyStep {
         }
 
         var rows: [(indicator: String, group: String, measure: String, value: Double)] = []
-        let members: [(String, [Int])] = [(Self.allClass, Array(origins.zone.indices))] + classes.map { label in
-            (label, origins.zone.indices.filter { zoneClass[origins.zone[$0]] == label })
+        let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0 + 1) })
+        var members: [[Int]] = [Array(origins.zone.indices)] + classes.map { _ in [] }
+        for (o, z) in origins.zone.enumerated() { if let label = zoneClass[z], let c = classIndex[label] { members[c].append(o) } }
+        let labels = [Self.allClass] + classes
+        // Every (indicator, class) pair on its own, on every core.
+        progress("equity: \(indicators.count) indicator(s) × \(labels.count) class(es)")
+        let pairs = indicators.indices.flatMap { i in labels.indices.map { (i, $0) } }
+        let customWeight = spec.weight != nil
+        let groups = members, originWeights = weights, originNeed = need
+        let computed = try ParallelMap.map(pairs, chunksPerWorker: 8) { slice in
+            slice.map { i, c in
+                Self.measures(indicators[i], origins: groups[c], people: people, weights: originWeights, need: originNeed, customWeight: customWeight)
+            }
+        }
+        for ((i, c), measures) in zip(pairs, computed) {
+            for (measure, value) in measures { rows.append((indicators[i].stem, labels[c], measure, value)) }
         }
         for indicator in indicators {
-            progress("equity: \(indicator.stem)")
-            for (label, group) in members {
-                for (measure, value) in Self.measures(indicator, origins: group, people: people, weights: weights, need: need,
-                                                        customWeight: spec.weight != nil) {
-                    rows.append((indicator.stem, label, measure, value))
-                }
-            }
             if rows.contains(where: { $0.indicator == indicator.stem && $0.group == Self.allClass && $0.measure == "gini" && $0.value == 0 }) {
                 output.notes.append("[equity] \(indicator.stem): every origin has the same value, so its Gini and concentration index are 0")
             }

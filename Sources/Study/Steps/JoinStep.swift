@@ -41,10 +41,13 @@ struct ScoreStep: StudyStep {
 
     var title: String { "score" }
     var needsBoundaries: Bool { false }
+    /// Where the run keeps the score's result for the steps after it (`StudyContext.shared`).
+    static let resultKey = "score result"
 
     func run(_ context: StudyContext, table: ZoneTable, progress: @escaping @Sendable (String) -> Void) throws -> StepOutput {
         let scored = try ScoreJob.score(table.rowTable(source: config.file), config: config, codeField: context.layer.codeField,
                                         progress: progress)
+        context.shared.keepBaseline(scored.result, for: Self.resultKey)
         var output = StepOutput(zoneCount: context.zoneCount)
         let perZone = context.layer.zones.indices.map { ScoreJob.properties(scored.result, ward: $0) }
         for (k, (name, _)) in (perZone.first ?? []).enumerated() {

@@ -59,9 +59,11 @@ struct LeftBehindStep: StudyStep {
         }
         let flagged = context.layer.zones.indices.filter { verdicts[$0].leftBehind == true }
         if let rescoring {
-            let scored = try ScoreJob.score(table.rowTable(source: rescoring.file), config: rescoring, codeField: context.layer.codeField)
+            // The run's own score when the score step kept it; else scored again, without the weight draws.
+            let result = try context.shared.baseline(ScoreStep.resultKey, as: ScoreResult.self)
+                ?? ScoreJob.score(table.rowTable(source: rescoring.file), config: rescoring, codeField: context.layer.codeField).result
             var drivers = [JSONValue](repeating: .null, count: context.zoneCount)
-            for z in flagged { drivers[z] = .string(Self.drivers(Explanation(scored.result, ward: z))) }
+            for z in flagged { drivers[z] = .string(Self.drivers(Explanation(result, ward: z))) }
             output.add(Indicator("left_behind_drivers", unit: nil, "for a zone left behind: the score's domains in order of their contribution, each with its rank and its worst-ranked indicators (rank/zones, 1 = least connected), as reach explain gives them",
                                  source: "reach left_behind", json: drivers))
         }

@@ -39,7 +39,7 @@ struct StudyRunTests {
         let report = try StudyRun(study: try study(in: folder)).run()
         #expect(report.wards == 21 && report.origins == 738 && report.scored == 21)
         let out = folder.appendingPathComponent("out").path
-        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "wards.gpkg", "schema.json", "gaps.geojson", "broadband_unmatched.csv", "equity.csv", "map.html"])
+        #expect(report.outputs.map { ($0 as NSString).lastPathComponent } == ["wards.geojson", "wards.geojsonseq", "wards.csv", "wards.gpkg", "schema.json", "gaps.geojson", "broadband_unmatched.csv", "equity.csv", "map.html", "report.html"])
         let wards = try byCode("\(out)/wards.geojson")
         #expect(wards.count == 21)
 
