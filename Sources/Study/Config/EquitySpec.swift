@@ -16,10 +16,11 @@ public struct EquitySpec: Sendable, Equatable {
     public var standards: [String: Double] = [:]
     /// Thresholds per indicator for the shares within; nil takes those of the study's `{stem}_within_{t}` columns.
     public var thresholds: [String: [Double]] = [:]
-    /// Weights other than the origins' own: a zone column, spread over the zone's origins.
+    /// Weights other than the origins' own: a zone column spread over the zone's origins, or a field of the origins
+    /// file.
     public var weight: Weight?
 
-    /// A zone column turned into origin weights.
+    /// A zone column, or a field of the origins file, turned into origin weights.
     public struct Weight: Sendable, Equatable {
         public enum Kind: String, Sendable, CaseIterable {
             /// The column is a percentage of the origin's weight (households without a car, %): w = weight × value / 100.
@@ -30,8 +31,11 @@ public struct EquitySpec: Sendable, Equatable {
             case count
         }
 
-        public var column: String
-        public var kind: Kind
+        /// The zone column (with `kind`), or nil for an origin `field`.
+        public var column: String?
+        public var kind: Kind = .count
+        /// A numeric field of the origins file: each origin's own weight (households without a car at the origin).
+        public var field: String?
     }
 
     static func decode(_ table: ConfigTable) throws(StudyConfigError) -> EquitySpec {
@@ -67,12 +71,20 @@ public struct EquitySpec: Sendable, Equatable {
             }
         }
         if let weight = try table.table("weight") {
-            let column = try weight.requiredString("column")
-            guard let kind = try weight.choice("as", Weight.Kind.self) else {
-                throw weight.error(nil, "missing key 'as' (percent, fraction or count: how the column's value becomes origin weights)")
+            if let field = try weight.string("field") {
+                guard !weight.has("column"), !weight.has("as") else {
+                    throw weight.error("field", "give either field (of the origins file) or column and as (a zone column), not both")
+                }
+                spec.weight = Weight(column: nil, field: field)
+            } else {
+                let column = try weight.string("column")
+                guard let column else { throw weight.error(nil, "missing key 'column' (a zone column) or 'field' (a field of the origins file)") }
+                guard let kind = try weight.choice("as", Weight.Kind.self) else {
+                    throw weight.error(nil, "missing key 'as' (percent, fraction or count: how the column's value becomes origin weights)")
+                }
+                spec.weight = Weight(column: column, kind: kind)
             }
-            spec.weight = Weight(column: column, kind: kind)
-            try weight.finish(known: ["column", "as"])
+            try weight.finish(known: ["column", "as", "field"])
         }
         try table.finish(known: ["indicators", "class", "class_groups", "need", "standard", "thresholds", "weight"])
         return spec

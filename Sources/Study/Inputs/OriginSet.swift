@@ -27,6 +27,9 @@ public struct OriginSet: Sendable {
     public var warnings: [String] = []
     /// The field the weights came from (nil: every origin weighs 1).
     public var weightField: String?
+    /// Further numeric fields of the origins file kept for later steps (`[equity]`'s `weight = { field = ... }`),
+    /// one value per origin (nil: empty, or a fallback point-on-surface).
+    public var fields: [String: [Double?]] = [:]
 
     /// The origins of each zone, in origin order.
     public func members(zoneCount: Int) -> [[Int]] {
@@ -37,14 +40,16 @@ public struct OriginSet: Sendable {
 
     /// Reads origins from `path` (CSV or GeoJSON; weights from `weightField`, else 1 each) and places each in a
     /// zone of `layer`.
+    /// `keeping` names further numeric fields (≥ 0) to keep in `fields`.
     public static func load(path origins: String?, options originOptions: PointLoadOptions, weightField: String?,
-                            layer: ZoneLayer, index: ZoneIndex? = nil, progress: @Sendable (String) -> Void) throws -> OriginSet {
+                            layer: ZoneLayer, index: ZoneIndex? = nil, keeping: [String] = [],
+                            progress: @Sendable (String) -> Void) throws -> OriginSet {
         var set = OriginSet(points: [], weights: [], labels: [], zone: [], outside: [], fallbackZones: [])
         if let origins {
             set.weightField = weightField
             progress("reading origins \(origins)")
             var options = originOptions
-            options.fields = Set([weightField].compactMap { $0 })
+            options.fields = Set([weightField].compactMap { $0 } + keeping)
             let points = try PointLoader.load(path: origins, options: options)
             guard !points.isEmpty else { throw DataError(file: origins, "holds no origins") }
             set.warnings = try PointPlacement.check(points, file: origins, role: "origins", working: options.workingCRS,
@@ -60,6 +65,19 @@ public struct OriginSet: Sendable {
                 }
                 weights.append(weight)
             }
+            var kept: [String: [Double?]] = [:]
+            for field in keeping {
+                kept[field] = try points.map { point in
+                    guard let value = point.properties[field] else {
+                        throw DataError(file: point.source, field: field, "no such field (fields: \(point.properties.keys.sorted().joined(separator: ", ")))")
+                    }
+                    if value == .null || value.stringValue?.trimmingCharacters(in: .whitespaces).isEmpty == true { return nil }
+                    guard let number = value.doubleValue, number.isFinite, number >= 0 else {
+                        throw DataError(file: point.source, field: field, "not a number ≥ 0 (\(value.stringValue ?? "null"))")
+                    }
+                    return number
+                }
+            }
             progress("placing \(points.count) origins in \(layer.zones.count) zones")
             let zoneOf = try (index ?? ZoneIndex(layer)).zoneOf(points.map(\.xy))
             for (i, point) in points.enumerated() {
@@ -68,7 +86,9 @@ public struct OriginSet: Sendable {
                 set.weights.append(weights[i])
                 set.labels.append(String(i))
                 set.zone.append(zone)
+                for (field, values) in kept { set.fields[field, default: []].append(values[i]) }
             }
+            for field in keeping where set.fields[field] == nil { set.fields[field] = [] }
         }
         var weightSums = [Double](repeating: 0, count: layer.zones.count), counts = [Int](repeating: 0, count: layer.zones.count)
         for (o, z) in set.zone.enumerated() { weightSums[z] += set.weights[o]; counts[z] += 1 }
@@ -87,6 +107,7 @@ public struct OriginSet: Sendable {
             set.weights.append(1)
             set.labels.append(zone.code)
             set.zone.append(z)
+            for field in keeping { set.fields[field, default: []].append(nil) }
             if origins != nil { set.fallbackZones.insert(z) }
         }
         return set

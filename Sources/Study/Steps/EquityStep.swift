@@ -36,15 +36,27 @@ struct EquityStep: StudyStep {
         let origins = context.origins
         let people = origins.weights
         var weights = people
-        if let weight = spec.weight {
-            let values = try columns.numbers(weight.column, key: "weight.column")
+        if let field = spec.weight?.field {
+            guard let values = origins.fields[field] else {
+                throw DataError(file: "[equity]", field: "weight.field", "the origins' field \(field) was not read: the study needs an [origins] file")
+            }
+            var lacking = 0
+            for o in weights.indices {
+                weights[o] = values[o] ?? 0
+                if values[o] == nil { lacking += 1 }
+            }
+            if lacking > 0 {
+                output.notes.append("[equity] weight \(field): \(lacking) origin(s) have no value (or are a zone's point-on-surface) and weigh 0 in equity.csv")
+            }
+        } else if let weight = spec.weight, let column = weight.column {
+            let values = try columns.numbers(column, key: "weight.column")
             var missing: [String] = []
             let zoneWeight = context.reducer.ownWeight
             for o in weights.indices {
                 let z = origins.zone[o]
                 guard let v = values[z] else { weights[o] = 0; continue }
                 guard v >= 0 else {
-                    throw DataError(file: columns.source(weight.column), field: weight.column, "zone \(context.layer.zones[z].code): a weight must be ≥ 0, not \(JSONWriter.format(v))")
+                    throw DataError(file: columns.source(column), field: column, "zone \(context.layer.zones[z].code): a weight must be ≥ 0, not \(JSONWriter.format(v))")
                 }
                 switch weight.kind {
                 case .percent: weights[o] = people[o] * v / 100
@@ -54,7 +66,7 @@ struct EquityStep: StudyStep {
             }
             for z in context.layer.zones.indices where values[z] == nil { missing.append(context.layer.zones[z].code) }
             if !missing.isEmpty {
-                output.notes.append("[equity] weight \(weight.column): \(missing.count) zone(s) have no value, so their origins weigh 0 in equity.csv (\(Self.list(missing)))")
+                output.notes.append("[equity] weight \(column): \(missing.count) zone(s) have no value, so their origins weigh 0 in equity.csv (\(Self.list(missing)))")
             }
         }
 

@@ -151,4 +151,65 @@ struct EquityStepTests {
         #expect(summary["codes"] == .array([.string("E05000824")]))
         #expect(report.summary["equity"] != nil)
     }
+
+    /// Two 1 km squares, three origins (people 100, 300, 50; households without a car 10, 60, 5) at 100, 900 and
+    /// 1,500 m from the one GP, and each zone's share of households without a car joined (A 20%, B 50%).
+    func weightedStudy(in folder: URL, weight: String) throws -> [String: Double] {
+        try DistanceJobTests.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "easting,northing,population,no_car\n400100,300500,100,10\n400900,300500,300,60\n401500,300500,50,5\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        try "easting,northing\n400000,300500\n".write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        try "code,no_car_pct\nA,20\nB,50\n".write(to: folder.appendingPathComponent("join.csv"), atomically: true, encoding: .utf8)
+        let path = folder.appendingPathComponent("study.toml").path
+        try """
+        [study]
+        output = "out"
+        [zones]
+        files = ["zones.geojson"]
+        code_field = "code"
+        [origins]
+        file = "origins.csv"
+        weight_field = "population"
+        [distance]
+        services = ["gp.csv"]
+        metres = [1000]
+        [[join]]
+        file = "join.csv"
+        key = "code"
+        [equity]
+        indicators = ["gp_straight"]
+        class = "code"
+        weight = \(weight)
+        [outputs]
+        map = false
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try StudyRun(study: path).run()
+        let rows = try String(contentsOfFile: folder.appendingPathComponent("out/equity.csv").path, encoding: .utf8).split(separator: "\n").dropFirst()
+        var result: [String: Double] = [:]
+        for row in rows {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            result["\(f[1]).\(f[2])"] = Double(f[3])
+        }
+        return result
+    }
+
+    @Test func weightsOtherThanPeople() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The origins' own field: w = 10, 60, 5 (W = 75): mean (100·10 + 900·60 + 1500·5) / 75 = 62500/75; within 1 km
+        // 70/75; class A (10, 60): 55000/70; B: 1500. population stays the people, 450.
+        var m = try weightedStudy(in: folder, weight: "{ field = \"no_car\" }")
+        #expect(m["all.weight"] == 75 && m["all.population"] == 450)
+        #expect(close(m["all.mean"], 62500.0 / 75) && close(m["all.within_1000_pct"], 7000.0 / 75))
+        #expect(close(m["A.mean"], 55000.0 / 70) && m["B.mean"] == 1500 && m["A.weight"] == 70)
+        // The zone's percentage of each origin's people: w = 100·0.2, 300·0.2, 50·0.5 = 20, 60, 25: mean
+        // (2000 + 54000 + 37500) / 105.
+        m = try weightedStudy(in: folder, weight: "{ column = \"no_car_pct\", as = \"percent\" }")
+        #expect(m["all.weight"] == 105 && close(m["all.mean"], 93500.0 / 105))
+        // The zone's value as a count shared by people: A's 20 as 5 and 15, B's 50 to its one origin: mean
+        // (500 + 13500 + 75000) / 70.
+        m = try weightedStudy(in: folder, weight: "{ column = \"no_car_pct\", as = \"count\" }")
+        #expect(m["all.weight"] == 70 && close(m["all.mean"], 89000.0 / 70))
+    }
 }
