@@ -155,12 +155,18 @@ struct EquityStepTests {
     /// Two 1 km squares, three origins (people 100, 300, 50; households without a car 10, 60, 5) at 100, 900 and
     /// 1,500 m from the one GP, and each zone's share of households without a car joined (A 20%, B 50%).
     func weightedStudy(in folder: URL, weight: String) throws -> [String: Double] {
+        try squaresStudy(in: folder, equity: "indicators = [\"gp_straight\"]\nclass = \"code\"\nweight = \(weight)").rows
+    }
+
+    /// The squares study with `equity` as its [equity] table and `join` as join.csv; equity.csv by "class.measure".
+    func squaresStudy(in folder: URL, equity: String, join: String = "code,no_car_pct\nA,20\nB,50\n",
+                      gp: String = "400000,300500") throws -> (rows: [String: Double], report: StudyRun.Report) {
         try DistanceJobTests.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
             .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
         try "easting,northing,population,no_car\n400100,300500,100,10\n400900,300500,300,60\n401500,300500,50,5\n"
             .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
-        try "easting,northing\n400000,300500\n".write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
-        try "code,no_car_pct\nA,20\nB,50\n".write(to: folder.appendingPathComponent("join.csv"), atomically: true, encoding: .utf8)
+        try "easting,northing\n\(gp)\n".write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        try join.write(to: folder.appendingPathComponent("join.csv"), atomically: true, encoding: .utf8)
         let path = folder.appendingPathComponent("study.toml").path
         try """
         [study]
@@ -178,20 +184,40 @@ struct EquityStepTests {
         file = "join.csv"
         key = "code"
         [equity]
-        indicators = ["gp_straight"]
-        class = "code"
-        weight = \(weight)
+        \(equity)
         [outputs]
         map = false
         """.write(toFile: path, atomically: true, encoding: .utf8)
-        _ = try StudyRun(study: path).run()
+        let report = try StudyRun(study: path).run()
         let rows = try String(contentsOfFile: folder.appendingPathComponent("out/equity.csv").path, encoding: .utf8).split(separator: "\n").dropFirst()
         var result: [String: Double] = [:]
         for row in rows {
             let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             result["\(f[1]).\(f[2])"] = Double(f[3])
         }
-        return result
+        return (result, report)
+    }
+
+    @Test func badInputIsNamedNotDropped() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A class missing in zone B: B's origin is left out of the class rows, kept in all, and named.
+        var run = try squaresStudy(in: folder, equity: "indicators = [\"gp_straight\"]\nclass = \"lad\"", join: "code,lad\nA,Rutland\nB,\n")
+        #expect(run.rows["Rutland.population"] == 400 && run.rows["all.population"] == 450 && run.rows["B.population"] == nil)
+        #expect(run.report.notes.contains("[equity] class lad: 1 zone(s) have no value and are left out of the class rows (kept in class all): B"))
+        // A need that is not a number is an error naming the zone, the join file and the column.
+        #expect { _ = try squaresStudy(in: folder, equity: "indicators = [\"gp_straight\"]\nneed = \"imd\"", join: "code,imd\nA,12.5\nB,n/a\n") } throws: {
+            let text = "\($0)"
+            return text.contains("join.csv") && text.contains("imd") && text.contains("zone B: 'n/a' is not a number")
+        }
+        // An indicator the study does not make is named with those it does.
+        #expect { _ = try squaresStudy(in: folder, equity: "indicators = [\"gp_pt\"]") } throws: {
+            "\($0)".contains("'gp_pt' is not a per-origin indicator of this study (they are: gp_straight)")
+        }
+        // Every origin 100 m from its nearest GP (one 100 m north of each): Gini 0, not a division by zero, with a note.
+        run = try squaresStudy(in: folder, equity: "indicators = [\"gp_straight\"]", gp: "400100,300600\n400900,300600\n401500,300600")
+        #expect(run.rows["all.gini"] == 0 && run.rows["all.mean"] == 100)
+        #expect(run.report.notes.contains("[equity] gp_straight: every origin has the same value, so its Gini and concentration index are 0"))
     }
 
     @Test func weightsOtherThanPeople() throws {
