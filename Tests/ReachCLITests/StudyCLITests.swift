@@ -4,7 +4,7 @@ import Testing
 /// The subcommands users meet first: run, validate, map, export, and the help every subcommand owes them.
 struct StudyCLITests {
     static let subcommands = ["run", "wards", "distance", "nearest", "network", "coverage", "gaps", "departures", "pt", "isochrone",
-                              "broadband", "score", "explain", "map", "export", "validate"]
+                              "broadband", "score", "explain", "map", "report", "export", "validate"]
 
     /// Every subcommand's --help gives the exit codes and at least one example, and exits 0.
     @Test(arguments: subcommands) func helpHasExitCodesAndAnExample(_ name: String) throws {
@@ -32,6 +32,32 @@ struct StudyCLITests {
         #expect(run.status == 1)
         #expect(run.stdout.contains("error: \(swapped): 1 of 1 services lie outside the area of use") && run.stdout.contains("swapped"))
         #expect(try CLI.reach(["validate"]).status == 2)
+    }
+
+    /// As a new user would: `reach run` of the bundled study, then `reach explain` of a ward straight from its output
+    /// (no --in), then `reach report` of its folder; a folder that is not a run's is exit 1.
+    @Test func explainAndReportAfterARun() throws {
+        let folder = try CLI.temporaryFolder()
+        let study = CLI.packageRoot.appendingPathComponent("fixtures/trafford/.cli-\(UUID().uuidString).toml").path
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            try? FileManager.default.removeItem(atPath: study)
+        }
+        let text = try String(contentsOfFile: CLI.packageRoot.appendingPathComponent("fixtures/trafford/study.toml").path, encoding: .utf8)
+            .replacingOccurrences(of: "output = \"../../out/trafford\"", with: "output = \"\(folder.path)/out\"")
+        try text.write(toFile: study, atomically: true, encoding: .utf8)
+        let before = try CLI.reach(["explain", "E05000824", "--study", study])
+        #expect(before.status == 1 && before.stderr.contains("does not exist yet: run `reach run"))
+        #expect(try CLI.reach(["run", study, "-q"]).status == 0)
+        let explain = try CLI.reach(["explain", "E05000824", "--study", study])
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(explain.stdout.hasPrefix("ward E05000824\nconnectivity_score ") && explain.stdout.contains("rank 3 of 21 wards"))
+        let page = folder.appendingPathComponent("again.html").path
+        let report = try CLI.reach(["report", "\(folder.path)/out", "--out", page])
+        #expect(report.status == 0 && report.stderr.contains("wrote \(page)"), "\(report.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("Bucklow-St Martins"))
+        let bad = try CLI.reach(["report", folder.path])
+        #expect(bad.status == 1 && bad.stderr.contains("holds no zone table"))
     }
 
     /// map and export of the table `reach wards` writes, whose one figure is area_km2.
