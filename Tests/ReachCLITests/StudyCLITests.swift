@@ -52,6 +52,9 @@ struct StudyCLITests {
         let explain = try CLI.reach(["explain", "E05000824", "--study", study])
         #expect(explain.status == 0, "\(explain.stderr)")
         #expect(explain.stdout.hasPrefix("ward E05000824\nconnectivity_score ") && explain.stdout.contains("rank 3 of 21 wards"))
+        // --in of the run's own output without --study: its schema.json names the study that made it.
+        let own = try CLI.reach(["explain", "E05000824", "--in", "\(folder.path)/out/wards.geojson"])
+        #expect(own.status == 0 && own.stdout == explain.stdout, "\(own.stderr)")
         let page = folder.appendingPathComponent("again.html").path
         let report = try CLI.reach(["report", "\(folder.path)/out", "--out", page])
         #expect(report.status == 0 && report.stderr.contains("wrote \(page)"), "\(report.stderr)")

@@ -8,7 +8,9 @@ public enum PropertySchema {
     public static let fileName = "schema.json"
 
     /// The schema document of `columns`, in order.
-    public static func document(study: String, columns: [ColumnSchema]) -> JSONValue {
+    /// `studyFile` is the study file that made the columns (absolute), so `reach explain --in` of a run's output
+    /// finds its study.
+    public static func document(study: String, columns: [ColumnSchema], studyFile: String? = nil) -> JSONValue {
         var properties: [JSONValue] = []
         for column in columns {
             var object = JSONObject()
@@ -20,15 +22,16 @@ public enum PropertySchema {
         }
         var root = JSONObject()
         root["study"] = .string(study)
+        if let studyFile { root["study_file"] = .string(studyFile) }
         root["crs"] = .string("OGC:CRS84 (RFC 7946 longitude/latitude); measures computed in the study's working CRS")
         root["properties"] = .array(properties)
         return .object(root)
     }
 
     /// The document's bytes, with a final newline.
-    public static func encoded(study: String, columns: [ColumnSchema]) -> [UInt8] {
+    public static func encoded(study: String, columns: [ColumnSchema], studyFile: String? = nil) -> [UInt8] {
         var json = JSONWriter(capacity: 1 << 16)
-        json.value(document(study: study, columns: columns))
+        json.value(document(study: study, columns: columns, studyFile: studyFile))
         json.byte(0x0A)
         return json.bytes
     }
@@ -55,6 +58,15 @@ public enum PropertySchema {
                                          source: object["source"] as? String ?? "input")
         }
         return columns
+    }
+
+    /// The study file a `schema.json` names (`study_file`), when it does and the file is there.
+    public static func studyFile(besides table: String) -> String? {
+        let path = ((table as NSString).deletingLastPathComponent as NSString).appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: path),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let file = root["study_file"] as? String, FileManager.default.fileExists(atPath: file) else { return nil }
+        return file
     }
 
     /// The schema beside a table (`schema.json` in its folder), when there is one.

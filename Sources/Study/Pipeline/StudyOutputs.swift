@@ -13,6 +13,8 @@ public struct StudyOutputs: Sendable {
     public var precision: Int
     /// The map's options, or nil for no map.
     public var map: WardMap.Options?
+    /// The study file, recorded in `schema.json` as `study_file` (absolute).
+    public var studyFile: String?
     /// Whether to write `report.html` beside the map (a study with `[equity]` or `[left_behind]`).
     public var report = false
     /// Where to load the zones (and gaps) in PostGIS after the files, if anywhere.
@@ -99,7 +101,7 @@ public struct StudyOutputs: Sendable {
             try set.stage(bytes, to: path(fileName(format)))
             written.append(path(fileName(format)))
         }
-        try set.stage(PropertySchema.encoded(study: study, columns: table.schema), to: path(Self.schemaName))
+        try set.stage(PropertySchema.encoded(study: study, columns: table.schema, studyFile: studyFile), to: path(Self.schemaName))
         written.append(path(Self.schemaName))
         for file in files {
             if let writer = file.writer { try set.stageThrough(to: path(file.name), writer) } else { try set.stage(file.bytes, to: path(file.name)) }

@@ -225,6 +225,7 @@ public struct StudyRun: Sendable {
         }
         var outputs = StudyOutputs(folder: spec.output, zoneSetName: spec.zoneSetName, formats: spec.formats, precision: spec.precision, map: map)
         outputs.report = config.equity != nil || config.leftBehind != nil
+        outputs.studyFile = StudyConfig.lexicallyNormal(study.hasPrefix("/") ? study : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(study))
         outputs.postgres = spec.postgres.map { ($0, spec.postgresSchema, spec.postgresReplace) }
         let written = try outputs.write(table, study: spec.name, files: files, gaps: gaps, origins: originSet, routes: routeFeatures)
         report.outputs = written.written

@@ -85,8 +85,11 @@ public struct ScoreJob: Sendable {
         }
     }
 
+    /// The study: `study`, else the one that made `input` (a run's output, whose `schema.json` names it), else the
+    /// built-in default.
     public func loadStudy() throws -> StudyConfig {
         if let study { return try StudyConfig.load(path: study) }
+        if let input, let own = PropertySchema.studyFile(besides: input) { return try StudyConfig.load(path: own) }
         return try StudyConfig.parse(text: DefaultStudy.text, file: "<default study>")
     }
 
