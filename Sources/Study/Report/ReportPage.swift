@@ -147,7 +147,7 @@ public struct ReportPage: Sendable {
 
     /// The indicator's access standard with its unit ("1,000 m"), when the study set one.
     func standardText(_ stem: String) -> String? {
-        value(stem, "all", "standard").map { "\(Self.figure($0)) \(unit(stem))" }
+        value(stem, "all", "standard").map { "\($0 == $0.rounded() ? NumberText.grouped(Int($0)) : Self.figure($0, 2)) \(unit(stem))" }
     }
 
     func label(_ stem: String) -> String {

@@ -27,7 +27,7 @@ struct ReportPageTests {
         #expect(readings["gini"] == "two people picked at random differ by 51% of the average travel time (0 = all the same)")
         #expect(readings["concentration_index"] == "the travel time is longer for the people in more need: access is worse where need is higher")
         #expect(readings["palma"] == "the least deprived 10% have 0.20× the travel time of the most deprived 40%")
-        #expect(readings["fgt0"] == "60.0% of people are farther than 30.0 min")
+        #expect(readings["fgt0"] == "60.0% of people are farther than 30 min")
     }
 
     @Test func rebuildsFromARunsFolder() throws {
