@@ -120,6 +120,7 @@ public struct StudyOutputs: Sendable {
                 page.codeField = options.codeField
                 page.nameField = options.nameField
                 page.crs = options.crs
+                page.precision = precision
                 try set.stage(try page.html(), to: path(ReportJob.fileName))
                 written.append(path(ReportJob.fileName))
             }

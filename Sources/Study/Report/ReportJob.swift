@@ -45,7 +45,9 @@ public struct ReportJob: Sendable {
         let zones = try PropertyTable.read(path: table).features
         let equityPath = path(EquityStep.fileName)
         let equity = FileManager.default.fileExists(atPath: equityPath) ? try ReportPage.equityRows(try FileBytes.read(path: equityPath), file: equityPath) : []
-        return ReportPage(title: title, source: folder, zones: zones, schema: schema, equity: equity)
+        // The footer names the study file, as the run's own page does.
+        let source = PropertySchema.studyFile(besides: table).map { ($0 as NSString).lastPathComponent } ?? folder
+        return ReportPage(title: title, source: source, zones: zones, schema: schema, equity: equity)
     }
 
     /// Writes the page (atomically) and returns its path.

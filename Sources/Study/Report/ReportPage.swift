@@ -22,6 +22,9 @@ public struct ReportPage: Sendable {
     public var nameField: String?
     /// The CRS the map is drawn in (projected, metres).
     public var crs: CRS = .britishNationalGrid
+    /// Decimal places of the zone files' coordinates: a run draws its zones rounded as it wrote them, so its page
+    /// and `reach report`'s, read back from the file, are the same.
+    public var precision: Int?
 
     /// One row of `equity.csv`; nil value: undefined (an empty group, a zero mean).
     public struct EquityRow: Sendable, Equatable {
@@ -158,7 +161,15 @@ public struct ReportPage: Sendable {
 
     func map() throws -> String {
         var problems: [String] = []
-        let shapes = try WardMap.project(zones, to: crs, report: &problems, label: { "zone \($0 + 1)" })
+        // One ring orientation whatever the source, so the page drawn by a run and by `reach report` is the same.
+        var zones = self.zones
+        if let precision {
+            let scale = pow(10, Double(precision))
+            for z in zones.indices {
+                zones[z].geometry = zones[z].geometry?.mapCoordinates { XY(x: ($0.x * scale).rounded() / scale, y: ($0.y * scale).rounded() / scale) }
+            }
+        }
+        let shapes = try WardMap.project(zones, to: crs, report: &problems, label: { "zone \($0 + 1)" }).map { $0.map(RingOrientation.rightHandRule) }
         var envelope: Envelope?
         for shape in shapes.compactMap({ $0 }) {
             guard let box = shape.envelope else { continue }
