@@ -4,7 +4,8 @@
 that): wards.py and distance.py (a full run only), coverage.py and departures.py (CROSSCHECK_ONLY=transit),
 scoring.py (=scoring), broadband.py (=broadband), raptor.py (=pt) and scenarios.py (=scenarios: `reach run` with
 scenarios, one study that scenarios.py prepare writes, checked against the other checkers' oracles on feeds it
-edits with pandas).
+edits with pandas) and equity.py (=equity: `reach run` on a copy of the Trafford study that equity.py prepare
+writes, its [equity] and [left_behind] tables recomputed with numpy/pandas/geopandas and PySAL's inequality).
 Each `Checker` is a script of tools/crosscheck/ with its cases; each `Case` names
 
   - the reach subcommand and its arguments (`args`), and the outputs it writes into the case folder
@@ -126,6 +127,7 @@ def checkers(data, out):
     METRO_STOPS = f"{F}/metrolink_stops.geojson"
     WOUT, DOUT, TOUT = f"{out}/wards", f"{out}/distance", f"{out}/transit"
     SOUT, BOUT, POUT, SCOUT = f"{out}/scoring", f"{out}/broadband", f"{out}/pt", f"{out}/scenarios"
+    EOUT = f"{out}/equity"
     H, N = f"{BOUT}/handmade", f"{BOUT}/national"
 
     def check_in(folder):  # the checkers' own arguments, but wards.py's
@@ -335,5 +337,21 @@ def checkers(data, out):
              made=([f"{SCOUT}/study.toml"], "scenarios.py prepare wrote no study.toml (see its output above)")),
     ], only="scenarios")
 
+    # [equity] and [left_behind] (equity.py: docs/equity.md) against numpy/pandas/geopandas and PySAL's inequality:
+    # equity-hand is the oracle's self-test on a hand-worked example (no reach run; not counted); equity-trafford
+    # runs `reach run --progress json` on the bundled Trafford study (copied by equity.py prepare with absolute
+    # paths and its output in the case folder) and recomputes every figure of equity.csv, the per-origin values of
+    # wards.gpkg's origins layer, wards.csv's area_km2, origins_count/_weight, equity_class and left_behind
+    # columns from its connectivity ranks, and the json summary's equity and left_behind.
+    trafford_study = f"{F}/study.toml"
+    equity_checker = Checker("equity.py", EOUT, check_in(EOUT), [
+        Case("equity-hand"),
+        Case("equity-trafford", "run", [f"{EOUT}/study.toml", "--progress", "json"], [],
+             fixtures=[trafford_study, TRAFFORD_WARDS, TRAFFORD_OA, *SERVICES, BUS_STOPS, RAIL_STATIONS, METRO_STOPS,
+                       f"{F}/ward_2017_imd2019.csv", f"{F}/postcodes.csv", f"{FB}/ofcom_2016_trafford.csv"],
+             prepare=Prepare("equity.py", ["prepare", "--tmp", EOUT], remove=[f"{EOUT}/study.toml"]),
+             made=([f"{EOUT}/study.toml"], "equity.py prepare wrote no study.toml (see its output above)")),
+    ], only="equity")
+
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,
-            broadband_checker, pt_checker, scenarios_checker]
+            broadband_checker, pt_checker, scenarios_checker, equity_checker]
