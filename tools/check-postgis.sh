@@ -79,7 +79,7 @@ for a, b in zip(reach, db):
         if other is None:
             bad.append(f"no column {column}")
             continue
-        if value == other:
+        if value == other or (value, other) in (("true", "t"), ("false", "f")):
             continue
         try:
             if abs(float(value) - float(other)) <= 1e-9 * max(1, abs(float(value))):

@@ -70,7 +70,7 @@ public struct PostGISLoader: Sendable {
                 guard column.name.lowercased() != "fid", column.name.lowercased() != "geom" else {
                     throw DataError(file: connection.target, field: column.name, "layer \(layer.name): a column cannot be called fid or geom")
                 }
-                let type = switch column.type { case .integer: "bigint"; case .real: "double precision"; case .text: "text" }
+                let type = switch column.type { case .integer: "bigint"; case .real: "double precision"; case .text: "text"; case .boolean: "boolean" }
                 columns.append("\(Self.quoted(column.name)) \(type)")
             }
             let geometryType = layer.geometryType.uppercased() == "GEOMETRY" ? "Geometry" : layer.geometryType
@@ -122,7 +122,7 @@ public struct PostGISLoader: Sendable {
             buffer.append(0x09)
             switch value {
             case .null: buffer += [0x5C, 0x4E]
-            case .bool(let flag): text(flag ? "1" : "0")
+            case .bool(let flag): text(layer.columns[c].type == .boolean ? (flag ? "t" : "f") : (flag ? "1" : "0"))
             case .number(let number):
                 guard number.value.isFinite else { buffer += [0x5C, 0x4E]; continue }
                 if layer.columns[c].type == .integer, number.value == number.value.rounded(), abs(number.value) < 9e15 {

@@ -4,7 +4,8 @@ import GeoPrimitives
 /// types and descriptions, one row of values and one geometry per feature, and how QGIS should draw it.
 public struct OutputLayer: Sendable {
     public enum ColumnType: String, Sendable {
-        case integer = "INTEGER", real = "REAL", text = "TEXT"
+        /// `BOOLEAN` is the GeoPackage's (stored 0 or 1, read by GDAL as a boolean integer); PostGIS's `boolean`.
+        case integer = "INTEGER", real = "REAL", text = "TEXT", boolean = "BOOLEAN"
     }
 
     public struct Column: Sendable {

@@ -28,9 +28,14 @@ public enum GeoPackageOutput {
     }
 
     /// The column type of a column of values: INTEGER when every value is a whole number written without a point
-    /// or exponent (or a bool), REAL when every value is a number, TEXT otherwise; `decimals` 0 marks counts.
+    /// or exponent, REAL when every value is a number, BOOLEAN when every value is true or false, TEXT otherwise;
+    /// `decimals` 0 marks counts.
     static func columnType(_ values: [JSONValue], decimals: Int?) -> OutputLayer.ColumnType {
-        var integer = true, numeric = true
+        var integer = true, numeric = true, bools = 0, others = 0
+        for value in values {
+            if case .bool = value { bools += 1 } else if value != .null { others += 1 }
+        }
+        if bools > 0, others == 0 { return .boolean }
         for value in values {
             switch value {
             case .null: continue
