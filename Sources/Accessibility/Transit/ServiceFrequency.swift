@@ -11,6 +11,10 @@ public struct ServiceWindow: Sendable, Equatable, CustomStringConvertible {
         self.endSeconds = endSeconds
     }
 
+    /// 00:00–24:00: the whole service date on its own clock (the previous day's trips past midnight included, this
+    /// day's past midnight left to the next).
+    public static let wholeDay = ServiceWindow(startSeconds: 0, endSeconds: 86_400)
+
     /// 07:00–10:00, the morning peak (the DfT Journey Time Statistics window).
     public static let morningPeak = ServiceWindow(startSeconds: 7 * 3600, endSeconds: 10 * 3600)
 
@@ -45,6 +49,8 @@ public struct ServiceFrequency: Sendable {
     public var stopFirst: [Int32]
     public var instance: [Int32]
     public var routeClass: [RouteClass]
+    /// The departure's time, seconds after midnight of the date (within the window).
+    public var seconds: [Int32]
     /// Distinct trip instances with a departure in the window.
     public var instanceCount: Int
     /// Trips whose service runs on the date (not counting the previous day's).
@@ -62,7 +68,7 @@ public struct ServiceFrequency: Sendable {
         self.date = date
         self.window = window
         tripsRunning = feed.tripService.count { feed.runs(service: Int($0), on: date) }
-        var stops: [Int32] = [], instances: [Int32] = [], classes: [RouteClass] = []
+        var stops: [Int32] = [], instances: [Int32] = [], classes: [RouteClass] = [], times: [Int32] = []
         var nextInstance: Int32 = 0
         let routeClasses = feed.routeTypes.map(RouteClass.init(routeType:))
         let start = window.startSeconds, end = window.endSeconds
@@ -78,6 +84,7 @@ public struct ServiceFrequency: Sendable {
                     stops.append(feed.stopTimeStop[k])
                     instances.append(nextInstance)
                     classes.append(routeClass)
+                    times.append(Int32(time))
                     used = true
                 }
             }
@@ -91,14 +98,28 @@ public struct ServiceFrequency: Sendable {
         var next = first
         var groupedInstance = [Int32](repeating: 0, count: stops.count)
         var groupedClass = [RouteClass](repeating: .bus, count: stops.count)
+        var groupedSeconds = [Int32](repeating: 0, count: stops.count)
         for (i, s) in stops.enumerated() {
             let at = Int(next[Int(s)])
             groupedInstance[at] = instances[i]
             groupedClass[at] = classes[i]
+            groupedSeconds[at] = times[i]
             next[Int(s)] += 1
         }
         stopFirst = first
         instance = groupedInstance
         routeClass = groupedClass
+        seconds = groupedSeconds
+    }
+
+    /// Departures at `stop` in each hour of the day (index 0 = 00:00–01:00 ... 23), of `routeClass` (all when nil):
+    /// each hour counted as a one-hour window would count it. Only hours inside the window are counted.
+    public func hourly(at stop: Int, of routeClass: RouteClass? = nil) -> [Int] {
+        var hours = [Int](repeating: 0, count: 24)
+        for k in departures(at: stop) where routeClass == nil || self.routeClass[k] == routeClass {
+            let hour = Int(seconds[k]) / 3600
+            if hour >= 0 && hour < 24 { hours[hour] += 1 }
+        }
+        return hours
     }
 }

@@ -3,19 +3,26 @@ import GeoData
 import GeoPrimitives
 import Projection
 
-/// `reach departures`: departures in the window at every stop of each feed (docs/transit.md), as CSV.
+/// `reach departures`: departures in the window at every stop of each feed (docs/transit.md), as CSV; or, with
+/// `dates`, every stop's departures in each hour of each date (`--week`, `--hourly`).
 public struct DeparturesJob: Sendable {
     public var gtfs: [String]
     public var date: ServiceDate?
     public var window: ServiceWindow
     public var output: String
+    /// The dates of the hourly table; empty writes the one-window table.
+    public var dates: [ServiceDate] = []
 
-    public init(gtfs: [String], date: ServiceDate? = nil, window: ServiceWindow = .morningPeak, output: String) {
+    public init(gtfs: [String], date: ServiceDate? = nil, window: ServiceWindow = .morningPeak, output: String, dates: [ServiceDate] = []) {
         self.gtfs = gtfs
         self.date = date
         self.window = window
         self.output = output
+        self.dates = dates
     }
+
+    /// The header of the hourly table: a row per feed, stop, date and hour with a departure.
+    public static let hourlyHeader = "feed,stop_id,stop_name,date,hour,departures," + RouteClass.allCases.map(\.rawValue).joined(separator: ",") + "\n"
 
     public struct Report: Sendable {
         public var feeds: [CoverageJob.FeedSummary] = []
@@ -34,6 +41,12 @@ public struct DeparturesJob: Sendable {
         report.warnings = loaded.warnings
         report.stopTimesPerSecond = Double(report.feeds.reduce(0) { $0 + $1.stopTimes }) / max(readSeconds, 1e-9)
         var writer = JSONWriter(capacity: 1 << 20)
+        if !dates.isEmpty {
+            writeHourly(loaded.feeds, into: &writer, report: &report, progress: progress)
+            try AtomicFile.write(writer.bytes, to: output)
+            clock.lap("hourly departures and write", into: &report.timings)
+            return report
+        }
         writer.text("feed,stop_id,stop_name,lon,lat,modes,departures,departures_per_hour\n")
         for transit in loaded.feeds {
             let feed = transit.feed, frequency = transit.frequency
@@ -69,5 +82,46 @@ public struct DeparturesJob: Sendable {
         try AtomicFile.write(writer.bytes, to: output)
         clock.lap("write", into: &report.timings)
         return report
+    }
+    /// The hourly table: for each feed, date, stop and hour with a departure, the departures (docs/transit.md's
+    /// definition for a one-hour window) and those of each route class. A date on which a feed runs nothing is
+    /// said in the report, not an error.
+    func writeHourly(_ feeds: [TransitFeed], into writer: inout JSONWriter, report: inout Report, progress: @Sendable (String) -> Void) {
+        writer.text(Self.hourlyHeader)
+        for transit in feeds {
+            let feed = transit.feed
+            for date in dates {
+                progress("\(feed.path): departures by hour on \(date)")
+                let frequency = ServiceFrequency(feed: feed, date: date, window: .wholeDay)
+                if frequency.instanceCount == 0 {
+                    report.warnings.append("\(feed.path): no trip runs on \(date) (\(ServiceDate.weekdayNames[date.weekday])): every stop has 0 departures that day")
+                    continue
+                }
+                let dateText = "\(date)"
+                for s in 0..<feed.stopCount where !frequency.departures(at: s).isEmpty {
+                    let byClass = RouteClass.allCases.map { frequency.hourly(at: s, of: $0) }
+                    for hour in 0..<24 {
+                        let total = byClass.reduce(0) { $0 + $1[hour] }
+                        guard total > 0 else { continue }
+                        writer.text(CSVField.escape(feed.path))
+                        writer.byte(UInt8(ascii: ","))
+                        writer.text(CSVField.escape(feed.stopIDs.key(s)))
+                        writer.byte(UInt8(ascii: ","))
+                        writer.text(CSVField.escape(feed.stopNames[s]))
+                        writer.byte(UInt8(ascii: ","))
+                        writer.text(dateText)
+                        writer.byte(UInt8(ascii: ","))
+                        writer.number(Double(hour))
+                        writer.byte(UInt8(ascii: ","))
+                        writer.number(Double(total))
+                        for counts in byClass {
+                            writer.byte(UInt8(ascii: ","))
+                            writer.number(Double(counts[hour]))
+                        }
+                        writer.byte(0x0A)
+                    }
+                }
+            }
+        }
     }
 }

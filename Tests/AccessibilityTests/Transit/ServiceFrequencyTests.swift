@@ -42,6 +42,28 @@ struct ServiceFrequencyTests {
         #expect(ServiceWindow("7-10") == nil)
     }
 
+    /// Hour by hour over the whole of Tuesday 2024-03-05 (fixtures/gtfs/hand/README.md's trips): S1 07:00–08:00
+    /// t1 07:10, t6 07:30 (Monday's 31:30), t7 07:00/15/30/45 = 6; 08:00 t5 08:30 = 1; 09:00 t2 09:58 = 1. S2: 07:00 t1
+    /// 07:15, t6 07:35, t7 ×4 = 6; 08:00 t5 08:40, t8 08:05 = 2; 10:00 t2 = 1. S3: t9 08:00 (a coach: bus). R1: t10
+    /// 07:00 (rail). Every other call is a trip's last stop.
+    @Test func hourByHour() throws {
+        let feed = try GTFSFeed.read(path: Self.hand)
+        let day = ServiceFrequency(feed: feed, date: Self.tuesday, window: .wholeDay)
+        func hours(_ id: String, _ routeClass: RouteClass? = nil) -> [Int: Int] {
+            let counts = day.hourly(at: feed.stopIDs.find(id)!, of: routeClass)
+            return Dictionary(uniqueKeysWithValues: counts.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) })
+        }
+        #expect(hours("S1") == [7: 6, 8: 1, 9: 1])
+        #expect(hours("S2") == [7: 6, 8: 2, 10: 1])
+        #expect(hours("S3") == [8: 1] && hours("S3", .bus) == [8: 1] && hours("S3", .rail) == [:])
+        #expect(hours("R1") == [7: 1] && hours("R1", .rail) == [7: 1])
+        // The hours of 07:00–10:00 add up to that window's count (8 at S1 and at S2).
+        #expect(day.hourly(at: feed.stopIDs.find("S2")!)[7..<10].reduce(0, +) == 8)
+        // Monday: t6 at 31:30 belongs to Tuesday's clock, so it is in none of Monday's hours; t4 (HOL) runs.
+        let monday = ServiceFrequency(feed: feed, date: ServiceDate("2024-03-04")!, window: .wholeDay)
+        #expect(monday.hourly(at: feed.stopIDs.find("S1")!).enumerated().filter { $0.element > 0 }.map { [$0.offset, $0.element] } == [[7, 5], [8, 1], [9, 1]])
+    }
+
     /// Origins on a line with the stops placed by hand (metres): S1 at 0, S2 at 100, S3 at 300, R1 at 1,000,
     /// R2 at 5,000.
     @Test func distinctTripsNearOrigins() throws {
