@@ -49,6 +49,8 @@ public struct ServiceFrequency: Sendable {
     public var stopFirst: [Int32]
     public var instance: [Int32]
     public var routeClass: [RouteClass]
+    /// The trip of each instance (instances are numbered 0 ..< instanceCount in trip order).
+    public var instanceTrip: [Int32]
     /// The departure's time, seconds after midnight of the date (within the window).
     public var seconds: [Int32]
     /// Distinct trip instances with a departure in the window.
@@ -70,6 +72,7 @@ public struct ServiceFrequency: Sendable {
         tripsRunning = feed.tripService.count { feed.runs(service: Int($0), on: date) }
         var stops: [Int32] = [], instances: [Int32] = [], classes: [RouteClass] = [], times: [Int32] = []
         var nextInstance: Int32 = 0
+        var trips: [Int32] = []
         let routeClasses = feed.routeTypes.map(RouteClass.init(routeType:))
         let start = window.startSeconds, end = window.endSeconds
         feed.forEachTripInstance(on: date) { t, delta in
@@ -88,7 +91,10 @@ public struct ServiceFrequency: Sendable {
                     used = true
                 }
             }
-            if used { nextInstance += 1 }
+            if used {
+                trips.append(Int32(t))
+                nextInstance += 1
+            }
         }
         instanceCount = Int(nextInstance)
         // Group by stop (counting sort, stable).
@@ -110,6 +116,7 @@ public struct ServiceFrequency: Sendable {
         instance = groupedInstance
         routeClass = groupedClass
         seconds = groupedSeconds
+        instanceTrip = trips
     }
 
     /// Departures at `stop` in each hour of the day (index 0 = 00:00–01:00 ... 23), of `routeClass` (all when nil):

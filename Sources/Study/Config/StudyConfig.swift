@@ -59,6 +59,8 @@ public struct StudyConfig: Sendable {
     /// `[equity]` and `[left_behind]` (docs/equity.md).
     public var equity: EquitySpec?
     public var leftBehind: LeftBehindSpec?
+    /// `[service_profile]` (docs/transit.md).
+    public var serviceProfile: ServiceProfileSpec?
 
     /// Reads and validates a study file.
     public static func load(path: String, kinds: [any StudyStepKind.Type] = StudyPlan.kinds) throws -> StudyConfig {
@@ -108,6 +110,14 @@ public struct StudyConfig: Sendable {
             }
             scenarios = try Scenario.decodeAll(scenarioTables, paths: &paths)
         }
+        var serviceProfile: ServiceProfileSpec?
+        if let table = try root.table("service_profile") {
+            guard let spec = run else { throw root.error("service_profile", "[service_profile] needs a [study] table with the output folder (output = \"out/my-study\")") }
+            var profile = try ServiceProfileSpec.decode(table, paths: &paths)
+            if profile.gtfs.isEmpty { profile.gtfs = (spec.coverage?.gtfs).flatMap { $0.isEmpty ? nil : $0 } ?? spec.publicTransport?.gtfs ?? [] }
+            guard !profile.gtfs.isEmpty else { throw table.error(nil, "no feeds: give gtfs here, in [coverage] or in [public_transport]") }
+            serviceProfile = profile
+        }
         run?.inputs += paths.inputs
         var equity: EquitySpec?, leftBehind: LeftBehindSpec?
         if let table = try root.table("equity") {
@@ -120,12 +130,13 @@ public struct StudyConfig: Sendable {
             leftBehind = try LeftBehindSpec.decode(table)
         }
         try root.finish(known: ["study", "zones", "wards", "origins", "distance", "coverage", "public_transport", "broadband", "join", "score", "outputs",
-                                "scenario", "equity", "left_behind"] + kinds.map { $0.table })
+                                "scenario", "equity", "left_behind", "service_profile"] + kinds.map { $0.table })
         var config = StudyConfig(file: file, scoring: scoring, joins: joins, broadband: broadband, run: run)
         config.extraSteps = extraSteps
         config.scenarios = scenarios
         config.equity = equity
         config.leftBehind = leftBehind
+        config.serviceProfile = serviceProfile
         return config
     }
 

@@ -46,6 +46,10 @@ public enum StudyPlan {
             }
             steps.append(BroadbandJob(zones: spec.zones, ofcom: broadband.ofcom, placement: placement, columns: broadband.columns))
         }
+        if let profile = config.serviceProfile {
+            steps.append(ServiceProfileStep(spec: profile, busRadiusMetres: spec.coverage?.busRadiusMetres ?? CoverageJob.defaultBusRadius,
+                                            railRadiusMetres: spec.coverage?.railRadiusMetres ?? CoverageJob.defaultRailRadius))
+        }
         steps += config.extraSteps
         steps += config.joins.map { JoinStep(join: $0) }
         if config.scoring != nil { steps.append(ScoreStep(config: config)) }

@@ -78,7 +78,7 @@ public struct StudyRun: Sendable {
         let scenarioFiles = config.scenarios.flatMap { scenario in
             Scenario.feedPaths(of: scenario, in: config.scenarios, studyFeeds: Self.studyFeeds(spec)).map { Scenario.zipName(scenario.name, $0) }
         } + (config.scenarios.isEmpty ? [] : [ScenarioRoutes.fileName])
-        let equityFiles = config.equity != nil ? [EquityStep.fileName] : []
+        let equityFiles = (config.equity != nil ? [EquityStep.fileName] : []) + (config.serviceProfile != nil ? [ServiceProfileStep.fileName] : [])
         for path in outputs.filePaths(stepFiles: [Self.gapsName, Self.unmatchedName] + scenarioFiles + equityFiles) { try AtomicFile.checkWritable(path) }
         return (config, spec)
     }
