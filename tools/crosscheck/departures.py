@@ -51,7 +51,8 @@ import gtfs_kit as gk  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
 from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
-from reachtools.runner import check_status  # noqa: E402
+from reachtools.inputs import fixture  # noqa: E402
+from reachtools.runner import check_status, read_status  # noqa: E402
 
 DAY = 86400
 
@@ -118,11 +119,18 @@ class Feed:
         self.trip_class = feed.trips[["trip_id", "route_id"]].merge(routes, on="route_id", how="left")
         self.trip_class = self.trip_class.set_index("trip_id")["cls"]
         self.stops = feed.stops.set_index("stop_id")
+        self.days = {}  # YYYYMMDD -> stop_times_on(day): the hourly cases ask for each date and the day before
         self.read_s = time.perf_counter() - t0
 
     def stop_times_on(self, day):
         """gtfs_kit.get_stop_times(feed, day): stop times of the trips running on `day` (YYYYMMDD), with t =
-        departure seconds (interpolated where missing), last = the trip's last stop time, cls = route class."""
+        departure seconds (interpolated where missing), last = the trip's last stop time, cls = route class.
+        Kept per day (callers never modify it)."""
+        if day not in self.days:
+            self.days[day] = self._stop_times_on(day)
+        return self.days[day]
+
+    def _stop_times_on(self, day):
         st = gk.get_stop_times(self.feed, day)
         if st is None or st.empty:
             return pd.DataFrame(columns=["trip_id", "stop_id", "stop_sequence", "t", "last", "pickup", "cls"])

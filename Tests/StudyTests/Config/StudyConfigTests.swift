@@ -120,7 +120,7 @@ import Testing
     }
 
     @Test func unknownTopLevelTable() {
-        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes study, zones, wards, origins, distance, coverage, public_transport, broadband, join, score, outputs, scenario, equity, left_behind)")) {
+        #expect(throws: StudyConfigError(file: "s.toml", line: 1, key: "scores", "unknown key (the study file takes study, zones, wards, origins, distance, coverage, public_transport, broadband, join, score, outputs, scenario, equity, left_behind, service_profile)")) {
             try StudyConfig.parse(text: "[scores]\nnormalisation = \"rank\"\n", file: "s.toml")
         }
     }
