@@ -504,11 +504,396 @@ def case_multi(name, reach_dir, data, tmp):
     return case
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# By hour: `reach departures --week MONDAY` and `--hourly --date D` (docs/transit.md, "By hour")
+
+
+CLASSES = ["bus", "rail", "metro", "ferry", "other"]
+HOURLY_COLUMNS = ["feed", "stop_id", "stop_name", "date", "hour", "departures", *CLASSES]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+# place -> (root, feed path under it, the Monday the week starts). root: "data" (--data), "tmp" (--tmp, written by
+# `departures.py prepare`), "fixtures" (bundled in fixtures/). Each Monday lies inside the feed's calendar: Newport
+# the week of the existing 2024-03-05 cases, Chester the Monday before its 2023-08-15.
+WEEKS = {
+    "chester": ("data", "gtfs/chester-20230816-small_gtfs.zip", "2023-08-14"),
+    "newport-bus": ("data", "gtfs/newport-20240305-bus_gtfs.zip", "2024-03-04"),
+    "newport-rail": ("data", "gtfs/newport-20240305-rail_gtfs.zip", "2024-03-04"),
+    "hand": ("fixtures", "gtfs/hand", "2024-03-04"),
+    "handmade": ("tmp", "handmade_gtfs.zip", "2024-03-04"),
+}
+
+
+def week_of(monday):
+    d = dt.date.fromisoformat(monday)
+    return [(d + dt.timedelta(days=k)).isoformat() for k in range(7)]
+
+
+def day_before(date):
+    return (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
+
+
+def hourly_cases():
+    """name -> (kind, place, date): for each place a week case (--week), one 00:00-24:00 window case per date of the
+    week and an --hourly case on its Tuesday; and --hourly on a Sunday the Newport rail feed does not run."""
+    cases = {}
+    for place, (_, _, monday) in WEEKS.items():
+        days = week_of(monday)
+        cases[f"departures-{place}-week"] = ("week", place, monday)
+        for d in days:
+            cases[f"departures-{place}-24h-{d}"] = ("24h", place, d)
+        cases[f"departures-{place}-hourly"] = ("hourly", place, days[1])
+    cases["departures-newport-rail-hourly-sunday"] = ("hourly", "newport-rail", "2024-03-10")
+    return cases
+
+
+HOURLY_CASES = hourly_cases()
+CASE_DIRS = {}  # name -> reach's folder, for every --case of this run (a 24h case reads its week's table)
+_FEEDS = {}
+
+
+def place_feed(place, data, tmp):
+    """The place's Feed, read once per run."""
+    root, rel, _ = WEEKS[place]
+    path = os.path.join(data, rel) if root == "data" else os.path.join(tmp, rel) if root == "tmp" else \
+        fixture(*rel.split("/"))
+    if path not in _FEEDS:
+        _FEEDS[path] = Feed(path)
+    return _FEEDS[path]
+
+
+# fixtures/gtfs/hand (its README) by hour, worked out by hand for the week from 2024-03-04; (stop, hour) -> count,
+# every row of the date (a stop or hour not listed has none). All bus but R1 (t10, route R, route_type 2: rail).
+#   Monday 2024-03-04 (WK, HOL, MON run; Sunday ran nothing): S1 t7 x4 (07:00, 07:15, 07:30, 07:45) + t1 07:10 = 5
+#     at 7, t4 08:00 at 8 (t8's S1 is pickup_type 1), t2 09:58 at 9; S2 t7 x4 (07:05 ... 07:50) + t1 07:15 = 5 at 7,
+#     t8 08:05 at 8 (t4's S2 is its last stop), t2 10:00 at 10; S3 t9 08:00 at 8; R1 t10 07:00 at 7. t6's 31:30 and
+#     31:35 are Tuesday's 07:30 and 07:35, not Monday's hours.
+#   Tuesday 2024-03-05 (WK, EXTRA; HOL removed; Monday's MON t6 at 31:30 -> 07:30): S1 t7 x4 + t1 + t6 07:30 = 6 at
+#     7, t5 08:30 at 8, t2 at 9; S2 t7 x4 + t1 + t6 07:35 = 6 at 7, t5 08:40 (interpolated) + t8 08:05 = 2 at 8, t2
+#     10:00 at 10; S3 t9 at 8; R1 t10 at 7.
+#   Saturday 2024-03-09 (SAT t3; Friday's WK trips end before 24:00): S1 t3 08:00 at 8 (its S2 is the last stop).
+#   Sunday 2024-03-10: nothing runs (no service has Sunday set; Saturday's t3 ends at 08:05): no rows, the note.
+_HAND_WEEKDAY = {("S1", 7): 5, ("S1", 8): 1, ("S1", 9): 1, ("S2", 7): 5, ("S2", 8): 1, ("S2", 10): 1,
+                 ("S3", 8): 1, ("R1", 7): 1}
+HAND_HOURLY_EXPECT = {
+    "2024-03-04": _HAND_WEEKDAY,
+    "2024-03-05": {("S1", 7): 6, ("S1", 8): 1, ("S1", 9): 1, ("S2", 7): 6, ("S2", 8): 2, ("S2", 10): 1,
+                   ("S3", 8): 1, ("R1", 7): 1},
+    "2024-03-09": {("S1", 8): 1},
+    "2024-03-10": {},
+}
+HAND_RAIL = {("R1", 7)}
+
+
+def hourly_table(feed, date):
+    """The oracle's hourly table of `date`: the departures of docs/transit.md in [00:00, 24:00) of the date (its own
+    trips and the day before's moved 24 h earlier), hour = floor(t / 3600). Returns (table indexed by (stop_id,
+    hour) with departures and the five class columns, only hours with a departure; the departures)."""
+    dep = feed.departures(date, 0, DAY)
+    dep = dep.assign(hour=np.floor(dep["t"].to_numpy(dtype=float) / 3600).astype(int))
+    if dep.empty:
+        idx = pd.MultiIndex.from_tuples([], names=["stop_id", "hour"])
+        return pd.DataFrame({c: pd.Series(dtype=int) for c in ["departures", *CLASSES]}, index=idx), dep
+    t = dep.groupby(["stop_id", "hour", "cls"]).size().unstack("cls", fill_value=0)
+    for c in CLASSES:
+        if c not in t.columns:
+            t[c] = 0
+    t = t[CLASSES].astype(int)
+    t.insert(0, "departures", t.sum(axis=1))
+    return t, dep
+
+
+def service_on(feed, date):
+    """(trips of the date's own service by gtfs-kit get_trips, trips of the day before with a stop time at or after
+    24:00:00, which run into the date). Neither: no trip runs on the date."""
+    own = gk.get_trips(feed.feed, ymd(date))
+    prev = feed.stop_times_on(ymd(day_before(date)))
+    carried = prev.loc[prev["t"] >= DAY, "trip_id"].nunique()
+    return (0 if own is None else len(own)), int(carried)
+
+
+def calendar_trips(feed, day):
+    """The trips running on day (YYYYMMDD) by calendar.txt and calendar_dates.txt, evaluated in pandas: the oracle's
+    own check of gtfs-kit's calendar logic."""
+    f = feed.feed
+    weekday = WEEKDAYS[dt.datetime.strptime(day, "%Y%m%d").weekday()]
+    active = set()
+    if f.calendar is not None and not f.calendar.empty:
+        c = f.calendar
+        on = (c[weekday].astype(int) == 1) & (c["start_date"].astype(str) <= day) & (c["end_date"].astype(str) >= day)
+        active |= set(c.loc[on, "service_id"])
+    if f.calendar_dates is not None and not f.calendar_dates.empty:
+        cd = f.calendar_dates[f.calendar_dates["date"].astype(str) == day]
+        kind = cd["exception_type"].astype(int)
+        active -= set(cd.loc[kind == 2, "service_id"])
+        active |= set(cd.loc[kind == 1, "service_id"])
+    return set(f.trips.loc[f.trips["service_id"].isin(active), "trip_id"])
+
+
+def read_hourly_csv(case, reach_dir):
+    """reach's by-hour.csv (exit status checked first), counts as ints; None when missing or with other columns."""
+    check_status(case, reach_dir)
+    path = os.path.join(reach_dir, "by-hour.csv")
+    if not os.path.exists(path):
+        case.check("reach wrote by-hour.csv", [f"{path} missing"])
+        return None
+    r = pd.read_csv(path, dtype=str, keep_default_na=False)
+    case.check("by-hour.csv columns", [] if list(r.columns) == HOURLY_COLUMNS else
+               [f"{list(r.columns)} != {HOURLY_COLUMNS}"])
+    if list(r.columns) != HOURLY_COLUMNS:
+        return None
+    for c in ["hour", "departures", *CLASSES]:
+        r[c] = r[c].map(num)
+    return r
+
+
+def check_hourly_rows(case, feed, r, dates):
+    """The table's own shape: one feed (the file given), stop names as in stops.txt, integer hours 0-23, dates among
+    `dates`, one row per (stop, date, hour), every count a whole number >= 0 with a departure in the row."""
+    bad = [f"feed column {f!r} is not {feed.name}" for f in sorted(set(r.feed)) if os.path.basename(f) != feed.name]
+    bad += [f"stop {s}: not in stops.txt" for s in sorted(set(r.stop_id) - set(feed.stops.index))][:10]
+    names = r.stop_id.map(feed.stops["stop_name"]).astype(str)
+    bad += [f"stop {s}: stop_name {n!r}, stops.txt {m!r}"
+            for s, n, m in zip(r.stop_id, r.stop_name, names) if n != m and s in feed.stops.index][:10]
+    case.check("feed and stop_name as in the feed", bad, f"{len(r)} rows, {r.stop_id.nunique()} stops")
+    bad = [f"date {d}: not one of {dates[0]}..{dates[-1]}" for d in sorted(set(r.date) - set(dates))]
+    counts = r[["hour", "departures", *CLASSES]].to_numpy(dtype=float)
+    whole = np.isfinite(counts).all(axis=1) & (counts == np.round(counts)).all(axis=1) & (counts >= 0).all(axis=1)
+    bad += [f"row {i + 2}: {r.iloc[i].to_dict()}: a count or hour that is not a whole number >= 0"
+            for i in np.flatnonzero(~whole)][:10]
+    bad += [f"row {i + 2}: hour {r.hour.iloc[i]:g} outside 0-23" for i in np.flatnonzero((r.hour < 0) | (r.hour > 23))]
+    bad += [f"row {i + 2}: stop {r.stop_id.iloc[i]} {r.date.iloc[i]} hour {r.hour.iloc[i]:g}: 0 departures"
+            for i in np.flatnonzero(r.departures == 0)][:10]
+    dup = r[r.duplicated(["stop_id", "date", "hour"], keep=False)]
+    bad += [f"stop {s} {d} hour {h:g}: {n} rows" for (s, d, h), n in dup.groupby(["stop_id", "date", "hour"]).size().items()]
+    case.check("one row per (stop, date, hour); hour 0-23; dates of the table; counts whole, departures > 0", bad,
+               f"dates {', '.join(f'{d[5:]} {int((r.date == d).sum())}' for d in dates)}")
+
+
+def trips_at(dep, stop, hour, limit=4):
+    """The oracle's departures at (stop, hour): 'trip@D 07:10:00 bus' (evidence for a mismatch)."""
+    x = dep[(dep.stop_id == stop) & (dep.hour == hour)].sort_values("t")
+    shown = [f"{i} {int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{t % 60:04.1f} {c}"
+             for i, t, c in zip(x.instance, x.t, x.cls)][:limit]
+    return "; ".join(shown) + (f"; +{len(x) - limit} more" if len(x) > limit else "") if shown else "none"
+
+
+def compare_hourly_date(case, feed, r, date, stderr):
+    """For one date: the no-service note, the (stop, hour) rows, departures and the class columns, exact."""
+    table, dep = hourly_table(feed, date)
+    own, carried = service_on(feed, date)
+    weekday = WEEKDAYS[dt.date.fromisoformat(date).weekday()]
+    note = f"no trip runs on {date} ({weekday})"
+    notes = [line for line in stderr if note in line]
+    none = own == 0 and carried == 0
+    detail = (f"{own} trips of its own service, {carried} of {day_before(date)}'s past 24:00; "
+              f"{len(notes)} note(s)")
+    if none:
+        bad = [] if len(notes) == 1 else [f"expected the stderr line '{note}' once, found {len(notes)}"]
+    else:
+        bad = [f"stderr says {n.strip()!r}, but trips run" for n in notes]
+    case.check(f"{date}: stderr note '{note}' {'once' if none else 'absent'}", bad, detail)
+    part = r[r.date == date]
+    got = part.set_index(["stop_id", "hour"])
+    got.index = pd.MultiIndex.from_arrays([got.index.get_level_values(0), got.index.get_level_values(1).astype(int)],
+                                          names=["stop_id", "hour"])
+    got = got[~got.index.duplicated()]
+    keys_r, keys_o = set(got.index), set(table.index)
+    bad = [f"no row for stop {s} hour {h}: oracle {int(table.departures[(s, h)])} ({trips_at(dep, s, h)})"
+           for s, h in sorted(keys_o - keys_r)]
+    bad += [f"row stop {s} hour {h} ({got.departures[(s, h)]:g}): the oracle has no departure then"
+            for s, h in sorted(keys_r - keys_o)]
+    case.check(f"{date}: rows = the oracle's (stop, hour) with departures", bad,
+               f"reach {len(keys_r)} rows, oracle {len(keys_o)}")
+    union = sorted(keys_r | keys_o)
+    bad = []
+    for k in union:
+        g = float(got.departures[k]) if k in keys_r else 0.0
+        o = int(table.departures[k]) if k in keys_o else 0
+        if g != o:
+            bad.append(f"stop {k[0]} ({feed.stops.stop_name.get(k[0], '?')}) {date} hour {k[1]}: reach {g:g}, "
+                       f"oracle {o} ({trips_at(dep, *k)})")
+    tot_r, tot_o = int(part.departures.sum()), int(table.departures.sum())
+    case.check(f"{date}: departures per stop and hour, exact", bad,
+               f"totals reach {tot_r}, oracle {tot_o} ({dep.instance.nunique()} trip runs, "
+               f"{int(dep.instance.str.endswith('@D-1').sum())} departures of {day_before(date)}'s trips)")
+    bad = []
+    for k in union:
+        for c in CLASSES:
+            g = float(got[c][k]) if k in keys_r else 0.0
+            o = int(table[c][k]) if k in keys_o else 0
+            if g != o:
+                bad.append(f"stop {k[0]} {date} hour {k[1]} {c}: reach {g:g}, oracle {o} ({trips_at(dep, *k)})")
+        if k in keys_r and float(got.departures[k]) != float(sum(got[c][k] for c in CLASSES)):
+            bad.append(f"stop {k[0]} {date} hour {k[1]}: departures {got.departures[k]:g} != the sum of the classes")
+    by_class = {c: int(table[c].sum()) for c in CLASSES if table[c].sum()}
+    case.check(f"{date}: {'/'.join(CLASSES)} per stop and hour, exact (and summing to departures)", bad,
+               f"oracle by class {by_class or '{}'}")
+    return table, dep
+
+
+def self_check_calendar(case, feed, dates):
+    """gtfs-kit's get_trips (the oracle's calendar) = calendar.txt + calendar_dates.txt read in pandas, each date."""
+    bad, counts = [], []
+    for d in dates:
+        gk_trips = set(gk.get_trips(feed.feed, ymd(d)).trip_id)
+        mine = calendar_trips(feed, ymd(d))
+        counts.append(f"{d[5:]} {len(gk_trips)}")
+        if gk_trips != mine:
+            bad.append(f"{d}: get_trips {len(gk_trips)}, pandas {len(mine)}; only gtfs-kit "
+                       f"{sorted(gk_trips - mine)[:3]}, only pandas {sorted(mine - gk_trips)[:3]}")
+    case.self_check("oracle self-check: gtfs-kit get_trips = calendar.txt + calendar_dates.txt in pandas", bad,
+                    "trips " + ", ".join(counts))
+
+
+def self_check_hand(case, tables):
+    """fixtures/gtfs/hand: the oracle's rows = HAND_HOURLY_EXPECT, classes all bus but R1 (rail)."""
+    bad = []
+    for date, want in HAND_HOURLY_EXPECT.items():
+        t = tables[date]
+        got = {k: int(v) for k, v in t.departures.items()}
+        if got != want:
+            bad.append(f"{date}: oracle {sorted(got.items())}, by hand {sorted(want.items())}")
+        for k in t.index:
+            cls = "rail" if k in HAND_RAIL else "bus"
+            if int(t[cls][k]) != int(t.departures[k]):
+                bad.append(f"{date} {k}: classes {t.loc[k, CLASSES].to_dict()}, by hand all {cls}")
+    case.self_check("oracle self-check: fixtures/gtfs/hand by hour = the counts worked out by hand", bad,
+                    "Tue S1 7:6 8:1 9:1, S2 7:6 8:2 10:1; Sat S1 8:1; Sun none")
+
+
+def self_check_handmade(case, tables):
+    """departures.py's hand-made feed: Tuesday's hours 7, 8, 9 summed = HANDMADE_EXPECT (its 07:00-10:00 counts)."""
+    t = tables[HANDMADE_DATE]
+    got = {s: int(sum(t.departures.get((s, h), 0) for h in (7, 8, 9))) for s in HANDMADE_EXPECT}
+    bad = [f"stop {s}: hours 7-9 {got[s]}, 07:00-10:00 by hand {v}" for s, v in HANDMADE_EXPECT.items() if got[s] != v]
+    case.self_check("oracle self-check: hand-made feed, Tuesday hours 7+8+9 = the 07:00-10:00 counts by hand", bad,
+                    " ".join(f"{s}={v}" for s, v in got.items()))
+
+
+def case_week(name, reach_dir, data, tmp):
+    """--week MONDAY: every date, stop and hour against the oracle; the no-service notes."""
+    _, place, monday = HOURLY_CASES[name]
+    case = Case(name)
+    feed = place_feed(place, data, tmp)
+    dates = week_of(monday)
+    self_check_calendar(case, feed, [day_before(monday), *dates])
+    r = read_hourly_csv(case, reach_dir)
+    tables = {d: hourly_table(feed, d)[0] for d in dates}
+    if place == "hand":
+        self_check_hand(case, tables)
+    if place == "handmade":
+        self_check_handmade(case, tables)
+    print(f"     oracle: {feed.name} week {dates[0]}..{dates[-1]}: " +
+          ", ".join(f"{d[5:]} {int(t.departures.sum())}/{len(t)}" for d, t in tables.items()) +
+          f" (departures/rows); read in {feed.read_s:.1f}s")
+    if r is None:
+        return case
+    check_hourly_rows(case, feed, r, dates)
+    _, stderr = read_status(reach_dir)
+    for d in dates:
+        compare_hourly_date(case, feed, r, d, stderr)
+    return case
+
+
+def case_hourly(name, reach_dir, data, tmp):
+    """--hourly --date D: D against the oracle, and the same rows as the week table's D when the week ran."""
+    _, place, date = HOURLY_CASES[name]
+    case = Case(name)
+    feed = place_feed(place, data, tmp)
+    r = read_hourly_csv(case, reach_dir)
+    if r is None:
+        return case
+    check_hourly_rows(case, feed, r, [date])
+    _, stderr = read_status(reach_dir)
+    compare_hourly_date(case, feed, r, date, stderr)
+    week_name = f"departures-{place}-week"
+    _, _, monday = WEEKS[place]
+    if date in week_of(monday) and week_name in CASE_DIRS:
+        path = os.path.join(CASE_DIRS[week_name], "by-hour.csv")
+        if not os.path.exists(path):
+            case.check(f"rows = {week_name}'s rows of {date}", [f"{path} missing"])
+        else:
+            w = pd.read_csv(path, dtype=str, keep_default_na=False)
+            w = w[w.date == date].drop(columns="feed").reset_index(drop=True)
+            mine = r.drop(columns="feed").astype(str)
+            a = set(map(tuple, mine.assign(**{c: mine[c].map(lambda v: f"{float(v):g}") for c in HOURLY_COLUMNS[4:]})
+                        .to_numpy()))
+            b = set(map(tuple, w.assign(**{c: w[c].map(lambda v: f"{float(v):g}") for c in HOURLY_COLUMNS[4:]})
+                        .to_numpy()))
+            bad = [f"only --hourly: {x}" for x in sorted(a - b)] + [f"only --week: {x}" for x in sorted(b - a)]
+            case.check(f"rows = {week_name}'s rows of {date}", bad, f"{len(a)} rows")
+    return case
+
+
+def case_24h(name, reach_dir, data, tmp):
+    """--date D --window 00:00-24:00: the one-window table against the oracle, and the week table's hours of D
+    summed per stop against it. A date whose own service runs no trip is refused by the one-window table
+    (README: 'a date on which no trip runs' is bad input; the message gives the feed's dates)."""
+    _, place, date = HOURLY_CASES[name]
+    case = Case(name)
+    feed = place_feed(place, data, tmp)
+    own, carried = service_on(feed, date)
+    weekday = WEEKDAYS[dt.date.fromisoformat(date).weekday()]
+    if own == 0:
+        status, lines = read_status(reach_dir)
+        said = [line for line in lines if f"no trip runs on {date}" in line]
+        bad = [] if status == "1" and said else [f"exit status {status}; stderr: {' | '.join(lines[-2:])}"]
+        case.check(f"the one-window table refuses {date} ({weekday}: no trip of its own service): exit 1, "
+                   f"'no trip runs on {date}'", bad,
+                   f"{carried} trips of {day_before(date)} run past 24:00 into it; "
+                   f"{said[0].strip() if said else 'no message'}")
+        return case
+    window = "00:00-24:00"
+    r = read_reach_csv(case, reach_dir)
+    table, dep = stop_table(feed, date, window)
+    print(f"     oracle: {feed.name} {date} {window}: {len(dep)} departures at {int((table.departures > 0).sum())} "
+          f"stops ({int(dep.instance.str.endswith('@D-1').sum())} of {day_before(date)}'s trips)")
+    if r is None:
+        return case
+    rc = compare_counts(case, feed, table, r, window, f" ({window})")
+    week_name = f"departures-{place}-week"
+    path = os.path.join(CASE_DIRS.get(week_name, "?"), "by-hour.csv")
+    if week_name not in CASE_DIRS or not os.path.exists(path):
+        case.check(f"Σ hours of {week_name} on {date} = this table, per stop", [f"{path} missing"])
+        return case
+    w = pd.read_csv(path, dtype=str, keep_default_na=False)
+    w = w[w.date == date]
+    sums = w.assign(n=w.departures.map(num)).groupby("stop_id")["n"].sum()
+    ids = sorted(set(sums.index) | set(rc.index))
+    bad = [f"stop {s}: Σ hours {sums.get(s, 0):g}, one window {rc.get(s, 0):g}"
+           for s in ids if sums.get(s, 0) != rc.get(s, 0)]
+    case.check(f"Σ hours of {week_name} on {date} = this table's departures, per stop", bad,
+               f"{len(ids)} stops; totals {sums.sum():g} and {rc.sum():g}")
+    return case
+
+
+HOURLY_FUNCS = {"week": case_week, "hourly": case_hourly, "24h": case_24h}
+
+
+def hourly_cmd(args):
+    feed = Feed(args.gtfs)
+    table, dep = hourly_table(feed, args.date)
+    own, carried = service_on(feed, args.date)
+    with pd.option_context("display.max_rows", args.rows, "display.width", 200):
+        print(table)
+    print(f"{args.date}: {int(table.departures.sum())} departures in {len(table)} (stop, hour) rows; {own} trips of "
+          f"its own service, {carried} of the day before past 24:00; by class {dep.groupby('cls').size().to_dict()}")
+    return 0
+
+
 CASE_FUNCS = {"window": case_window, "day": case_day, "handmade": case_handmade, "multi": case_multi}
 
 
+def case_function(name):
+    if name in CASES:
+        return CASE_FUNCS[CASES[name][3]]
+    return HOURLY_FUNCS[HOURLY_CASES[name][0]] if name in HOURLY_CASES else None
+
+
 def check(args):
-    return run_cases(args, lambda name: CASE_FUNCS[CASES[name][3]] if name in CASES else None)
+    CASE_DIRS.update({name: folder for name, folder in args.case})
+    return run_cases(args, case_function)
 
 
 def table_cmd(args):
@@ -533,6 +918,10 @@ def main():
     t.add_argument("--window", default="07:00-10:00")
     t.add_argument("--all", action="store_true", help="also stops with no departure")
     t.add_argument("--rows", type=int, default=30)
+    h = sub.add_parser("hourly")
+    h.add_argument("--gtfs", required=True)
+    h.add_argument("--date", required=True)
+    h.add_argument("--rows", type=int, default=30)
     c = sub.add_parser("check")
     c.add_argument("--data", default="../shared/data")
     c.add_argument("--tmp", required=True)
@@ -541,7 +930,7 @@ def main():
     if args.cmd == "prepare":
         print(f"departures.py prepare: {write_handmade(args.tmp)}: hand-made feed, {len(HANDMADE_EXPECT)} probe stops")
         return 0
-    return table_cmd(args) if args.cmd == "table" else check(args)
+    return {"table": table_cmd, "hourly": hourly_cmd, "check": check}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -22,20 +22,24 @@
 # tables (docs/equity.md) against numpy/pandas/geopandas and PySAL's `inequality` (equity.py: the bundled Trafford
 # study copied with absolute paths; every figure of equity.csv, the origins layer's per-origin distances, wards.csv's
 # area_km2, origins_count/_weight, equity_class and left_behind columns, the --progress json summary; the oracle's
-# hand example first).
+# hand example first), and `reach run`'s [service_profile] table (docs/transit.md) against gtfs-kit/pandas/numpy/
+# scipy (service_profile.py: fixtures/newport/service_profile.toml copied with absolute paths; every row of
+# service_profile.csv, 21 wards x 7 days x 24 hours, and every [service_profile] column of wards.csv; the oracle's
+# self-test on fixtures/gtfs/hand first).
 #
 # Inputs bundled in fixtures/ (Trafford's wards, output areas, services and stops; Maldon's wards; the hand-made
 # cases) are always read from there: such a case never skips (a missing fixture is a failure). A case that needs
 # ../shared/data skips with the missing file named when it is absent, and with CI=true that skip is a failure.
 # Oracle self-checks (the oracle against hand-worked numbers or a brute force) run and can fail the run, but are
 # not counted as reach checks. Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN).
-# Last line: 'N passed, M failed' over all nine checkers (CI reads it); exit status 1 when anything failed.
+# Last line: 'N passed, M failed' over all ten checkers (CI reads it); exit status 1 when anything failed.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck, CI=true,
 #      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute),
 #      CROSSCHECK_ONLY=scoring (only scoring.py), CROSSCHECK_ONLY=broadband (only broadband.py),
 #      CROSSCHECK_ONLY=pt (only raptor.py), CROSSCHECK_ONLY=scenarios (only scenarios.py: about 4 minutes),
-#      CROSSCHECK_ONLY=equity (only equity.py: about 5 seconds)
+#      CROSSCHECK_ONLY=equity (only equity.py: about 5 seconds),
+#      CROSSCHECK_ONLY=service_profile (only service_profile.py: about 15 seconds)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -3,8 +3,8 @@
     python -m reachtools.crosscheck --reach PATH    (from the repo root, tools/ on PYTHONPATH: run.sh does this)
 
 Env: REACH_DATA (default ../shared/data), CROSSCHECK_TMP (default /tmp/reach-crosscheck), CI=true,
-CROSSCHECK_ONLY=transit|scoring|broadband|pt|scenarios|equity (only the checkers the table marks so; unset: all
-nine).
+CROSSCHECK_ONLY=transit|scoring|broadband|pt|scenarios|equity|service_profile (only the checkers the table marks
+so; unset: all ten).
 
 For each checker, in table order: each case's needs are looked at (crosscheck_cases explains the order); a case
 that can run has its prepare step run (once per run) and reach run into OUT/FOLDER/NAME by reachtools.runner (args,

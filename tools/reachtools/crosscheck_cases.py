@@ -5,7 +5,9 @@ that): wards.py and distance.py (a full run only), coverage.py and departures.py
 scoring.py (=scoring), broadband.py (=broadband), raptor.py (=pt) and scenarios.py (=scenarios: `reach run` with
 scenarios, one study that scenarios.py prepare writes, checked against the other checkers' oracles on feeds it
 edits with pandas) and equity.py (=equity: `reach run` on a copy of the Trafford study that equity.py prepare
-writes, its [equity] and [left_behind] tables recomputed with numpy/pandas/geopandas and PySAL's inequality).
+writes, its [equity] and [left_behind] tables recomputed with numpy/pandas/geopandas and PySAL's inequality),
+and service_profile.py (=service_profile: `reach run` on a copy of fixtures/newport/service_profile.toml that
+service_profile.py prepare writes, its [service_profile] table recomputed with gtfs-kit/pandas/numpy/scipy).
 Each `Checker` is a script of tools/crosscheck/ with its cases; each `Case` names
 
   - the reach subcommand and its arguments (`args`), and the outputs it writes into the case folder
@@ -22,6 +24,7 @@ line on stderr. A case with no subcommand runs no reach: the checker's oracle se
 All paths are kept as strings built like run.sh built them (relative to the repo root, REACH_DATA as given).
 """
 
+import datetime
 import subprocess
 
 CHECKER_DIR = "tools/crosscheck"
@@ -111,6 +114,7 @@ def checkers(data, out):
     NEW_PBF = f"{D}/osm/newport-2023-06-13.osm.pbf"
     BUS, RAIL = f"{G}/newport-20240305-bus_gtfs.zip", f"{G}/newport-20240305-rail_gtfs.zip"
     CHESTER = f"{G}/chester-20230816-small_gtfs.zip"
+    HAND = "fixtures/gtfs/hand"  # the bundled hand-made feed (its README works it out)
     STATION = f"{G}/newport-20230613-station_gtfs.zip"  # the 2023-06-13 station-area (bus) feed
     RUT_WARDS = f"{D}/wards_extra/E06000017_rutland_wards_dec2023.geojson"
     RUT_PBF = f"{D}/osm/rutland-2022-07-20.osm.pbf"
@@ -233,11 +237,29 @@ def checkers(data, out):
     # `reach departures` against gtfs-kit (departures.py): the Chester, Newport bus and Newport rail feeds,
     # 07:00-10:00 and the whole day (00:00-48:00, also against gtfs-kit's compute_stop_stats), Chester with no
     # --date (the first week's Tuesday), two feeds in one run, and a hand-made feed with one probe per rule.
+    # Then the hourly table (docs/transit.md "By hour") on a Monday-Sunday week of each of those feeds, of the
+    # bundled fixtures/gtfs/hand and of the hand-made probe feed: `--week MONDAY` (every date, stop and hour, in
+    # all and by class, and the no-service notes), `--date D --window 00:00-24:00` for each of the seven dates (the
+    # week's hours of D summed per stop must equal it), `--hourly --date` on the Tuesday (the week's rows of that
+    # date), and `--hourly` on Sunday 2024-03-10, when the Newport rail feed runs nothing (a note, no rows).
     def departures(name, *args, **needs):
         return transit(name, "departures", "stops.csv", "--gtfs", *args, **needs)
 
+    def by_hour(name, *args, **needs):
+        return transit(name, "departures", "by-hour.csv", "--gtfs", *args, **needs)
+
+    def hourly_week(place, feed, monday, **needs):
+        days = [(datetime.date.fromisoformat(monday) + datetime.timedelta(days=k)).isoformat() for k in range(7)]
+        return group([
+            by_hour(f"departures-{place}-week", feed, "--week", monday),
+            *[departures(f"departures-{place}-24h-{d}", feed, "--date", d, "--window", "00:00-24:00") for d in days],
+            by_hour(f"departures-{place}-hourly", feed, "--hourly", "--date", days[1]),
+        ], **needs)
+
     feeds = [("chester", CHESTER, "2023-08-15"), ("newport-bus", BUS, "2024-03-05"),
              ("newport-rail", RAIL, "2024-03-05")]
+    mondays = {"chester": "2023-08-14", "newport-bus": "2024-03-04", "newport-rail": "2024-03-04"}
+    handmade_prepare = Prepare("departures.py", ["prepare", "--tmp", TOUT])
     departures_checker = Checker("departures.py", TOUT, check_in(TOUT), [
         *[case for place, feed, date in feeds for case in group([
             departures(f"departures-{place}", feed, "--date", date, "--window", "07:00-10:00"),
@@ -246,7 +268,11 @@ def checkers(data, out):
         departures("departures-chester-default-date", CHESTER, data=[CHESTER]),
         departures("departures-newport-bus-rail", BUS, "--gtfs", RAIL, "--date", "2024-03-05", data=[BUS, RAIL]),
         departures("departures-handmade", f"{TOUT}/handmade_gtfs.zip", "--date", "2024-03-05",
-                   "--window", "07:00-10:00", prepare=Prepare("departures.py", ["prepare", "--tmp", TOUT])),
+                   "--window", "07:00-10:00", prepare=handmade_prepare),
+        *[case for place, feed, _ in feeds for case in hourly_week(place, feed, mondays[place], data=[feed])],
+        by_hour("departures-newport-rail-hourly-sunday", RAIL, "--hourly", "--date", "2024-03-10", data=[RAIL]),
+        *hourly_week("hand", HAND, "2024-03-04", fixtures=[HAND]),
+        *hourly_week("handmade", f"{TOUT}/handmade_gtfs.zip", "2024-03-04", prepare=handmade_prepare),
     ], only="transit")
 
     # `reach score` against numpy/scipy (scoring.py, scoring_oracle.py: docs/scoring.md): the hand example (3 wards,
@@ -353,5 +379,24 @@ def checkers(data, out):
              made=([f"{EOUT}/study.toml"], "equity.py prepare wrote no study.toml (see its output above)")),
     ], only="equity")
 
+    # [service_profile] (service_profile.py: docs/transit.md "Service through the day and the week") against
+    # gtfs-kit/pandas/numpy/scipy/geopandas: service-profile-hand is the oracle's self-test on the bundled
+    # fixtures/gtfs/hand with its stops on a line (HourlyServiceTests.swift's numbers; no reach run; not counted);
+    # service-profile-newport runs `reach run` on a copy of fixtures/newport/service_profile.toml (service_profile.py
+    # prepare: absolute paths, the shared data under REACH_DATA, output in the case folder) and compares every row
+    # of service_profile.csv and every [service_profile] column of wards.csv.
+    SPOUT = f"{out}/service_profile"
+    sp_study, sp_origins = "fixtures/newport/service_profile.toml", "fixtures/newport/grid_250m_origins.csv"
+    sp_hand = [f"fixtures/gtfs/hand/{t}.txt" for t in ("agency", "calendar", "calendar_dates", "frequencies",
+                                                        "routes", "stop_times", "stops", "trips")]
+    service_profile_checker = Checker("service_profile.py", SPOUT, check_in(SPOUT), [
+        Case("service-profile-hand", fixtures=sp_hand),
+        Case("service-profile-newport", "run", [f"{SPOUT}/study.toml"], [],
+             fixtures=[sp_study, sp_origins], data=[NEW_WARDS, BUS, RAIL],
+             prepare=Prepare("service_profile.py", ["prepare", "--data", D, "--tmp", SPOUT],
+                             remove=[f"{SPOUT}/study.toml"]),
+             made=([f"{SPOUT}/study.toml"], "service_profile.py prepare wrote no study.toml (see its output above)")),
+    ], only="service_profile")
+
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,
-            broadband_checker, pt_checker, scenarios_checker, equity_checker]
+            broadband_checker, pt_checker, scenarios_checker, equity_checker, service_profile_checker]

@@ -67,6 +67,16 @@ public struct RunSpec: Sendable {
         public var maxTransferWalkMinutes = 5.0
         public var maxTripMinutes = 120.0
         public var minutes: [Double] = [15, 30, 45, 60]
+        /// Further named windows (`windows = { evening = "19:00-22:00", sunday = { window = "10:00-13:00",
+        /// date = "2024-03-10" } }`), each computed again with its columns named `{category}_pt_{name}_...`.
+        public var windows: [NamedWindow] = []
+    }
+
+    /// A departure window of its own, on the study's date or its own.
+    public struct NamedWindow: Sendable, Equatable {
+        public var name: String
+        public var window: ServiceWindow
+        public var date: ServiceDate?
     }
     public var publicTransport: PublicTransport?
 
@@ -209,7 +219,28 @@ public struct RunSpec: Sendable {
                 throw table.error("max_trip", "must be a whole number of seconds, at most 240 minutes")
             }
             pt.minutes = try table.positives("minutes") ?? pt.minutes
-            try table.finish(known: ["services", "category_field", "osm", "gtfs", "date", "window", "max_walk", "max_transfer_walk", "max_trip", "minutes"])
+            if let windows = try table.table("windows") {
+                for name in windows.entries.keys.sorted(by: { windows.lines.order(of: windows.keyPath($0)) < windows.lines.order(of: windows.keyPath($1)) }) {
+                    guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "_") }),
+                          name.first?.isLetter == true else {
+                        throw windows.error(name, "'\(name)': a window's name becomes part of column names: use lower-case letters, digits and _")
+                    }
+                    var named: NamedWindow
+                    if case .table = windows.entries[name], let own = try windows.table(name) {
+                        guard let window = try own.serviceWindow("window") else { throw own.error(nil, "missing key 'window' (HH:MM-HH:MM)") }
+                        named = NamedWindow(name: name, window: window, date: try own.serviceDate("date"))
+                        try own.finish(known: ["window", "date"])
+                    } else {
+                        guard let window = try windows.serviceWindow(name) else { throw windows.error(name, "expected a window HH:MM-HH:MM") }
+                        named = NamedWindow(name: name, window: window, date: nil)
+                    }
+                    guard named.window != pt.window || named.date != nil && named.date != pt.date else {
+                        throw windows.error(name, "is the study's own window (\(pt.window)): its columns are the unsuffixed ones")
+                    }
+                    pt.windows.append(named)
+                }
+            }
+            try table.finish(known: ["services", "category_field", "osm", "gtfs", "date", "window", "max_walk", "max_transfer_walk", "max_trip", "minutes", "windows"])
             spec.publicTransport = pt
         }
 

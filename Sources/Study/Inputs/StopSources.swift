@@ -133,7 +133,8 @@ public struct TransitFeed: Sendable {
     public var frequency: ServiceFrequency
 
     /// Reads each feed and counts its departures on `date` (default: the first feed's first full week's
-    /// Tuesday) in `window`. A feed in which no trip runs on the date is an error giving the feed's dates.
+    /// Tuesday) in `window`. No trip of any feed running on the date is an error giving the feeds' dates; a feed
+    /// of several without service that date is a warning.
     public static func load(paths: [String], date: ServiceDate?, window: ServiceWindow, workingCRS: CRS,
                             progress: @Sendable (String) -> Void) throws -> (feeds: [TransitFeed], date: ServiceDate, warnings: [String]) {
         var feeds: [GTFSFeed] = []
@@ -154,13 +155,18 @@ public struct TransitFeed: Sendable {
         var result: [TransitFeed] = []
         var warnings: [String] = []
         let toWorking = try Transformer(from: .wgs84, to: workingCRS)
+        func idle(_ feed: GTFSFeed) -> String {
+            let range = feed.dateRange.map { "\($0.lowerBound) to \($0.upperBound)" } ?? "no dates at all"
+            return "no trip runs on \(serviceDate) (a \(ServiceDate.weekdayNames[serviceDate.weekday].capitalized)); the feed's calendar covers \(range)"
+        }
+        // No feed running on the date is an error; one of several (a rail feed without Sunday service) is a warning.
+        if let first = feeds.first, feeds.allSatisfy({ $0.tripsRunning(on: serviceDate) == 0 }) {
+            throw DataError(file: first.path, "\(idle(first)): choose another --date")
+        }
         for feed in feeds {
             warnings += feed.warnings
             let running = feed.tripsRunning(on: serviceDate)
-            guard running > 0 else {
-                let range = feed.dateRange.map { "\($0.lowerBound) to \($0.upperBound)" } ?? "no dates at all"
-                throw DataError(file: feed.path, "no trip runs on \(serviceDate) (a \(ServiceDate.weekdayNames[serviceDate.weekday].capitalized)); the feed's calendar covers \(range): choose another --date")
-            }
+            if running == 0 { warnings.append("\(feed.path): \(idle(feed)), so it adds no departure on that date") }
             var points = feed.stopLonLat.map { $0 ?? XY(0, 0) }
             do {
                 try toWorking.transform(&points)

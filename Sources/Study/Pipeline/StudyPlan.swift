@@ -35,6 +35,13 @@ public enum StudyPlan {
                                             osm: pt.osm, gtfs: pt.gtfs, date: pt.date, window: pt.window, maxWalkMinutes: pt.maxWalkMinutes,
                                             maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
                                             minutes: pt.minutes))
+            for named in pt.windows {
+                let job = PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
+                                             osm: pt.osm, gtfs: pt.gtfs, date: named.date ?? pt.date, window: named.window, maxWalkMinutes: pt.maxWalkMinutes,
+                                             maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
+                                             minutes: pt.minutes)
+                steps.append(PublicTransportWindow(job: job, name: named.name))
+            }
         }
         if let broadband = config.broadband {
             let placement: BroadbandJob.Placement
