@@ -35,13 +35,65 @@ public struct ReverseProfileSearch: Sendable {
     /// stops it marks: the times are then exact for every origin none of whose journeys within the maximum trip
     /// leaves those stops (a scenario's affected origins), and no better than the truth for any other.
     public func run(egress: [Int32?], directWalk: [Int32?], within: [Bool]? = nil) -> [UInt8] {
-        let tt = timetable
-        let stopCount = tt.stopCount, originCount = access.pointCount, k = minutes.count
+        let originCount = access.pointCount, k = minutes.count
         var result = [UInt8](repeating: WindowTimes.none, count: originCount * k)
+        var covered = [Int32](repeating: minutes.startSeconds - 1, count: originCount)
+        sweep(from: minutes.startSeconds, through: minutes.horizonEnd, earliest: minutes.startSeconds, egress: egress, within: within) { deadline, touched, latest in
+            for o in touched {
+                guard latest[o] > covered[o] else { continue }
+                // Departure minutes in (covered, latest] are first met by this deadline.
+                let from = max(0, Int((Int64(covered[o]) - Int64(minutes.startSeconds)).floorDiv(60) + 1))
+                let last = min(k - 1, Int((Int64(latest[o]) - Int64(minutes.startSeconds)).floorDiv(60)))
+                if from <= last {
+                    for m in from...last {
+                        if let value = minutes.minutes(deadline - minutes.departure(m)) { result[o * k + m] = value }
+                    }
+                }
+                covered[o] = latest[o]
+            }
+        }
+        // Walking straight to the service.
+        for o in 0..<originCount {
+            guard let walk = directWalk[o], let value = minutes.minutes(walk) else { continue }
+            for m in 0..<k where value < result[o * k + m] { result[o * k + m] = value }
+        }
+        return result
+    }
+
+    /// Arrive-by: for each deadline of `deadlines` (every minute of an arrival window, each a "be there by"), whole
+    /// minutes from the latest departure from origin o that still reaches a service by the deadline to the
+    /// deadline: `result[o * deadlines.count + j]`, `WindowTimes.none` when none within the maximum trip. The same
+    /// backward sweep as `run`, the deadlines being its own: the cost of a depart-at search of the same window.
+    /// `latest`, when given, receives per origin the latest departure (seconds after midnight) for the first
+    /// deadline, `Int32.min` when none (walking straight there counts: the deadline less the walk).
+    public func arriveBy(deadlines: DepartureMinutes, egress: [Int32?], directWalk: [Int32?], latest latestOut: UnsafeMutableBufferPointer<Int32>? = nil) -> [UInt8] {
+        let originCount = access.pointCount, k = deadlines.count
+        var result = [UInt8](repeating: WindowTimes.none, count: originCount * k)
+        var j = 0
+        sweep(from: deadlines.startSeconds, through: deadlines.lastDeparture, earliest: deadlines.startSeconds - deadlines.maxTripSeconds,
+              egress: egress, within: nil) { deadline, _, latest in
+            for o in 0..<originCount {
+                var best = latest[o] >= deadline - deadlines.maxTripSeconds ? latest[o] : Self.none
+                if let walk = directWalk[o], walk <= deadlines.maxTripSeconds { best = max(best, deadline - walk) }
+                if j == 0, let latestOut { latestOut[o] = best }
+                if best != Self.none, let value = deadlines.minutes(deadline - best) { result[o * k + j] = value }
+            }
+            j += 1
+        }
+        return result
+    }
+
+    /// The backward sweep both searches share: deadlines every minute from `first` through `last`, labels kept
+    /// between them; after each, `visit` gets the deadline, the origins whose latest departure rose, and every
+    /// origin's latest departure by transit (`Self.none` when none). Labels earlier than the deadline less the
+    /// maximum trip, or than `earliest`, are not kept.
+    func sweep(from first: Int32, through last: Int32, earliest: Int32, egress: [Int32?], within: [Bool]?,
+               visit: (_ deadline: Int32, _ touched: [Int], _ latest: [Int32]) -> Void) {
+        let tt = timetable
+        let stopCount = tt.stopCount, originCount = access.pointCount
         var board = [Int32](repeating: Self.none, count: stopCount)
         var alight = [Int32](repeating: Self.none, count: stopCount)
         var latest = [Int32](repeating: Self.none, count: originCount)
-        var covered = [Int32](repeating: minutes.startSeconds - 1, count: originCount)
         var originTouched = [Bool](repeating: false, count: originCount)
         var touchedOrigins: [Int] = []
         var isMarked = [Bool](repeating: false, count: stopCount)
@@ -52,10 +104,10 @@ public struct ReverseProfileSearch: Sendable {
         let restricted = within != nil, allowed = within ?? []
         let egressStops = egress.indices.filter { egress[$0] != nil && (!restricted || allowed[$0]) }
 
-        var deadline = minutes.startSeconds
-        while deadline <= minutes.horizonEnd {
+        var deadline = first
+        while deadline <= last {
             // No journey counted for any departure minute uses a label before this.
-            let floor = max(deadline - minutes.maxTripSeconds, minutes.startSeconds)
+            let floor = max(deadline - minutes.maxTripSeconds, earliest)
             var marked: [Int] = []
             for s in egressStops {
                 let value = deadline - egress[s]!
@@ -143,28 +195,11 @@ public struct ReverseProfileSearch: Sendable {
                 }
             }
             boardRoseList.removeAll(keepingCapacity: true)
-            for o in touchedOrigins {
-                originTouched[o] = false
-                guard latest[o] > covered[o] else { continue }
-                // Departure minutes in (covered, latest] are first met by this deadline.
-                let from = max(0, Int((Int64(covered[o]) - Int64(minutes.startSeconds)).floorDiv(60) + 1))
-                let last = min(k - 1, Int((Int64(latest[o]) - Int64(minutes.startSeconds)).floorDiv(60)))
-                if from <= last {
-                    for m in from...last {
-                        if let value = minutes.minutes(deadline - minutes.departure(m)) { result[o * k + m] = value }
-                    }
-                }
-                covered[o] = latest[o]
-            }
+            visit(deadline, touchedOrigins, latest)
+            for o in touchedOrigins { originTouched[o] = false }
             touchedOrigins.removeAll(keepingCapacity: true)
             deadline += 60
         }
-        // Walking straight to the service.
-        for o in 0..<originCount {
-            guard let walk = directWalk[o], let value = minutes.minutes(walk) else { continue }
-            for m in 0..<k where value < result[o * k + m] { result[o * k + m] = value }
-        }
-        return result
     }
 }
 

@@ -164,6 +164,47 @@ struct RaptorFixtureTests {
         #expect(times[0] == [14, 13, 29])
     }
 
+    /// Arrive-by on the same W1 → S1 trip as doorToDoorByHand. Be at S1 by 07:34:00: R2_0721 leaves W1 07:21:00, X
+    /// 07:27, Q 07:28, the 113 s walk to P, R1_0720 from P 07:30, S1 07:34:00: leave by 07:21, 13 min. By 07:33 that
+    /// is too late, and so is R1_0720; R2_0711 (W1 07:11, Q 07:18) and the 759 s walk on from Q reach S1 07:30:39:
+    /// leave by 07:11, 22 min (walking all the way, 1,807 s, would mean leaving at 07:02:53). Then each deadline of 07:00–08:00 is
+    /// checked against the forward search: leaving the reported number of minutes before it arrives in time, and
+    /// leaving a minute later does not.
+    @Test func arriveByByHand() throws {
+        let (sources, ids) = try Self.sources(["transfer"])
+        let deadlines = DepartureMinutes(startSeconds: 7 * 3600 + 33 * 60, endSeconds: 7 * 3600 + 35 * 60, maxTripSeconds: 3600)
+        let timetable = TransitTimetable(sources: sources, date: Self.tuesday, rangeSeconds: 6 * 3600...9 * 3600)
+        let w1 = timetable.stopXY[Int(ids["transfer/W1"]!)]!, s1 = timetable.stopXY[Int(ids["transfer/S1"]!)]!
+        let transfers = Self.straightTransfers(timetable)
+        let access = Self.straightWalks(timetable, to: [w1], maxSeconds: 900)
+        let egressWalks = Self.straightWalks(timetable, to: [s1], maxSeconds: 900)
+        let egress: [Int32?] = (0..<timetable.stopCount).map { s in
+            let range = Int(egressWalks.first[s])..<Int(egressWalks.first[s + 1])
+            return range.isEmpty ? nil : egressWalks.seconds[range.lowerBound]
+        }
+        let walk = Int32((Self.distance(w1, s1) / Self.walkSpeed).rounded(.up))
+        var latest = [Int32](repeating: 0, count: 1)
+        let search = ReverseProfileSearch(timetable: timetable, transfers: transfers, access: access, minutes: deadlines)
+        let times = latest.withUnsafeMutableBufferPointer { search.arriveBy(deadlines: deadlines, egress: egress, directWalk: [walk], latest: $0) }
+        #expect(times == [22, 13])
+        #expect(latest[0] == 7 * 3600 + 11 * 60)
+
+        // Every deadline 07:00–08:00 against the forward search from W1.
+        let window = DepartureMinutes(startSeconds: 7 * 3600, endSeconds: 8 * 3600, maxTripSeconds: 3600)
+        let byDeadline = ReverseProfileSearch(timetable: timetable, transfers: transfers, access: access, minutes: window)
+            .arriveBy(deadlines: window, egress: egress, directWalk: [walk])
+        let departures = DepartureMinutes(startSeconds: 6 * 3600, endSeconds: 8 * 3600, maxTripSeconds: 3600)
+        var forward = ForwardRangeSearch(timetable: timetable, transfers: transfers, egress: egressWalks)
+        let leaving = try #require(forward.run(access: [(ids["transfer/W1"]!, 0)], directWalk: [(0, walk)], minutes: departures, limitSeconds: 3600)[0])
+        for j in 0..<window.count {
+            let v = Int(byDeadline[j]), deadlineMinute = 60 + j   // minute index of the deadline in `departures`
+            #expect(v > 0 && v <= 31, "deadline \(j)")   // never worse than walking, ⌈1807/60⌉
+            // Leave v minutes before: there by the deadline. Leave v − 1 before: not.
+            #expect(Int(leaving[deadlineMinute - v]) <= v, "deadline \(j)")
+            #expect(Int(leaving[deadlineMinute - v + 1]) >= v, "deadline \(j)")
+        }
+    }
+
     /// All five feeds as one network; origins 60 m north of every stop and half-way along each line; services
     /// 40 m east of the line ends. At every departure minute of two windows (the morning, and round midnight for
     /// `past_midnight`), the reverse search from the services equals the forward search from each origin.
