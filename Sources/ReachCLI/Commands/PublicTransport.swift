@@ -33,6 +33,7 @@ struct PublicTransport: ParsableCommand {
               --osm ../shared/data/osm/newport-2023-06-13.osm.pbf \\
               --gtfs ../shared/data/gtfs/newport-20240305-bus_gtfs.zip --gtfs ../shared/data/gtfs/newport-20240305-rail_gtfs.zip \\
               --date 2024-03-05 --window 07:00-10:00 --out out/pt.geojson
+          reach pt ... --arrive-by --window 08:30-09:00 --out out/pt-by-9.geojson   (be there by each minute 08:30-09:00)
         """
     )
 
@@ -76,6 +77,9 @@ struct PublicTransport: ParsableCommand {
     @Option(name: .customLong("minutes-out"), help: ArgumentHelp("Also write every origin's time at every departure minute as CSV (origins × categories × minutes rows).", valueName: "FILE"))
     var minutesOutput: String?
 
+    @Flag(name: .customLong("arrive-by"), help: "Read --window as arrival deadlines, one a minute: each time is from the latest departure that still reaches the service by the deadline.")
+    var arriveBy = false
+
     @Option(help: ArgumentHelp("Decimal places of output coordinates.", valueName: "N"))
     var precision: Int = 6
 
@@ -94,7 +98,7 @@ struct PublicTransport: ParsableCommand {
 
     func run() throws {
         let working = common.workingCRSValue
-        let job = PublicTransportJob(
+        var job = PublicTransportJob(
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
             services: service.services, categoryField: service.categoryField, categories: category.categories,
@@ -105,6 +109,7 @@ struct PublicTransport: ParsableCommand {
             maxTripMinutes: maxTrip, minutes: try Distance.numbers(minutes, flag: "--minutes"),
             profile: RoadProfile(walkKmh: walk.walkKmh), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes,
             output: output, originsOutput: originsOutput, minutesOutput: minutesOutput, precision: precision)
+        job.arriveBy = arriveBy
         let common = self.common
         let report = try job.run { common.progress($0) }
         for warning in report.warnings { Terminal.error("warning: \(warning)") }

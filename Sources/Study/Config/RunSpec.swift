@@ -77,6 +77,8 @@ public struct RunSpec: Sendable {
         public var name: String
         public var window: ServiceWindow
         public var date: ServiceDate?
+        /// A window of arrival deadlines (`arrive_by`), not of departures.
+        public var arriveBy = false
     }
     public var publicTransport: PublicTransport?
 
@@ -227,14 +229,22 @@ public struct RunSpec: Sendable {
                     }
                     var named: NamedWindow
                     if case .table = windows.entries[name], let own = try windows.table(name) {
-                        guard let window = try own.serviceWindow("window") else { throw own.error(nil, "missing key 'window' (HH:MM-HH:MM)") }
-                        named = NamedWindow(name: name, window: window, date: try own.serviceDate("date"))
-                        try own.finish(known: ["window", "date"])
+                        if let deadlines = try own.string("arrive_by") {
+                            guard !own.has("window") else { throw own.error("arrive_by", "give window (departures) or arrive_by (arrival deadlines), not both") }
+                            // One deadline ("09:00") or a window of them ("08:30-09:00"), one a minute.
+                            let window = GTFSTime.parse(deadlines).map { ServiceWindow(startSeconds: $0, endSeconds: $0 + 60) } ?? ServiceWindow(deadlines)
+                            guard let window else { throw own.error("arrive_by", "'\(deadlines)': expected a time HH:MM or a window HH:MM-HH:MM of arrival deadlines") }
+                            named = NamedWindow(name: name, window: window, date: try own.serviceDate("date"), arriveBy: true)
+                        } else {
+                            guard let window = try own.serviceWindow("window") else { throw own.error(nil, "missing key 'window' (HH:MM-HH:MM) or 'arrive_by'") }
+                            named = NamedWindow(name: name, window: window, date: try own.serviceDate("date"))
+                        }
+                        try own.finish(known: ["window", "arrive_by", "date"])
                     } else {
                         guard let window = try windows.serviceWindow(name) else { throw windows.error(name, "expected a window HH:MM-HH:MM") }
                         named = NamedWindow(name: name, window: window, date: nil)
                     }
-                    guard named.window != pt.window || named.date != nil && named.date != pt.date else {
+                    guard named.arriveBy || named.window != pt.window || named.date != nil && named.date != pt.date else {
                         throw windows.error(name, "is the study's own window (\(pt.window)): its columns are the unsuffixed ones")
                     }
                     pt.windows.append(named)

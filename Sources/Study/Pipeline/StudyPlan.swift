@@ -36,10 +36,11 @@ public enum StudyPlan {
                                             maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
                                             minutes: pt.minutes))
             for named in pt.windows {
-                let job = PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
+                var job = PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
                                              osm: pt.osm, gtfs: pt.gtfs, date: named.date ?? pt.date, window: named.window, maxWalkMinutes: pt.maxWalkMinutes,
                                              maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
                                              minutes: pt.minutes)
+                job.arriveBy = named.arriveBy
                 steps.append(PublicTransportWindow(job: job, name: named.name))
             }
         }

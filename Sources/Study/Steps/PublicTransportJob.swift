@@ -30,6 +30,9 @@ public struct PublicTransportJob: Sendable {
     public var maxTripMinutes: Double
     /// Thresholds, minutes: `_within_{t}_pct` and `_count_within_{t}`.
     public var minutes: [Double]
+    /// When true, `window` is a window of arrival deadlines ("be there by"), one a minute: each origin's time is
+    /// from the latest departure that still reaches a service by the deadline (docs/raptor.md, "Arrive by").
+    public var arriveBy = false
     public var profile: RoadProfile
     public var maxSnapMetres: Double
     public var minIslandNodes: Int
@@ -112,6 +115,13 @@ public struct PublicTransportJob: Sendable {
         public var perMinute: [[UInt8]] = []
     }
 
+    /// The departures that matter: the window itself, or for arrive-by the maximum trip before its first deadline
+    /// to its last.
+    var searchWindow: ServiceWindow {
+        guard arriveBy else { return window }
+        return ServiceWindow(startSeconds: max(0, window.startSeconds - Int((maxTripMinutes * 60).rounded())), endSeconds: window.endSeconds)
+    }
+
     var departureMinutes: DepartureMinutes {
         DepartureMinutes(startSeconds: window.startSeconds, endSeconds: window.endSeconds, maxTripSeconds: Int((maxTripMinutes * 60).rounded()))
     }
@@ -140,7 +150,7 @@ public struct PublicTransportJob: Sendable {
     /// The figures of every zone of the study. Timings go into `report`.
     public func compute(_ context: StudyContext, report: inout Report,
                         progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, originTimes: OriginTimes, names: [String]) {
-        if let scenario = context.scenario, scenario.date == nil, !scenario.replacesAll, minutesOutput == nil,
+        if let scenario = context.scenario, scenario.date == nil, !scenario.replacesAll, minutesOutput == nil, !arriveBy,
            let baseline = context.shared.baseline(baselineKey, as: Baseline.self) {
             return try computeScenario(context, baseline: baseline, report: &report, progress: progress)
         }
@@ -194,7 +204,8 @@ public struct PublicTransportJob: Sendable {
                 let egress = links.egress(to: helper, maxWalkSeconds: maxWalk)
                 var walkSearch = TravelTimeSearch(graph: helper.graph)
                 let walk = helper.timesToNearest(originSnaps, search: &walkSearch).map { $0.map { Int32($0.rounded(.up)) } }
-                let times = search.run(egress: egress, directWalk: walk)
+                let times = arriveBy ? search.arriveBy(deadlines: minutesGrid, egress: egress, directWalk: walk)
+                    : search.run(egress: egress, directWalk: walk)
                 var summary = WindowSummary(originCount: originSnaps.count)
                 for o in originSnaps.indices where originSnaps[o] != nil { summary.set(o, times: times, minutes: minutesGrid.count) }
                 return (summary, walk, egress, keepMinutes ? times : [])
@@ -216,7 +227,7 @@ public struct PublicTransportJob: Sendable {
 
         let output = zoneFigures(context, times: originTimes, counts: counts, names: names)
         clock.lap("aggregate", into: &report.timings)
-        if context.keepsBaselines, context.scenario == nil {
+        if context.keepsBaselines, context.scenario == nil, !arriveBy {
             context.shared.keepBaseline(Baseline(report: report, names: names, walking: walking, timetable: timetable, links: links, access: access,
                                                  egress: perCategory.map(\.egress), times: originTimes, summaries: summaries, counts: counts),
                                         for: baselineKey)
@@ -228,16 +239,17 @@ public struct PublicTransportJob: Sendable {
     /// the report says of them.
     func timetable(_ context: StudyContext, report: inout Report, clock: inout StepClock,
                    progress: @escaping @Sendable (String) -> Void) throws -> (loaded: (feeds: [TransitFeed], date: ServiceDate, warnings: [String]), timetable: TransitTimetable) {
-        let loaded = try context.transitFeeds(paths: gtfs, date: date, window: window, progress: progress)
+        let loaded = try context.transitFeeds(paths: gtfs, date: date, window: searchWindow, progress: progress)
         report.date = loaded.date
         report.feeds = loaded.feeds.map { CoverageJob.summary($0, date: loaded.date) }
         report.warnings += loaded.warnings
-        report.warnings += try Self.windowWarnings(loaded.feeds, date: loaded.date, window: window)
+        report.warnings += try Self.windowWarnings(loaded.feeds, date: loaded.date, window: searchWindow)
         clock.lap("read GTFS", into: &report.timings)
         let minutesGrid = departureMinutes
-        progress("building the timetable of \(loaded.date), departures \(window) and journeys up to \(DistanceJob.label(maxTripMinutes)) min")
+        progress("building the timetable of \(loaded.date), \(arriveBy ? "arrivals by" : "departures") \(window) and journeys up to \(DistanceJob.label(maxTripMinutes)) min")
+        let range = arriveBy ? Int(searchWindow.startSeconds)...Int(minutesGrid.lastDeparture) : Int(minutesGrid.startSeconds)...Int(minutesGrid.horizonEnd)
         let timetable = TransitTimetable(sources: loaded.feeds.map { .init(feed: $0.feed, positions: $0.positions) }, date: loaded.date,
-                                         rangeSeconds: Int(minutesGrid.startSeconds)...Int(minutesGrid.horizonEnd))
+                                         rangeSeconds: range)
         report.patterns = timetable.patternCount
         report.tripRuns = timetable.tripCount
         report.stops = timetable.stopCount

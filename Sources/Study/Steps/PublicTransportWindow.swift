@@ -15,7 +15,9 @@ struct PublicTransportWindow: StudyStep {
         let categories = Set(output.originColumns.compactMap { column -> String? in
             column.name.hasSuffix("_pt_p50") ? String(column.name.dropLast("_pt_p50".count)) : nil
         })
-        let label = "\(job.window)\(job.date.map { " on \($0)" } ?? "")"
+        let label = "\(job.arriveBy ? "arriving by " : "")\(job.window)\(job.date.map { " on \($0)" } ?? "")"
+        // Counts at the typical origin are a departure-window figure: an arrive-by window has none.
+        if job.arriveBy { output.indicators.removeAll { $0.name.contains("_pt_count_within_") } }
         func renamed(_ indicator: Indicator) -> Indicator? {
             var result = indicator
             if indicator.name == "pt_origins_unserved" {
@@ -27,7 +29,12 @@ struct PublicTransportWindow: StudyStep {
             } else {
                 result.schema.name = "\(indicator.name)_\(name)"
             }
-            result.schema.description = "window \(name) (\(label)): " + indicator.schema.description
+            var description = indicator.schema.description
+            if job.arriveBy {
+                description = description.replacingOccurrences(of: "over the departure window", with: "over the arrival deadlines")
+                    .replacingOccurrences(of: "door-to-door time", with: "door-to-door time from the latest departure arriving by the deadline")
+            }
+            result.schema.description = "window \(name) (\(label)): " + description
             return result
         }
         output.indicators = output.indicators.compactMap(renamed)

@@ -31,6 +31,29 @@ struct PublicTransportWindowTests {
         #expect(output.indicators.first { $0.name == "gp_pt_late_mean" }?.schema.description.hasPrefix("window late (07:04-07:06 on 2024-03-05): ") == true)
     }
 
+    /// Arrive by 07:07 and by 07:08 (`arrive_by = "07:07-07:09"`), same feed and origins. Origin 0: by 07:07, T2 (at B
+    /// 07:07:00, the GP 1 s later) is too late; T1 means leaving 07:00 (7 min), walking means leaving 07:03:15 (225 s):
+    /// ⌈3.75⌉ = 4 min. By 07:08, T2 from A at 07:05 arrives 07:07:01: 3 min. Sorted [3, 4]: p25 and p50 3, p75 4.
+    /// Origin 1 walks, 4 and 4. Zone: mean of medians (3 + 4)/2 = 3.5, p25 mean 3.5, p75 mean 4.
+    @Test func arriveByByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = try PublicTransportJobTests.writeFeed(in: folder, trips: "trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,07:00:00,07:00:00,A,1\nT1,07:02:00,07:02:00,B,2\nT2,07:05:00,07:05:00,A,1\nT2,07:07:00,07:07:00,B,2\n")
+        var job = try PublicTransportJobTests().job(folder, gtfs: feed, origins: "easting,northing\n378000,395000\n378300,395300\n",
+                                                   window: "07:07-07:09")
+        job.minutes = [15]
+        job.maxTripMinutes = 30
+        job.arriveBy = true
+        var timings: [(step: String, seconds: Double)] = []
+        let context = try StudyContext.load(job.inputs, progress: { _ in }, timings: &timings)
+        let output = try PublicTransportWindow(job: job, name: "by0708").run(context, table: ZoneTable(layer: context.layer, inputSource: "zones"), progress: { _ in })
+        func value(_ name: String) -> JSONValue? { output.indicators.first { $0.name == name }?.json(0) }
+        #expect(value("gp_pt_by0708_mean") == .number(3.5) && value("gp_pt_by0708_p25_mean") == .number(3.5) && value("gp_pt_by0708_p75_mean") == .number(4))
+        // No typical-origin count: that is a departure-window figure.
+        #expect(!output.indicators.contains { $0.name.contains("count_within") })
+        #expect(output.indicators.first { $0.name == "gp_pt_by0708_mean" }?.schema.description.hasPrefix("window by0708 (arriving by 07:07-07:09 on 2024-03-05): ") == true)
+    }
+
     @Test func windowsInTheStudy() throws {
         let base = """
         [study]
@@ -58,5 +81,9 @@ struct PublicTransportWindowTests {
         #expect(error("windows = { am = \"07:00-10:00\" }\n").contains("is the study's own window (07:00-10:00)"))
         #expect(error("windows = { late = \"22:00-19:00\" }\n").contains("public_transport.windows.late"))
         #expect(error("windows = { sunday = { date = \"2024-03-10\" } }\n").contains("missing key 'window'"))
+        #expect(error("windows = { by9 = { arrive_by = \"9 am\" } }\n").contains("expected a time HH:MM or a window HH:MM-HH:MM of arrival deadlines"))
+        #expect(error("windows = { by9 = { arrive_by = \"09:00\", window = \"08:00-09:00\" } }\n").contains("not both"))
+        let arrive = try parse("windows = { by9 = { arrive_by = \"09:00\" } }\n").run!.publicTransport!.windows[0]
+        #expect(arrive.arriveBy && arrive.window == ServiceWindow("09:00-09:01"))
     }
 }
