@@ -4,7 +4,9 @@
 # step) and its summary lines, pinned to CORES cores (default 2, taskset when the machine has more). Two cases:
 #   newport   (default) the real Newport feeds, ../shared/data/gtfs/newport-20240305-bus_gtfs.zip (5,426 trips) +
 #             newport-20240305-rail_gtfs.zip (939), date 2024-03-05, window 07:00-10:00 (180 departure minutes),
-#             walking on ../shared/data/osm/newport-2023-06-13.osm.pbf. Inputs written to BENCH_TMP/newport:
+#             walking on ../shared/data/osm/newport-2023-06-13.osm.pbf; then the same with --arrive-by (the 180
+#             minutes as arrival deadlines), whose search step must cost no more than the depart-at one's (the ratio
+#             of the two medians, PASS up to 1.10 for noise). Inputs written to BENCH_TMP/newport:
 #             - services3.csv: the extract's own gp (amenity=doctors), pharmacy and supermarket, found by
 #               tools/crosscheck/distance.py's osm_services (the code `distance.py prepare` writes its
 #               newport_services.csv with; its school rows left out); id,category,easting,northing,osm.
@@ -294,6 +296,28 @@ EOF
             --out "$NP/newport_pt.geojson"
         report newport "Newport: bus + rail GTFS, $DATE $WINDOW, $NORIG walk-graph nodes as origins, 3 categories" \
             "$GOAL_NEWPORT_SECONDS" "$NP/newport_pt.geojson" "$NORIG" "$(window_minutes)" || STATUS=1
+        # Arrive-by over the same window (its minutes read as deadlines): the same backward search, so its search
+        # step should cost what the depart-at one does (issue 22: no more). Same runs, same inputs.
+        timed newport_arrive "$RUNS" "${PIN[@]}" "$REACH" pt --wards "$NP/zones.geojson" --code-field WD23CD \
+            --services "$NP/services3.csv" --category-field category \
+            --origins "$NP/origins.csv" --osm "$OSM" --gtfs "$BUS" --gtfs "$RAIL" --date "$DATE" --window "$WINDOW" \
+            --arrive-by --out "$NP/newport_pt_arrive.geojson"
+        "$PY" - "$TMP" <<'EOT' || STATUS=1
+import os, re, statistics, sys
+tmp = sys.argv[1]
+def search(name):
+    out = []
+    for f in sorted(os.listdir(tmp)):
+        if re.fullmatch(re.escape(name) + r"\.run\d+\.log", f):
+            m = re.search(r"public transport search ([0-9.]+) s", open(os.path.join(tmp, f), errors="replace").read())
+            if m: out.append(float(m.group(1)))
+    return out
+depart, arrive = search("newport"), search("newport_arrive")
+ratio = statistics.median(arrive) / statistics.median(depart)
+print(f"bench/raptor: arrive-by search step {statistics.median(arrive):.2f} s against depart-at {statistics.median(depart):.2f} s "
+      f"(medians of {len(arrive)} and {len(depart)} runs): {ratio:.2f}x -> {'PASS' if ratio <= 1.10 else 'FAIL'} (goal: no more, 10% for noise)")
+sys.exit(0 if ratio <= 1.10 else 1)
+EOT
     fi
 fi
 
