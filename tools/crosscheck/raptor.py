@@ -93,6 +93,7 @@ PT_CATEGORIES = [("gp", "amenity", "doctors"), ("supermarket", "shop", "supermar
                  ("pharmacy", "amenity", "pharmacy")]  # distance.py OSM_CATEGORIES without schools, in its order
 N_ORIGINS = 48  # seeded walk-graph points (+ 2 off the walk graph)
 SEED = 20240305
+ARRIVE_WINDOW = (8 * 3600 + 30 * 60, 9 * 3600)  # pt-newport-arrive: deadlines 08:30-08:59 (`--arrive-by --window 08:30-09:00`)
 SAMPLE_EVERY = 15  # every 15th departure minute of every origin
 N_FULL = None  # origins checked at all 180 minutes: the first N_FULL snapped ones (None: every origin)
 
@@ -437,6 +438,109 @@ class EventGraph:
         return "; ".join(steps)
 
 
+class ReverseSearch:
+    """Arrive-by on an EventGraph: the same nodes and edges reversed, one source per (deadline D, sink) joined to
+    every alighted node (stop s, time t) with t + egress(s) <= D by an edge of D - t, and one node per origin that
+    every waiting node (stop s, time tau) of each of its access stops joins by an edge of the access walk a(s).
+    Every forward edge weighs its time difference, so every node a reversed path from the source reaches lies at
+    exactly D - its time: reachable means "from here one is at a service by D". The distance to an origin's node is
+    then min over reachable waiting nodes of D - tau + a(s) = D - L, L the latest departure to the second (leave at
+    tau - a(s), be at s at tau, board). Walks never chain: sources lead only to alighted nodes (then back onto the
+    vehicle), origins are reached only from waiting nodes (after a boarding)."""
+
+    def __init__(self, graph, origins, sources, limit):
+        """origins: [[(stop, access seconds)]]; sources: [(deadline seconds, sink name)]; limit: seconds."""
+        g = graph
+        self.g, self.origins, self.sources, self.limit = g, [dict(a) for a in origins], list(sources), limit
+        n0 = g.Q0  # no query nodes
+        self.O0 = n0
+        self.X0 = n0 + len(origins)
+        keep = (g.base[0] < n0) & (g.base[1] < n0)
+        rows, cols, wts = [g.base[1][keep]], [g.base[0][keep]], [g.base[2][keep]]
+        wstop = g.wkey // g.BIG
+        for oi, acc in enumerate(origins):
+            for s, a in acc:
+                lo, hi = np.searchsorted(wstop, [s, s + 1])
+                rows.append(g.W0 + np.arange(lo, hi))
+                cols.append(np.full(hi - lo, self.O0 + oi))
+                wts.append(np.full(hi - lo, int(a)))
+        astop, atime = g.akey // g.BIG, g.akey % g.BIG - g.OFF
+        secs = {}
+        for xi, (d, name) in enumerate(self.sources):
+            if name not in secs:
+                e = g.egress[name]
+                secs[name] = np.array([e.get(int(s), -1) for s in astop], dtype=np.int64)
+            sec = secs[name]
+            ok = (sec >= 0) & (atime + sec <= d) & (atime >= d - limit)
+            rows.append(np.full(int(ok.sum()), self.X0 + xi))
+            cols.append(g.A0 + np.flatnonzero(ok))
+            wts.append(d - atime[ok])
+        r, c, w = (np.concatenate(x).astype(np.int64) for x in (rows, cols, wts))
+        if (w < 0).any():
+            raise AssertionError("negative edge weight in the reversed event graph")
+        order = np.lexsort((w, c, r))
+        r, c, w = r[order], c[order], w[order]
+        first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])]
+        n = self.X0 + len(self.sources)
+        self.n_nodes, self.n_edges = n, int(first.sum())
+        self.matrix = sp.csr_matrix((w[first].astype(float), (r[first], c[first])), shape=(n, n))
+
+    def run(self, xs=None, limit=None):
+        """D - L seconds (inf: none within the limit) per source and origin: array (len(xs), origins)."""
+        limit = self.limit if limit is None else limit
+        xs = range(len(self.sources)) if xs is None else xs
+        xs = np.asarray(list(xs), np.int64)
+        out = np.full((len(xs), len(self.origins)), np.inf)
+        cols = self.O0 + np.arange(len(self.origins))
+        B = 24
+        for b in range(0, len(xs), B):
+            d = dijkstra(self.matrix, directed=True, indices=self.X0 + xs[b:b + B], limit=limit)
+            out[b:b + B] = d[:, cols]
+        return out
+
+    def path(self, xi, oi):
+        """The oracle's latest journey from origin oi to source xi's sink by its deadline, as text."""
+        g, tt = self.g, self.g.tt
+        d0, name = self.sources[xi]
+        src = self.X0 + xi
+        dist, pred = dijkstra(self.matrix, directed=True, indices=[src], limit=self.limit, return_predecessors=True)
+        v = self.O0 + oi
+        if not np.isfinite(dist[0, v]):
+            return f"no journey by {clock(d0)} within {self.limit} s"
+        nodes = []
+        v = pred[0, v]
+        while v >= 0 and v != src:  # the predecessor chain from the origin runs forwards in time
+            nodes.append(int(v))
+            v = pred[0, v]
+        acc = self.origins[oi]
+        steps, kind, stop, arr_call = [], "source", None, None
+        leave = d0 - int(dist[0, self.O0 + oi])
+        for v in nodes:
+            t = d0 - int(dist[0, v])
+            if v < g.C:
+                if kind not in ("dep", "arr"):
+                    lab, trip, delta, fs = tt.instances[tt.inst[v]]
+                    steps.append(f"board {lab}:{trip}{'' if delta == 0 else f' (day {delta:+d})'}"
+                                 f"{'' if fs is None else f' (frequency run {clock(fs)})'} at {clock(tt.dep[v])}")
+                kind = "dep"
+            elif v < g.W0:
+                kind, arr_call = "arr", v - g.C
+            elif v < g.A0:
+                s = int(g.wkey[v - g.W0] // g.BIG)
+                if kind == "source":
+                    steps.append(f"leave {clock(leave)}, walk {acc.get(s)} s to {tt.stop_label(s)} (there {clock(t)})")
+                elif kind == "alighted" and s != stop:
+                    steps.append(f"transfer walk {dict(g.transfers.get(stop, [])).get(s)} s to {tt.stop_label(s)}")
+                kind, stop = "waiting", s
+            elif v < g.S0:
+                s = int(g.akey[v - g.A0] // g.BIG)
+                steps.append(f"alight at {tt.stop_label(s)} {clock(tt.arr[arr_call])}")
+                kind, stop = "alighted", s
+        e = g.egress[name].get(stop)
+        steps.append(f"egress walk {e} s: arrive {clock(t + e)} (by {clock(d0)}; {d0 - leave} s after leaving)")
+        return "; ".join(steps)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # The fixture self-test (fixtures/raptor/README.md; stop to stop, straight-line walks)
 
@@ -485,6 +589,89 @@ def fixture_selftest(case=None, verbose=True):
     if case is not None:
         case.check("oracle self-test: the time-expanded graph answers the 42 README queries of fixtures/raptor",
                    bad, f"{len(queries)} queries")
+    return bad
+
+
+def fixture_arrive_selftest(case=None, verbose=True):
+    """Arrive-by door to door on the `transfer` feed, as RaptorFixtureTests.arriveByByHand works it by hand: origin at
+    W1, the service at S1, straight-line walks at 4.8 km/h rounded up (access and egress <= 900 s to and from the
+    stops, transfers <= 300 s between stops, the direct walk W1-S1 1,807 s), max trip 3,600 s. Be at S1 by
+    07:34:00: leave 07:21 (R2_0721, Q 07:28, 113 s to P, R1_0720 P 07:30, S1 07:34:00), 13 min; by 07:33: leave
+    07:11 (R2_0711, Q 07:18, the 759 s walk on), 22 min. Then every deadline 07:00-07:59 against the forward search
+    on the same graph: leaving at L (to the second) is there by D, leaving at L + 1 s is not."""
+    feed = Feed(os.path.join(FIX, "transfer"), "transfer")
+    tt = Timetable([feed], DATE)
+    gid = {tt.stop_id[s]: s for s in range(len(tt.stop_id))}
+    xy = tt.stop_xy
+    walk = (lambda a, b: math.ceil(math.hypot(*(a - b)) / WALK_MPS))
+    n = len(tt.stop_id)
+    transfers = {}
+    for a in range(n):
+        for b in range(n):
+            if a != b and walk(xy[a], xy[b]) <= MAX_TRANSFER_S:
+                transfers.setdefault(a, []).append((b, walk(xy[a], xy[b])))
+    w1, s1 = xy[gid["W1"]], xy[gid["S1"]]
+    access = [(s, walk(xy[s], w1)) for s in range(n) if walk(xy[s], w1) <= MAX_WALK_S]
+    egress = {s: walk(xy[s], s1) for s in range(n) if walk(xy[s], s1) <= MAX_WALK_S}
+    direct = walk(w1, s1)
+    limit = 3600
+    g = EventGraph(tt, transfers, {"S1": egress})
+    deadlines = list(range(7 * 3600, 8 * 3600, 60))
+    rs = ReverseSearch(g, [access], [(d, "S1") for d in deadlines], limit)
+    dist = rs.run()[:, 0]
+
+    def latest(j):
+        cands = [deadlines[j] - int(dist[j])] if np.isfinite(dist[j]) else []
+        if direct <= limit:
+            cands.append(deadlines[j] - direct)
+        return max(cands) if cands else None
+
+    bad, lines = [], []
+    facts = (("egress Q", egress.get(gid["Q"]), 759), ("egress P", egress.get(gid["P"]), 750),
+             ("direct walk W1-S1", direct, 1807), ("transfer Q-P", dict(transfers.get(gid["Q"], [])).get(gid["P"]), 113))
+    for what, got, want in facts:
+        if got != want:
+            bad.append(f"{what}: {got} s, by hand {want} s")
+    for hhmm, want_l, want_t, trips in (("07:34", "07:21:00", 13, ("R2_0721", "R1_0720")),
+                                          ("07:33", "07:11:00", 22, ("R2_0711",))):
+        j = deadlines.index(int(hhmm[:2]) * 3600 + int(hhmm[3:]) * 60)
+        L = latest(j)
+        t = None if L is None else ceil_div(deadlines[j] - L, 60)
+        path = rs.path(j, 0)
+        line = f"by {hhmm}: leave {clock(L) if L is not None else '-'}, {t} min; {path}"
+        lines.append(line)
+        if clock(L) != want_l or t != want_t or not all(tr in path for tr in trips):
+            bad.append(f"{line} (by hand: leave {want_l}, {want_t} min, on {', '.join(trips)})")
+    # forward consistency, every deadline
+    qs = {}
+    for j, d in enumerate(deadlines):
+        L = latest(j)
+        if L is None:
+            bad.append(f"by {clock(d)}: no journey, but walking takes {direct} s")
+            continue
+        for dep in (L, L + 1):
+            qs.setdefault(dep, g.add_query(dep, access))
+    keys = list(qs)
+    fwd = dict(zip(keys, g.run([qs[k] for k in keys])[:, 0]))
+    for j, d in enumerate(deadlines):
+        L = latest(j)
+        if L is None:
+            continue
+        ea = [min(dep + fwd[dep], dep + direct) for dep in (L, L + 1)]
+        if not ea[0] <= d < ea[1]:
+            bad.append(f"by {clock(d)}: latest departure {clock(L)}, but leaving then arrives {clock(ea[0])} and a "
+                       f"second later {clock(ea[1])} (forward search)")
+    if verbose:
+        for line in lines:
+            print(f"     {line}")
+        print(f"{'ok  ' if not bad else 'FAIL'} arrive-by W1 -> S1 (transfer): {len(deadlines)} deadlines")
+        for b in bad:
+            print(f"       {b}")
+    if case is not None:
+        case.check("oracle self-check: arrive-by by hand on fixtures/raptor transfer, W1 -> S1 (by 07:34 13 min, "
+                   "leave 07:21; by 07:33 22 min, leave 07:11), and every deadline 07:00-07:59: leaving at the "
+                   "latest departure L arrives by the deadline, at L + 1 s not (forward search)", bad,
+                   f"{len(deadlines)} deadlines")
     return bad
 
 
@@ -564,9 +751,11 @@ def snap_xy(g, s):
 
 class NewportOracle:
     def __init__(self, data, tmp, origins_path=None, services_path=None, full=N_FULL, every=SAMPLE_EVERY,
-                 verbose=True, typical=True, gtfs=None, date=DATE):
+                 verbose=True, typical=True, gtfs=None, date=DATE, window=WINDOW, arrive_by=False):
         """gtfs: the feeds (paths, zip or folder; default Newport's bus and rail of NEWPORT), date: the service
-        date (default DATE); scenarios.py hands it edited feeds and another date."""
+        date (default DATE); scenarios.py hands it edited feeds and another date. window: [start, end) seconds;
+        arrive_by: read it as arrival deadlines (every minute; ReverseSearch) and not departure minutes; the
+        timetable then covers [first deadline - max trip, window end], and every (origin, deadline) is computed."""
         import distance
         import roadnet
 
@@ -602,9 +791,12 @@ class NewportOracle:
         self.osnap = g.snap(self.oxy, MAX_SNAP_M)
         self.ssnap = {c: g.snap(xy, MAX_SNAP_M) for c, xy in self.sxy.items()}
         feeds = [Feed(p) for p in gtfs] if gtfs else [Feed(os.path.join(data, p)) for p in NEWPORT["gtfs"]]
-        self.start, self.end = WINDOW
+        self.start, self.end = window
+        self.arrive_by = arrive_by
         self.minutes = list(range(self.start, self.end, 60))
-        horizon = (self.start, self.minutes[-1] + MAX_TRIP_S)
+        horizon = (self.start - MAX_TRIP_S, self.end) if arrive_by else (self.start, self.minutes[-1] + MAX_TRIP_S)
+        # pt_served: a departure in the window, or for arrive-by in the departures its journeys can use
+        self.dep_window = horizon if arrive_by else (self.start, self.end)
         self.tt = tt = Timetable(feeds, date, keep=horizon)
         self.log(f"walk graph {len(g.u)} segments; {len(tt.instances)} trip instances overlap "
                  f"{clock(horizon[0])}-{clock(horizon[1])} ({len(tt.stop)} calls), {tt.short_trips} trips with < 2 "
@@ -680,13 +872,13 @@ class NewportOracle:
         # Queries: every `every`-th minute of every snapped origin, all minutes of the `full` first ones (None: all);
         # every minute from each ward's typical origin.
         self.snapped_origins = [i for i, s in enumerate(self.osnap) if s is not None]
-        self.full = self.snapped_origins if full is None else self.snapped_origins[:full]
+        self.full = self.snapped_origins if full is None or arrive_by else self.snapped_origins[:full]
         full_set = set(self.full)
         self.qindex = {}
         for o in self.snapped_origins:
             acc = sorted(self.access[o].items())
             for mi, d in enumerate(self.minutes):
-                if o in full_set or mi % every == 0:
+                if not arrive_by and (o in full_set or mi % every == 0):
                     self.qindex[(o, mi)] = self.graph.add_query(d, acc)
         self.typical_access = {}
         for code, ts in self.tsnap.items():
@@ -703,10 +895,79 @@ class NewportOracle:
         keys = list(self.qindex)
         dist = run_parallel(self.graph, [self.qindex[k] for k in keys], MAX_TRIP_S)
         self.transit = {k: dist[i] for i, k in enumerate(keys)}  # seconds EA - d per sink (inf beyond max trip)
-        self.log(f"{len(keys)} Dijkstras ({time.perf_counter() - t1:.1f}s); oracle total "
-                 f"{time.perf_counter() - t0:.1f}s")
+        self.log(f"{len(keys)} Dijkstras ({time.perf_counter() - t1:.1f}s)")
+        self.forward = self.transit  # forward EA - d (arrive-by: from the deadlines taken as departures)
+        if arrive_by:
+            # Every origin x deadline: transit[(o, j)][sink] = D - L (inf: beyond max trip); the typical origins'
+            # per-service values too (only whether a median is within the largest threshold matters there).
+            t1 = time.perf_counter()
+            okeys = [o for o in self.snapped_origins] + [("typical", code) for code in self.typical_access]
+            oacc = [sorted(self.access[o].items()) for o in self.snapped_origins] + list(self.typical_access.values())
+            cat_src = [(d, c) for d in self.minutes for c in self.categories]
+            svc_src = [(d, sk) for d in self.minutes for c in self.categories for sk in self.service_sinks[c]] \
+                if self.typical_access else []
+            self.reverse = ReverseSearch(self.graph, oacc, cat_src + svc_src, MAX_TRIP_S)
+            self.rindex = {src: xi for xi, src in enumerate(self.reverse.sources)}
+            self.okeys = {k: i for i, k in enumerate(okeys)}
+            a = run_reverse(self.reverse, range(len(cat_src)), MAX_TRIP_S)
+            b = run_reverse(self.reverse, range(len(cat_src), len(cat_src) + len(svc_src)), max(MINUTES) * 60)
+            dist = np.vstack([a, b])
+            self.transit = {}
+            sink_index = {sk: i for i, sk in enumerate(self.graph.sinks)}
+            for xi, (d, sk) in enumerate(self.reverse.sources):
+                mi = (d - self.start) // 60
+                for k, oi in self.okeys.items():
+                    self.transit.setdefault((k, mi), np.full(len(self.graph.sinks), np.inf))[sink_index[sk]] = \
+                        dist[xi, oi]
+            self.log(f"reversed graph {self.reverse.n_nodes} nodes, {self.reverse.n_edges} edges; {dist.shape[0]} "
+                     f"arrive-by Dijkstras ({time.perf_counter() - t1:.1f}s)")
+        self.log(f"oracle total {time.perf_counter() - t0:.1f}s")
 
-    def counts_within(self, code, c, with_walk=True):
+    def arrive_consistency(self):
+        """Arrive-by against the forward search on the same graph, every origin x deadline x category: by transit
+        (walking straight there left out), leaving at L = D - (D - L) arrives by D and leaving at L + 1 s does not;
+        with no journey within max trip, leaving at D - max trip does not arrive by D. Returns (bad, detail)."""
+        t1 = time.perf_counter()
+        g = self.graph
+        qs, items = {}, []
+        for o in self.snapped_origins:
+            acc = sorted(self.access[o].items())
+            for mi, d in enumerate(self.minutes):
+                for c in self.categories:
+                    x = self.transit[(o, mi)][g.sinks.index(c)]
+                    deps = (d - int(x), d - int(x) + 1) if np.isfinite(x) else (d - MAX_TRIP_S,)
+                    for dep in deps:
+                        if (o, dep) not in qs:
+                            qs[(o, dep)] = g.add_query(dep, acc)
+                    items.append((o, mi, c, x, deps))
+        keys = list(qs)
+        g.build()
+        dist = run_parallel(g, [qs[k] for k in keys], MAX_TRIP_S)
+        fwd = {k: dist[i] for i, k in enumerate(keys)}
+        bad, n_fin = [], 0
+        for o, mi, c, x, deps in items:
+            d, ci = self.minutes[mi], g.sinks.index(c)
+            ea = [dep + fwd[(o, dep)][ci] for dep in deps]  # inf: beyond max trip
+            if np.isfinite(x):
+                n_fin += 1
+                if not (ea[0] <= d < ea[1]):
+                    bad.append(f"origin {self.labels[o]} {c} by {clock(d)}: latest departure {clock(deps[0])}, but "
+                               f"the forward search arrives {ea[0]:.0f} s and a second later {ea[1]:.0f} s "
+                               f"(seconds after midnight)")
+            elif ea[0] <= d:
+                bad.append(f"origin {self.labels[o]} {c} by {clock(d)}: no journey within max trip, but leaving "
+                           f"{clock(deps[0])} the forward search arrives {clock(int(ea[0]))}")
+        return bad, (f"{len(items)} (origin, deadline, category), {n_fin} by public transport; {len(keys)} forward "
+                     f"Dijkstras ({time.perf_counter() - t1:.1f}s)")
+
+    def journey(self, o, mi, c):
+        """The oracle's journey for origin o at minute index mi (a departure, or a deadline) to category c."""
+        if self.arrive_by:
+            return self.reverse.path(self.rindex[(self.minutes[mi], c)], self.okeys[o])
+        q = self.qindex.get((o, mi))
+        return self.graph.path(q, c, MAX_TRIP_S) if q is not None else "(not computed)"
+
+    def counts_within(self, code, c, with_walk=True, forward=False):
         """{t: services of c whose median (p50 over the window) time from the ward's typical origin is <= t
         minutes, capped at 10}, or None when the typical origin is off the walk graph."""
         if self.tsnap.get(code) is None:
@@ -717,7 +978,7 @@ class NewportOracle:
             w = self.typical_direct[code][sink] if with_walk else math.inf
             vals = []
             for mi in range(len(self.minutes)):
-                secs = self.transit[(("typical", code), mi)][si]
+                secs = (self.forward if forward else self.transit)[(("typical", code), mi)][si]
                 v = ceil_div(int(secs), 60) if secs <= MAX_TRIP_S else math.inf
                 if w <= MAX_TRIP_S:
                     v = min(v, ceil_div(int(w), 60))
@@ -746,7 +1007,7 @@ class NewportOracle:
         if not acc:
             return False
         tt = self.tt
-        dep_ok = tt.pickup & ~tt.last & (tt.dep >= self.start) & (tt.dep < self.end)
+        dep_ok = tt.pickup & ~tt.last & (tt.dep >= self.dep_window[0]) & (tt.dep < self.dep_window[1])
         stops = set(np.unique(tt.stop[dep_ok]).tolist())
         return any(s in stops for s in acc)
 
@@ -781,6 +1042,33 @@ def _worker(args):
 
 
 _G = None
+
+
+def _rworker(args):
+    xs, limit = args
+    return _R.run(xs, limit)
+
+
+_R = None
+
+
+def run_reverse(search, xs, limit, workers=2):
+    """ReverseSearch.run over two forked processes, as run_parallel."""
+    global _R
+    _R = search
+    xs = list(xs)
+    if len(xs) < 50 or workers < 2:
+        return search.run(xs, limit)
+    import multiprocessing as mp
+
+    k = workers * 4
+    chunks = [xs[i::k] for i in range(k)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_rworker, [(c, limit) for c in chunks])
+    out = np.empty((len(xs), len(search.origins)))
+    for i, part in enumerate(parts):
+        out[i::k] = part
+    return out
 
 
 def run_parallel(graph, qs, limit, workers=2):
@@ -822,23 +1110,30 @@ def case_fixtures(name, reach_dir, data, tmp):
     """The oracle's own self-test (no reach run): reported, and a failure fails the run, but not a reach check."""
     case = Case(name, oracle_only=True)
     fixture_selftest(case, verbose=False)
+    fixture_arrive_selftest(case, verbose=False)
     return case
 
 
-def case_newport(name, reach_dir, data, tmp):
+def case_newport(name, reach_dir, data, tmp, arrive=False):
+    """pt-newport (departures 07:00-10:00), or with arrive=True pt-newport-arrive (`reach pt --arrive-by`, deadlines
+    ARRIVE_WINDOW): the same checks, the minute being a departure or a deadline."""
     case = Case(name)
     check_status(case, reach_dir)
-    orc = NewportOracle(data, tmp)
+    orc = NewportOracle(data, tmp, window=ARRIVE_WINDOW, arrive_by=True) if arrive else NewportOracle(data, tmp)
     cats = orc.categories
     lab = orc.labels
     n = len(lab)
+    nm = len(orc.minutes)
     case.self_check("oracle self-check: transfer walks are symmetric", orc.self_bad,
                f"{sum(len(v) for v in orc.transfers.values())} directed transfers")
+    if arrive:
+        bad, detail = orc.arrive_consistency()
+        case.self_check("oracle self-check: every origin x deadline x category against the forward search on the same "
+                        "graph: leaving at the latest departure L arrives by the deadline, at L + 1 s not (none: "
+                        "leaving max trip before does not)", bad, detail)
 
     def journey(o, mi, c):
-        q = orc.qindex.get((o, mi))
-        j = orc.graph.path(q, c, MAX_TRIP_S) if q is not None else "(not computed)"
-        return f"{j}; direct walk {orc.direct[c][o]} s"
+        return f"{orc.journey(o, mi, c)}; direct walk {orc.direct[c][o]} s"
 
     # --- minutes.csv -----------------------------------------------------------------------------------------
     path = os.path.join(reach_dir, "minutes.csv")
@@ -863,14 +1158,16 @@ def case_newport(name, reach_dir, data, tmp):
         bad.append(f"{dup} duplicate rows")
     bad += [f"row {k}: minutes {v!r} is not a whole number 0-{MAX_TRIP_S // 60} or empty" for k, v in got.items()
             if v != "" and not (v.isdigit() and int(v) <= MAX_TRIP_S // 60)][:5]
-    case.check("minutes.csv: one row per origin on the walk graph x category x departure minute", bad,
+    case.check("minutes.csv: one row per origin on the walk graph x category x " +
+               ("deadline (the departure column)" if arrive else "departure minute"), bad,
                f"{len(orc.snapped_origins)} origins on the walk graph x {len(cats)} categories x {len(hhmm)} minutes "
                f"= {len(want)} rows; reach {len(mdf)}")
-    full_text = ("all 180 minutes of every origin" if orc.full == orc.snapped_origins else
-                 f"every {SAMPLE_EVERY}th minute of each origin and all 180 of origins "
+    unit = "deadline" if arrive else "minute"
+    full_text = (f"all {nm} {unit}s of every origin" if orc.full == orc.snapped_origins else
+                 f"every {SAMPLE_EVERY}th minute of each origin and all {nm} of origins "
                  f"{', '.join(lab[o] for o in orc.full)}")
     bad, n_cmp, n_inf, n_walk, n_ride = [], 0, 0, 0, 0
-    for (o, mi) in orc.qindex:
+    for (o, mi) in orc.transit:
         if not isinstance(o, (int, np.integer)):
             continue
         for c in cats:
@@ -977,7 +1274,9 @@ def case_newport(name, reach_dir, data, tmp):
             want_v = "" if orc.osnap[i] is None else ("1" if orc.served(i) else "0")
             if rdf.pt_served.iloc[i] != want_v:
                 bad.append(f"origin {lab[i]}: pt_served {rdf.pt_served.iloc[i]!r}, oracle {want_v!r}")
-        case.check("origins.csv pt_served: a stop within 15 min walk with a departure in the window (1/0; empty = off "
+        dw = ("in the window" if not arrive else
+              f"in [first deadline - max trip, window end) = {clock(orc.dep_window[0])[:5]}-{clock(orc.dep_window[1])[:5]}")
+        case.check(f"origins.csv pt_served: a stop within 15 min walk with a departure {dw} (1/0; empty = off "
                    "the walk graph)", bad,
                    f"{sum(1 for i in orc.snapped_origins if not orc.served(i))} origins on the walk graph unserved")
     # percentiles against reach's own minutes.csv (all origins) and the oracle
@@ -1001,7 +1300,7 @@ def case_newport(name, reach_dir, data, tmp):
         for o in range(n):
             if orc.osnap[o] is None and any(rdf[f"{c}_pt_p{p}"].iloc[o] != "" for p in PERCENTILES):
                 bad_self.append(f"origin {lab[o]} {c}: off the walk graph but has pt percentiles")
-    case.check("origins.csv p25/p50/p75 = index ceil(p/100*180)-1 of reach's own 180 minutes", bad_self)
+    case.check(f"origins.csv p25/p50/p75 = index ceil(p/100*{nm})-1 of reach's own {nm} {unit}s", bad_self)
     case.check("origins.csv p25/p50/p75 = oracle for " + ("every origin" if orc.full == orc.snapped_origins else
                f"origins {', '.join(lab[o] for o in orc.full)}"), bad_orc,
                f"{len(orc.full)} origins x {len(cats)} categories")
@@ -1079,6 +1378,9 @@ def case_newport(name, reach_dir, data, tmp):
     case.check("wards: a reach_warning wherever an origin is off the walk graph, unserved or unreachable, the ward has "
                "no origin, or its typical origin is off the walk graph", warn)
     # {c}_pt_count_within_{t}: the oracle's own searches from each ward's typical origin
+    if arrive:
+        case_arrive_counts(case, orc, codes, props)
+        return case
     bad, checked, nowalk = [], 0, 0
     for code in codes:
         q = props.get(code)
@@ -1105,7 +1407,45 @@ def case_newport(name, reach_dir, data, tmp):
     return case
 
 
-CASES = {"pt-fixtures": case_fixtures, "pt-newport": case_newport}
+def case_arrive_counts(case, orc, codes, props):
+    """Arrive-by: {c}_pt_count_within_{t} is a departure figure (docs/raptor.md "Arrive by": a study's arrive-by
+    window has none), so the columns are absent, or else each is the arrive-by count: services whose median over
+    the deadlines of the arrive-by time (direct walk included) from the typical origin is <= t, capped at 10."""
+    bad, checked, present, absent, fwd_same = [], 0, 0, 0, 0
+    for code in codes:
+        q = props.get(code)
+        if q is None:
+            continue
+        for c in orc.categories:
+            want_c = orc.counts_within(code, c)
+            fwd_c = orc.counts_within(code, c, forward=True) if want_c is not None else None
+            for t in MINUTES:
+                key = f"{c}_pt_count_within_{t}"
+                checked += 1
+                if key not in q:
+                    absent += 1
+                    continue
+                present += 1
+                got_v, want_v = q[key], None if want_c is None else want_c[t]
+                if got_v != want_v:
+                    note = ""
+                    if fwd_c is not None and got_v == fwd_c[t]:
+                        fwd_same += 1
+                        note = (" (= the depart-at count from the deadlines taken as departure minutes, on the "
+                                "arrive-by timetable)")
+                    bad.append(f"{code} {key}: reach {got_v!r}, arrive-by count {want_v!r}{note}")
+    if present and absent:
+        bad.insert(0, f"{present} of {checked} count columns present, {absent} absent")
+    agree = ("" if not present else
+             f"; {fwd_same} of {present} present values equal the depart-at count from the deadlines as departures "
+             f"on the arrive-by timetable (trips leaving by {clock(orc.end)[:5]})")
+    case.check("wards: {c}_pt_count_within_{t} absent (a departure figure), or = services whose median arrive-by time "
+               f"({len(orc.minutes)} deadlines, direct walk included) from the typical origin is <= t, capped at 10",
+               bad, f"{checked} values, {present} present{agree}")
+
+
+CASES = {"pt-fixtures": case_fixtures, "pt-newport": case_newport,
+         "pt-newport-arrive": lambda name, reach_dir, data, tmp: case_newport(name, reach_dir, data, tmp, arrive=True)}
 
 
 def table(args):
@@ -1158,7 +1498,7 @@ def main():
     if args.cmd == "prepare":
         return prepare(args)
     if args.cmd == "selftest":
-        return 1 if fixture_selftest() else 0
+        return 1 if fixture_selftest() + fixture_arrive_selftest() else 0
     if args.cmd == "table":
         return table(args)
     return run_cases(args, CASES.get)

@@ -3,46 +3,51 @@ import GeoPrimitives
 
 /// The bus and rail departures of one service date at the stops of one or more feeds, for hour-by-hour figures
 /// near each origin: each departure with its trip instance (numbered across feeds), its route (numbered across
-/// feeds), its class and its time on the date's clock (`ServiceFrequency` over `ServiceWindow.wholeDay`).
+/// feeds) and its time on the date's clock (`ServiceFrequency` over `ServiceWindow.wholeDay`), bus and rail apart
+/// (each is looked for within its own radius).
 public struct DayDepartures: Sendable {
+    /// One class's stops with a departure that day, in the working CRS (metres), and their departures:
+    /// stop `i`'s are `first[i] ..< first[i + 1]`.
+    public struct Stops: Sendable {
+        public var positions: [XY] = []
+        public var first: [Int32] = [0]
+        public var instance: [Int32] = []
+        public var route: [Int32] = []
+        public var seconds: [Int32] = []
+        public var count: Int { positions.count }
+    }
+
     public var date: ServiceDate
-    /// Stops with a bus or rail departure that day, in the working CRS (metres).
-    public var positions: [XY]
-    /// Departures of stop `i`: `first[i] ..< first[i + 1]`.
-    public var first: [Int32]
-    public var instance: [Int32]
-    public var route: [Int32]
-    public var seconds: [Int32]
-    public var isRail: [Bool]
+    public var bus = Stops()
+    public var rail = Stops()
     public var instanceCount: Int
     public var routeCount: Int
 
     /// `feeds[f].positions[s]` is stop `s` of feed `f` in the working CRS (nil: unplaced, left out).
     public init(date: ServiceDate, feeds: [(feed: GTFSFeed, positions: [XY?])]) {
         self.date = date
-        positions = []
-        first = [0]
-        instance = []
-        route = []
-        seconds = []
-        isRail = []
         var instanceBase = 0, routeBase = 0
         for (feed, stopPositions) in feeds {
             let frequency = ServiceFrequency(feed: feed, date: date, window: .wholeDay)
             for s in 0..<feed.stopCount {
                 guard let position = stopPositions[s] else { continue }
-                var any = false
-                for k in frequency.departures(at: s) where frequency.routeClass[k] == .bus || frequency.routeClass[k] == .rail {
-                    let i = Int(frequency.instance[k])
-                    instance.append(Int32(instanceBase + i))
-                    route.append(Int32(routeBase) + feed.tripRoute[Int(frequency.instanceTrip[i])])
-                    seconds.append(frequency.seconds[k])
-                    isRail.append(frequency.routeClass[k] == .rail)
-                    any = true
+                for routeClass in [RouteClass.bus, .rail] {
+                    var stops = routeClass == .bus ? bus : rail
+                    if routeClass == .bus { bus = Stops() } else { rail = Stops() }
+                    var any = false
+                    for k in frequency.departures(at: s) where frequency.routeClass[k] == routeClass {
+                        let i = Int(frequency.instance[k])
+                        stops.instance.append(Int32(instanceBase + i))
+                        stops.route.append(Int32(routeBase) + feed.tripRoute[Int(frequency.instanceTrip[i])])
+                        stops.seconds.append(frequency.seconds[k])
+                        any = true
+                    }
+                    if any {
+                        stops.positions.append(position)
+                        stops.first.append(Int32(stops.instance.count))
+                    }
+                    if routeClass == .bus { bus = stops } else { rail = stops }
                 }
-                guard any else { continue }
-                positions.append(position)
-                first.append(Int32(instance.count))
             }
             instanceBase += frequency.instanceCount
             routeBase += feed.routeIDs.count
@@ -51,8 +56,7 @@ public struct DayDepartures: Sendable {
         routeCount = routeBase
     }
 
-    public var stopCount: Int { positions.count }
-    public var isEmpty: Bool { instance.isEmpty }
+    public var isEmpty: Bool { bus.instance.isEmpty && rail.instance.isEmpty }
 }
 
 /// Per origin, hour by hour through one date: distinct bus and rail trips from stops within each class's radius
@@ -85,9 +89,8 @@ public struct HourlyService: Sendable {
     }
 
     public func measure(origins: [XY], day: DayDepartures) throws -> [OriginDay] {
-        let index = PointIndex(day.positions)
-        let reach = max(busRadiusMetres, railRadiusMetres)
-        let bus = busRadiusMetres, rail = railRadiusMetres, span = self.span
+        let busIndex = PointIndex(day.bus.positions), railIndex = PointIndex(day.rail.positions)
+        let busRadius = busRadiusMetres, railRadius = railRadiusMetres, span = self.span
         final class Stamps {
             var trip: [Int32], route: [Int32]
             var times: [Int32] = []
@@ -102,17 +105,15 @@ public struct HourlyService: Sendable {
                 var result = OriginDay(bus: Array(repeating: 0, count: 24), rail: Array(repeating: 0, count: 24),
                                        routes: Array(repeating: 0, count: 24), first: nil, last: nil, longestGap: 0)
                 stamps.times.removeAll(keepingCapacity: true)
-                index.forEach(within: reach, of: origins[o]) { i, distance in
-                    for k in Int(day.first[i])..<Int(day.first[i + 1]) {
-                        let railStop = day.isRail[k]
-                        guard distance <= (railStop ? rail : bus) else { continue }
-                        let time = day.seconds[k], hour = Int(time) / 3600
-                        let tripSlot = Int(day.instance[k]) * 24 + hour
+                func visit(_ stops: DayDepartures.Stops, _ i: Int, rail: Bool) {
+                    for k in Int(stops.first[i])..<Int(stops.first[i + 1]) {
+                        let time = stops.seconds[k], hour = Int(time) / 3600
+                        let tripSlot = Int(stops.instance[k]) * 24 + hour
                         if stamps.trip[tripSlot] != mark {
                             stamps.trip[tripSlot] = mark
-                            if railStop { result.rail[hour] += 1 } else { result.bus[hour] += 1 }
+                            if rail { result.rail[hour] += 1 } else { result.bus[hour] += 1 }
                         }
-                        let routeSlot = Int(day.route[k]) * 24 + hour
+                        let routeSlot = Int(stops.route[k]) * 24 + hour
                         if stamps.route[routeSlot] != mark {
                             stamps.route[routeSlot] = mark
                             result.routes[hour] += 1
@@ -122,6 +123,8 @@ public struct HourlyService: Sendable {
                         if Int(time) >= span.startSeconds && Int(time) < span.endSeconds { stamps.times.append(time) }
                     }
                 }
+                busIndex.forEach(within: busRadius, of: origins[o]) { i, _ in visit(day.bus, i, rail: false) }
+                railIndex.forEach(within: railRadius, of: origins[o]) { i, _ in visit(day.rail, i, rail: true) }
                 stamps.times.sort()
                 var previous = Int32(span.startSeconds), longest: Int32 = 0
                 for time in stamps.times {

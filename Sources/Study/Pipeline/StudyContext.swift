@@ -149,7 +149,16 @@ public final class SharedInputs: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = feeds.first(where: { $0.key == key }) { return cached.value }
-        let loaded = try TransitFeed.load(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+        // The same feeds read for another date or window: counted again, not read again (a national feed is
+        // gigabytes in memory and many seconds to read).
+        let loaded: (feeds: [TransitFeed], date: ServiceDate, warnings: [String])
+        if let read = feeds.first(where: { $0.key.hasPrefix("\(paths)|") }) {
+            var counted = try TransitFeed.load(feeds: read.value.feeds.map(\.feed), date: date, window: window, workingCRS: workingCRS, progress: progress)
+            counted.warnings.removeAll { read.value.warnings.contains($0) }   // the reader's, said when it read them
+            loaded = counted
+        } else {
+            loaded = try TransitFeed.load(paths: paths, date: date, window: window, workingCRS: workingCRS, progress: progress)
+        }
         feeds.append((key, loaded))
         return loaded
     }
