@@ -794,9 +794,9 @@ class NewportOracle:
         self.start, self.end = window
         self.arrive_by = arrive_by
         self.minutes = list(range(self.start, self.end, 60))
-        horizon = (self.start - MAX_TRIP_S, self.end) if arrive_by else (self.start, self.minutes[-1] + MAX_TRIP_S)
-        # pt_served: a departure in the window, or for arrive-by in the departures its journeys can use
-        self.dep_window = horizon if arrive_by else (self.start, self.end)
+        horizon = (self.start - MAX_TRIP_S, self.end - 1) if arrive_by else (self.start, self.minutes[-1] + MAX_TRIP_S)
+        # pt_served: a departure in the window, or for arrive-by in [first deadline - max trip, window end)
+        self.dep_window = (self.start - MAX_TRIP_S, self.end) if arrive_by else (self.start, self.end)
         self.tt = tt = Timetable(feeds, date, keep=horizon)
         self.log(f"walk graph {len(g.u)} segments; {len(tt.instances)} trip instances overlap "
                  f"{clock(horizon[0])}-{clock(horizon[1])} ({len(tt.stop)} calls), {tt.short_trips} trips with < 2 "

@@ -334,7 +334,12 @@ def checkers(data, out):
     # pass is not counted as a reach check); pt-newport runs reach on the Newport bus and rail feeds of 2024-03-05,
     # 07:00-10:00, the Newport extract's walk graph, gp/supermarket/pharmacy from its own tags and 50 seeded origins
     # (raptor.py prepare) and compares every origin x category x departure minute, the percentiles and the ward
-    # figures. A reach whose `pt --help` does not answer is a failure of pt-newport, not a skip.
+    # figures; pt-newport-arrive runs `reach pt --arrive-by --window 08:30-09:00` on the same inputs (30 deadlines) and
+    # compares every origin x category x deadline against the oracle's backward search, the percentiles and the ward
+    # figures (its self-checks: the fixtures/raptor arrive-by case worked by hand, in pt-fixtures, and every latest
+    # departure against the forward search, to the second). A reach whose `pt --help` does not answer is a failure of
+    # pt-newport, not a skip.
+    pt_prepare = Prepare("raptor.py", ["prepare", "--data", D, "--tmp", POUT])  # one step for both reach runs
     pt_checker = Checker("raptor.py", POUT, check_in(POUT), [
         Case("pt-fixtures"),
         Case("pt-newport", "pt", [
@@ -345,7 +350,16 @@ def checkers(data, out):
             "--max-walk", "15", "--max-transfer-walk", "5", "--max-trip", "120", "--minutes", "15,30,45,60",
         ], [("--out", "wards.geojson"), ("--origins-out", "origins.csv"), ("--minutes-out", "minutes.csv")],
             probe=pt_answers, data=[NEW_PBF, NEW_WARDS, BUS, RAIL],
-            prepare=Prepare("raptor.py", ["prepare", "--data", D, "--tmp", POUT])),
+            prepare=pt_prepare),
+        Case("pt-newport-arrive", "pt", [
+            "--wards", NEW_WARDS, "--services", f"{POUT}/pt_services.csv", "--category-field", "category",
+            "--x-field", "easting", "--y-field", "northing", "--services-crs", "EPSG:27700",
+            "--origins", f"{POUT}/pt_origins.csv", "--origins-crs", "EPSG:27700", "--osm", NEW_PBF,
+            "--gtfs", BUS, "--gtfs", RAIL, "--date", "2024-03-05", "--arrive-by", "--window", "08:30-09:00",
+            "--max-walk", "15", "--max-transfer-walk", "5", "--max-trip", "120", "--minutes", "15,30,45,60",
+        ], [("--out", "wards.geojson"), ("--origins-out", "origins.csv"), ("--minutes-out", "minutes.csv")],
+            probe=pt_answers, data=[NEW_PBF, NEW_WARDS, BUS, RAIL],
+            prepare=pt_prepare),
     ], only="pt")
 
     # Scenarios (scenarios.py: docs/scenarios.md) against the checkers' own oracles on feeds edited with pandas: one

@@ -27,31 +27,33 @@ public struct DayDepartures: Sendable {
     public init(date: ServiceDate, feeds: [(feed: GTFSFeed, positions: [XY?])]) {
         self.date = date
         var instanceBase = 0, routeBase = 0
+        var bus = Stops(), rail = Stops()
         for (feed, stopPositions) in feeds {
             let frequency = ServiceFrequency(feed: feed, date: date, window: .wholeDay)
             for s in 0..<feed.stopCount {
                 guard let position = stopPositions[s] else { continue }
-                for routeClass in [RouteClass.bus, .rail] {
-                    var stops = routeClass == .bus ? bus : rail
-                    if routeClass == .bus { bus = Stops() } else { rail = Stops() }
-                    var any = false
-                    for k in frequency.departures(at: s) where frequency.routeClass[k] == routeClass {
-                        let i = Int(frequency.instance[k])
-                        stops.instance.append(Int32(instanceBase + i))
-                        stops.route.append(Int32(routeBase) + feed.tripRoute[Int(frequency.instanceTrip[i])])
-                        stops.seconds.append(frequency.seconds[k])
-                        any = true
+                var busAny = false, railAny = false
+                for k in frequency.departures(at: s) {
+                    let routeClass = frequency.routeClass[k]
+                    guard routeClass == .bus || routeClass == .rail else { continue }
+                    let i = Int(frequency.instance[k])
+                    let instance = Int32(instanceBase + i), route = Int32(routeBase) + feed.tripRoute[Int(frequency.instanceTrip[i])]
+                    if routeClass == .bus {
+                        bus.instance.append(instance); bus.route.append(route); bus.seconds.append(frequency.seconds[k])
+                        busAny = true
+                    } else {
+                        rail.instance.append(instance); rail.route.append(route); rail.seconds.append(frequency.seconds[k])
+                        railAny = true
                     }
-                    if any {
-                        stops.positions.append(position)
-                        stops.first.append(Int32(stops.instance.count))
-                    }
-                    if routeClass == .bus { bus = stops } else { rail = stops }
                 }
+                if busAny { bus.positions.append(position); bus.first.append(Int32(bus.instance.count)) }
+                if railAny { rail.positions.append(position); rail.first.append(Int32(rail.instance.count)) }
             }
             instanceBase += frequency.instanceCount
             routeBase += feed.routeIDs.count
         }
+        self.bus = bus
+        self.rail = rail
         instanceCount = instanceBase
         routeCount = routeBase
     }
