@@ -509,6 +509,7 @@ def case_multi(name, reach_dir, data, tmp):
 
 
 CLASSES = ["bus", "rail", "metro", "ferry", "other"]
+SHOW_EVIDENCE = 5  # mismatches given the oracle's trips (reachtools.checking prints the first 5 of each check)
 HOURLY_COLUMNS = ["feed", "stop_id", "stop_name", "date", "hour", "departures", *CLASSES]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -694,38 +695,42 @@ def compare_hourly_date(case, feed, r, date, stderr):
         bad = [f"stderr says {n.strip()!r}, but trips run" for n in notes]
     case.check(f"{date}: stderr note '{note}' {'once' if none else 'absent'}", bad, detail)
     part = r[r.date == date]
-    got = part.set_index(["stop_id", "hour"])
-    got.index = pd.MultiIndex.from_arrays([got.index.get_level_values(0), got.index.get_level_values(1).astype(int)],
-                                          names=["stop_id", "hour"])
-    got = got[~got.index.duplicated()]
-    keys_r, keys_o = set(got.index), set(table.index)
-    bad = [f"no row for stop {s} hour {h}: oracle {int(table.departures[(s, h)])} ({trips_at(dep, s, h)})"
-           for s, h in sorted(keys_o - keys_r)]
-    bad += [f"row stop {s} hour {h} ({got.departures[(s, h)]:g}): the oracle has no departure then"
-            for s, h in sorted(keys_r - keys_o)]
-    case.check(f"{date}: rows = the oracle's (stop, hour) with departures", bad,
-               f"reach {len(keys_r)} rows, oracle {len(keys_o)}")
-    union = sorted(keys_r | keys_o)
-    bad = []
-    for k in union:
-        g = float(got.departures[k]) if k in keys_r else 0.0
-        o = int(table.departures[k]) if k in keys_o else 0
-        if g != o:
-            bad.append(f"stop {k[0]} ({feed.stops.stop_name.get(k[0], '?')}) {date} hour {k[1]}: reach {g:g}, "
-                       f"oracle {o} ({trips_at(dep, *k)})")
+    got = part[["stop_id", "hour", "departures", *CLASSES]].drop_duplicates(["stop_id", "hour"])
+    got = got.assign(hour=got["hour"].astype(int))
+    m = table.reset_index().merge(got, on=["stop_id", "hour"], how="outer", suffixes=("_o", "_r"), indicator=True)
+    m = m.sort_values(["stop_id", "hour"], kind="stable").reset_index(drop=True)
+    for c in ["departures", *CLASSES]:
+        m[f"{c}_o"] = m[f"{c}_o"].fillna(0).astype(int)
+        m[f"{c}_r"] = m[f"{c}_r"].fillna(0).astype(float)
+
+    def evidence(rows, text):
+        """text(row) for each row; the oracle's trips at the (stop, hour) for the first few (reported) ones."""
+        return [text(x) + (f" ({trips_at(dep, x.stop_id, x.hour)})" if i < SHOW_EVIDENCE else "")
+                for i, x in enumerate(rows.itertuples(index=False))]
+
+    bad = evidence(m[m["_merge"] == "left_only"],
+                   lambda x: f"no row for stop {x.stop_id} hour {x.hour}: oracle {x.departures_o}")
+    bad += [f"row stop {x.stop_id} hour {x.hour} ({x.departures_r:g}): the oracle has no departure then"
+            for x in m[m["_merge"] == "right_only"].itertuples(index=False)]
+    n_r, n_o = int((m["_merge"] != "left_only").sum()), int((m["_merge"] != "right_only").sum())
+    case.check(f"{date}: rows = the oracle's (stop, hour) with departures", bad, f"reach {n_r} rows, oracle {n_o}")
+    names = feed.stops["stop_name"]
+    bad = evidence(m[m["departures_r"] != m["departures_o"]],
+                   lambda x: f"stop {x.stop_id} ({names.get(x.stop_id, '?')}) {date} hour {x.hour}: reach "
+                             f"{x.departures_r:g}, oracle {x.departures_o}")
     tot_r, tot_o = int(part.departures.sum()), int(table.departures.sum())
     case.check(f"{date}: departures per stop and hour, exact", bad,
                f"totals reach {tot_r}, oracle {tot_o} ({dep.instance.nunique()} trip runs, "
                f"{int(dep.instance.str.endswith('@D-1').sum())} departures of {day_before(date)}'s trips)")
-    bad = []
-    for k in union:
-        for c in CLASSES:
-            g = float(got[c][k]) if k in keys_r else 0.0
-            o = int(table[c][k]) if k in keys_o else 0
-            if g != o:
-                bad.append(f"stop {k[0]} {date} hour {k[1]} {c}: reach {g:g}, oracle {o} ({trips_at(dep, *k)})")
-        if k in keys_r and float(got.departures[k]) != float(sum(got[c][k] for c in CLASSES)):
-            bad.append(f"stop {k[0]} {date} hour {k[1]}: departures {got.departures[k]:g} != the sum of the classes")
+    off = np.zeros(len(m), dtype=bool)
+    for c in CLASSES:
+        off |= (m[f"{c}_r"] != m[f"{c}_o"]).to_numpy()
+    summed = m[[f"{c}_r" for c in CLASSES]].sum(axis=1)
+    bad = evidence(m[off], lambda x: f"stop {x.stop_id} {date} hour {x.hour}: reach " +
+                   " ".join(f"{c} {getattr(x, c + '_r'):g}" for c in CLASSES) + ", oracle " +
+                   " ".join(f"{c} {getattr(x, c + '_o')}" for c in CLASSES))
+    bad += [f"stop {x.stop_id} {date} hour {x.hour}: departures {x.departures_r:g} != the sum of the classes"
+            for x in m[(m["_merge"] != "left_only") & (summed != m["departures_r"])].itertuples(index=False)]
     by_class = {c: int(table[c].sum()) for c in CLASSES if table[c].sum()}
     case.check(f"{date}: {'/'.join(CLASSES)} per stop and hour, exact (and summing to departures)", bad,
                f"oracle by class {by_class or '{}'}")
