@@ -9,6 +9,8 @@ Driven by tools/crosscheck/run.sh:
       pickup_type 1, a trip calling twice at one stop, the window's half-open end.
   departures.py table --gtfs FEED.zip --date YYYY-MM-DD --window HH:MM-HH:MM
       prints the oracle's table (the same columns as reach's CSV) without running reach.
+  departures.py hourly --gtfs FEED --date YYYY-MM-DD
+      prints the oracle's hourly table of one date (departures and the five classes per stop and hour).
   departures.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...]
       [--skipped|--failed 'NAME: why' ...]
       recomputes each case and compares with REACH_DIR/stops.csv (and REACH_DIR/status); one line per check, then
@@ -25,6 +27,16 @@ The oracle (shares nothing with reach):
 - gtfs_kit.compute_stop_stats gives a second, coarser figure: num_trips per stop for the whole service day D,
   which counts every stop time of D's trips (last stops and pickup_type 1 included) and none of D-1's. The
   full-day case checks reach's 00:00-48:00 count against num_trips minus those, plus D-1's after-midnight ones.
+- By hour (`--week MONDAY`, `--hourly --date D`): the same departures in [00:00, 24:00) of each date D (D's own
+  trips before 24:00, D-1's at 24:00 or later moved 24 h earlier; D's own past 24:00 belong to D+1), hour =
+  floor(t / 3600), counted in all and per route class with pandas. Every (stop, date, hour) of reach's table must
+  be one the oracle has departures in and the reverse, its departures and five class columns exact. A date with no
+  trip of its own service (gtfs_kit.get_trips) and none of D-1's reaching 24:00 must get the stderr note
+  'no trip runs on D (weekday)' once and no rows; any other date no note. Each date's hours summed per stop must
+  equal reach's one-window table of --date D --window 00:00-24:00 (itself checked against the oracle as above);
+  a date with no trip of its own service is refused by that table (exit 1, 'no trip runs on D'; README). Oracle
+  self-checks: gtfs-kit's get_trips against calendar.txt + calendar_dates.txt read in pandas, fixtures/gtfs/hand
+  against HAND_HOURLY_EXPECT, the hand-made feed's Tuesday hours 7-9 against HANDMADE_EXPECT.
 """
 
 import argparse
@@ -132,8 +144,11 @@ class Feed:
 
     def _stop_times_on(self, day):
         st = gk.get_stop_times(self.feed, day)
-        if st is None or st.empty:
-            return pd.DataFrame(columns=["trip_id", "stop_id", "stop_sequence", "t", "last", "pickup", "cls"])
+        if st is None or st.empty:  # typed: concatenated with a day's frame, an object "last" would make ~ bitwise
+            return pd.DataFrame({"trip_id": pd.Series(dtype=object), "stop_id": pd.Series(dtype=object),
+                                 "stop_sequence": pd.Series(dtype=int), "t": pd.Series(dtype=float),
+                                 "last": pd.Series(dtype=bool), "pickup": pd.Series(dtype=int),
+                                 "cls": pd.Series(dtype=object)})
         st = st.copy()
         st["stop_sequence"] = st["stop_sequence"].astype(int)
         st = st.sort_values(["trip_id", "stop_sequence"], kind="stable").reset_index(drop=True)
@@ -158,7 +173,7 @@ class Feed:
             st = st.assign(t=st["t"] + shift, instance=st["trip_id"] + tag)
             frames.append(st)
         st = pd.concat(frames, ignore_index=True)
-        keep = (st["t"] >= start) & (st["t"] < end) & ~st["last"] & (st["pickup"] != 1)
+        keep = (st["t"] >= start) & (st["t"] < end) & ~st["last"].astype(bool) & (st["pickup"] != 1)
         return st.loc[keep, ["trip_id", "instance", "stop_id", "t", "cls"]].reset_index(drop=True)
 
 
@@ -391,10 +406,15 @@ def compare_counts(case, feed, table, r, window, what=""):
     for s in rr.index:
         if s not in table.index:
             continue
-        dlon = abs(num(rr.lon[s]) - table.lon[s])
-        dlat = abs(num(rr.lat[s]) - table.lat[s])
-        worst = max(worst, dlon, dlat)
-        if not (dlon <= 1e-6 and dlat <= 1e-6):
+        if math.isnan(table.lon[s]) and math.isnan(table.lat[s]):
+            # stops.txt gives no coordinates (fixtures/gtfs/hand's N1, location_type 3): reach's cells must be empty
+            placed = bool(str(rr.lon[s]).strip() or str(rr.lat[s]).strip())
+        else:
+            dlon = abs(num(rr.lon[s]) - table.lon[s])
+            dlat = abs(num(rr.lat[s]) - table.lat[s])
+            worst = max(worst, dlon, dlat)
+            placed = not (dlon <= 1e-6 and dlat <= 1e-6)
+        if placed:
             bad.append(f"stop {s}: reach ({rr.lon[s]}, {rr.lat[s]}), stops.txt ({table.lon[s]}, {table.lat[s]})")
         if str(rr.stop_name[s]) != str(table.stop_name[s]):
             bad.append(f"stop {s}: name {rr.stop_name[s]!r}, stops.txt {table.stop_name[s]!r}")

@@ -8,11 +8,13 @@ Driven by tools/crosscheck/run.sh (`CROSSCHECK_ONLY=pt` runs only this checker):
       DIR/pt_origins.csv (id,easting,northing in EPSG:27700: a seeded sample of walk-graph nodes inside Newport's
       wards, each moved 5-40 m off its node, plus two points in wards the extract has no roads in).
   raptor.py selftest
-      the oracle's stop-to-stop core on the five hand-built feeds of fixtures/raptor: all 42 README answers.
+      the oracle's stop-to-stop core on the five hand-built feeds of fixtures/raptor: all 42 README answers; and
+      arrive-by door to door on its `transfer` feed (RaptorFixtureTests.arriveByByHand's case, worked by hand).
   raptor.py check --data ../shared/data --tmp DIR --case NAME REACH_DIR [--case ...]
       [--skipped|--failed 'NAME: why' ...]
       case `pt-fixtures` (REACH_DIR unused: the self-test above), case `pt-newport` (compares REACH_DIR/minutes.csv,
-      origins.csv, wards.geojson, status, stderr); one line per check, then 'N passed, M failed'.
+      origins.csv, wards.geojson, status, stderr), case `pt-newport-arrive` (the same of `reach pt --arrive-by
+      --window 08:30-09:00`: deadlines); one line per check, then 'N passed, M failed'.
   raptor.py table --data ../shared/data --tmp DIR --origin I [--origin ...]
       prints the oracle's 180 minutes per category for some origins (no reach needed), with the journeys.
 
@@ -39,6 +41,15 @@ The oracle (shares no code with reach; docs/raptor.md "Correctness" is the contr
 - Minutes: T = ceil((EA - d) / 60) when EA - d <= max trip, min with ceil(direct walk / 60) when the walk is <=
   max trip; percentiles at 0-based index ceil(p/100 * 180) - 1 of the sorted values (inf last); ward figures from
   per-origin p50/p25/p75 with geopandas ward membership (sjoin within), as in distance.py.
+- Arrive-by (pt-newport-arrive, ReverseSearch): the timetable keeps the instances overlapping [first deadline - max
+  trip, window end - 1 s]; the same graph reversed, one source per (deadline D, sink) joined to every alighted node
+  (s, t) with t + egress(s) <= D (edge D - t), and one node per origin joined from every waiting node (s, tau) of
+  its access stops (edge a(s)). Every forward edge weighs its time difference, so a node reached lies at exactly
+  D - its time and the origin's distance is min (D - tau + a(s)) = D - L, L the latest departure to the second;
+  T = min(ceil((D - L) / 60), ceil(walk / 60)) within max trip, as above. Self-checks: the fixtures/raptor case by
+  hand, and every origin x deadline x category against the forward search (leaving at L is there by D, at L + 1 s
+  not). pt_served counts departures in [first deadline - max trip, window end); {c}_pt_count_within_{t} is a
+  departure figure: absent, or the same count over the arrive-by medians.
 - Invariant: T * 60 >= |snap(o) - snap(nearest service)| / v_max, v_max = max(walk speed, straight distance over
   scheduled time of any span of consecutive calls of a running instance (stops at their snap points) with positive
   time) - a span-wise bound, at least the doc's merged-hop v_max.
@@ -93,7 +104,7 @@ PT_CATEGORIES = [("gp", "amenity", "doctors"), ("supermarket", "shop", "supermar
                  ("pharmacy", "amenity", "pharmacy")]  # distance.py OSM_CATEGORIES without schools, in its order
 N_ORIGINS = 48  # seeded walk-graph points (+ 2 off the walk graph)
 SEED = 20240305
-ARRIVE_WINDOW = (8 * 3600 + 30 * 60, 9 * 3600)  # pt-newport-arrive: deadlines 08:30-08:59 (`--arrive-by --window 08:30-09:00`)
+ARRIVE_WINDOW = (8 * 3600 + 30 * 60, 9 * 3600)  # pt-newport-arrive: `--arrive-by --window 08:30-09:00`
 SAMPLE_EVERY = 15  # every 15th departure minute of every origin
 N_FULL = None  # origins checked at all 180 minutes: the first N_FULL snapped ones (None: every origin)
 
@@ -628,7 +639,8 @@ def fixture_arrive_selftest(case=None, verbose=True):
 
     bad, lines = [], []
     facts = (("egress Q", egress.get(gid["Q"]), 759), ("egress P", egress.get(gid["P"]), 750),
-             ("direct walk W1-S1", direct, 1807), ("transfer Q-P", dict(transfers.get(gid["Q"], [])).get(gid["P"]), 113))
+             ("direct walk W1-S1", direct, 1807),
+             ("transfer Q-P", dict(transfers.get(gid["Q"], [])).get(gid["P"]), 113))
     for what, got, want in facts:
         if got != want:
             bad.append(f"{what}: {got} s, by hand {want} s")
@@ -1274,8 +1286,8 @@ def case_newport(name, reach_dir, data, tmp, arrive=False):
             want_v = "" if orc.osnap[i] is None else ("1" if orc.served(i) else "0")
             if rdf.pt_served.iloc[i] != want_v:
                 bad.append(f"origin {lab[i]}: pt_served {rdf.pt_served.iloc[i]!r}, oracle {want_v!r}")
-        dw = ("in the window" if not arrive else
-              f"in [first deadline - max trip, window end) = {clock(orc.dep_window[0])[:5]}-{clock(orc.dep_window[1])[:5]}")
+        lo, hi = (clock(t)[:5] for t in orc.dep_window)
+        dw = "in the window" if not arrive else f"in [first deadline - max trip, window end) = {lo}-{hi}"
         case.check(f"origins.csv pt_served: a stop within 15 min walk with a departure {dw} (1/0; empty = off "
                    "the walk graph)", bad,
                    f"{sum(1 for i in orc.snapped_origins if not orc.served(i))} origins on the walk graph unserved")

@@ -10,11 +10,17 @@
 # wards (326 files, 7,681): exit status, count, order, pass-through properties, area_km2 in EPSG:27700, validity,
 # written-geometry area, RFC 7946 winding and precision, reach_warning. Then `reach distance` and `reach nearest`
 # against geopandas and networkx (distance.py), `reach coverage` and `reach gaps` against geopandas (coverage.py),
-# `reach departures` against gtfs-kit (departures.py), `reach score` against numpy/scipy (scoring.py: a hand example
-# and three studies on a synthetic table of the 7,681 wards), `reach broadband` against pandas/geopandas with exact
+# `reach departures` against gtfs-kit (departures.py: per stop in a window; and the hourly table, --week on a
+# Monday-Sunday week of the Chester, Newport bus and rail feeds, fixtures/gtfs/hand and the hand-made probe feed,
+# every date, stop and hour in all and by route class, the 'no trip runs' notes, each date's hours summed against
+# --window 00:00-24:00, --hourly --date on a Tuesday and on a Sunday the rail feed does not run), `reach score`
+# against numpy/scipy (scoring.py: a hand example and three studies on a synthetic table of the 7,681 wards),
+# `reach broadband` against pandas/geopandas with exact
 # fractions (broadband.py: a hand-made case, Trafford with the real Ofcom 2016 files, the made-up output-area
 # fixture, a national sample of the 2022 layout), `reach pt` against a time-expanded brute force (raptor.py: Newport
-# bus + rail with 50 seeded origins; the oracle's self-test on the fixtures/raptor README queries runs first), and
+# bus + rail with 50 seeded origins, departures 07:00-10:00 and, with --arrive-by, deadlines 08:30-09:00 by the
+# same graph reversed; the oracle's self-test on the fixtures/raptor README queries and its arrive-by case worked
+# by hand run first), and
 # `reach run` scenarios (docs/scenarios.md) against those oracles on feeds edited with pandas (scenarios.py: one
 # study on the Newport feeds with four scenarios, remove_routes, frequency, add_route and feed + date: every
 # __{name}, _change and gain/loss column, the stderr summary, schema.json, and each written scenario_*.zip read by
@@ -35,9 +41,10 @@
 # Last line: 'N passed, M failed' over all ten checkers (CI reads it); exit status 1 when anything failed.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck, CI=true,
-#      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute),
+#      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute, half of it the hourly cases),
 #      CROSSCHECK_ONLY=scoring (only scoring.py), CROSSCHECK_ONLY=broadband (only broadband.py),
-#      CROSSCHECK_ONLY=pt (only raptor.py), CROSSCHECK_ONLY=scenarios (only scenarios.py: about 4 minutes),
+#      CROSSCHECK_ONLY=pt (only raptor.py: about 2 minutes),
+#      CROSSCHECK_ONLY=scenarios (only scenarios.py: about 4 minutes),
 #      CROSSCHECK_ONLY=equity (only equity.py: about 5 seconds),
 #      CROSSCHECK_ONLY=service_profile (only service_profile.py: about 15 seconds)
 set -euo pipefail

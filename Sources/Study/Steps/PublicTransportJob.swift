@@ -222,8 +222,9 @@ public struct PublicTransportJob: Sendable {
         if keepMinutes { originTimes.perMinute = perCategory.map(\.perMinute) }
 
         progress("services within \(minutes.map(DistanceJob.label).joined(separator: ", ")) min of each zone's typical origin")
-        let counts = try typicalCounts(layer: layer, origins: originSet, links: links, timetable: timetable, helpers: helpers, minutesGrid: minutesGrid, maxWalk: maxWalk)
-        clock.lap("typical-origin counts", into: &report.timings)
+        // The typical-origin counts are a departure figure: an arrive-by search has none.
+        let counts = arriveBy ? [] : try typicalCounts(layer: layer, origins: originSet, links: links, timetable: timetable, helpers: helpers, minutesGrid: minutesGrid, maxWalk: maxWalk)
+        if !arriveBy { clock.lap("typical-origin counts", into: &report.timings) }
 
         let output = zoneFigures(context, times: originTimes, counts: counts, names: names)
         clock.lap("aggregate", into: &report.timings)
@@ -419,7 +420,12 @@ public struct PublicTransportJob: Sendable {
         let layer = context.layer, reducer = context.reducer
         var output = context.output()
         let window = "\(self.window)"
-        let what = { (category: String) in "door-to-door time to the nearest \(category) by public transport and walking" }
+        let what = { (category: String) in
+            arriveBy ? "door-to-door time to the nearest \(category) by public transport and walking, from the latest departure arriving by the deadline"
+                : "door-to-door time to the nearest \(category) by public transport and walking"
+        }
+        let over = arriveBy ? "the arrival deadlines (\(window))" : "the departure window (\(window))"
+        let minutesOf = arriveBy ? "deadlines \(window)" : "departure minutes \(window)"
         for (c, name) in names.enumerated() {
             let prefix = "\(name)_pt"
             let quartiles = times.quartiles[c]
@@ -430,9 +436,9 @@ public struct PublicTransportJob: Sendable {
             }
             let median = percentile(1), p75 = percentile(2)
             output.originColumns.append(Indicator("\(prefix)_p50", unit: "min",
-                                                  "median over the departure window (\(window)) of the \(what(name)) from this origin (null: off the walk graph or none within the maximum trip)",
+                                                  "median over \(over) of the \(what(name)) from this origin (null: off the walk graph or none within the maximum trip)",
                                                   source: Self.source, numbers: median))
-            output.add(Indicator("\(prefix)_mean", unit: "min", "population-weighted mean over the zone's origins of the median over the departure window (\(window)) of the \(what(name))",
+            output.add(Indicator("\(prefix)_mean", unit: "min", "population-weighted mean over the zone's origins of the median over \(over) of the \(what(name))",
                                  source: Self.source, decimals: 2, numbers: reducer.mean(median)))
             output.add(Indicator("\(prefix)_p25_mean", unit: "min", "population-weighted mean of each origin's 25th percentile over the window of the \(what(name))",
                                  source: Self.source, decimals: 2, numbers: reducer.mean(percentile(0))))
@@ -442,7 +448,7 @@ public struct PublicTransportJob: Sendable {
                 output.add(Indicator("\(prefix)_within_\(DistanceJob.label(t))_pct", unit: "%", "share of the weight of the zone's origins on the walk graph whose median \(what(name)) is within \(DistanceJob.label(t)) min",
                                      source: Self.source, decimals: 2, numbers: reducer.share(median, atMost: t, known: times.onGraph)))
             }
-            for (i, t) in minutes.enumerated() {
+            for (i, t) in minutes.enumerated() where !arriveBy {
                 output.add(Indicator("\(prefix)_count_within_\(DistanceJob.label(t))", unit: "services",
                                      "\(name) services within \(DistanceJob.label(t)) min (median over the window) by public transport and walking of the zone's typical origin (up to \(DistanceJob.countCap))",
                                      source: Self.source, numbers: counts.map { $0.map { Double($0[c][i]) } }))
@@ -457,7 +463,7 @@ public struct PublicTransportJob: Sendable {
                 let off = own.count { !times.onGraph[$0] }
                 let beyond = unreachable[z] - off
                 if beyond > 0 {
-                    output.warn(z, "\(beyond) of \(own.count) origins reach no \(name) within \(DistanceJob.label(maxTripMinutes)) min by public transport and walking for more than half the departure minutes \(window); left out of \(prefix) means and counted as not within")
+                    output.warn(z, "\(beyond) of \(own.count) origins reach no \(name) within \(DistanceJob.label(maxTripMinutes)) min by public transport and walking for more than half the \(minutesOf); left out of \(prefix) means and counted as not within")
                 }
                 if p75Missing[z] - unreachable[z] > 0 {
                     output.warn(z, "\(p75Missing[z] - unreachable[z]) origins reach a \(name) within \(DistanceJob.label(maxTripMinutes)) min at the median but not at the 75th percentile; left out of \(prefix)_p75_mean")
@@ -470,13 +476,13 @@ public struct PublicTransportJob: Sendable {
             let onGraph = own.filter { times.onGraph[$0] }
             unserved[z] = onGraph.count { !times.served[$0] }
             if unserved[z] > 0 {
-                output.warn(z, "\(unserved[z]) of \(onGraph.count) origins have no stop with a departure \(window) within \(DistanceJob.label(maxWalkMinutes)) min walk; their public-transport times are walking only")
+                output.warn(z, "\(unserved[z]) of \(onGraph.count) origins have no stop with a departure \(arriveBy ? "\(searchWindow) (from the maximum trip before the deadlines \(window))" : window) within \(DistanceJob.label(maxWalkMinutes)) min walk; their public-transport times are walking only")
             }
             let off = own.count - onGraph.count
             if off > 0 {
                 output.warn(z, "\(off) of \(own.count) origins are more than \(DistanceJob.label(maxSnapMetres)) m from a walkable road; they have no public-transport time (left out of every figure but counted in the _pt_unreachable columns)")
             }
-            if !own.isEmpty, layer.zones[z].geometry != nil, counts[z] == nil {
+            if !arriveBy, !own.isEmpty, layer.zones[z].geometry != nil, counts[z] == nil {
                 output.warn(z, "the zone's typical origin is not within \(DistanceJob.label(maxSnapMetres)) m of a walkable road; public-transport counts are null")
             }
         }

@@ -16,8 +16,6 @@ struct PublicTransportWindow: StudyStep {
             column.name.hasSuffix("_pt_p50") ? String(column.name.dropLast("_pt_p50".count)) : nil
         })
         let label = "\(job.arriveBy ? "arriving by " : "")\(job.window)\(job.date.map { " on \($0)" } ?? "")"
-        // Counts at the typical origin are a departure-window figure: an arrive-by window has none.
-        if job.arriveBy { output.indicators.removeAll { $0.name.contains("_pt_count_within_") } }
         func renamed(_ indicator: Indicator) -> Indicator? {
             var result = indicator
             if indicator.name == "pt_origins_unserved" {
@@ -29,12 +27,7 @@ struct PublicTransportWindow: StudyStep {
             } else {
                 result.schema.name = "\(indicator.name)_\(name)"
             }
-            var description = indicator.schema.description
-            if job.arriveBy {
-                description = description.replacingOccurrences(of: "over the departure window", with: "over the arrival deadlines")
-                    .replacingOccurrences(of: "door-to-door time", with: "door-to-door time from the latest departure arriving by the deadline")
-            }
-            result.schema.description = "window \(name) (\(label)): " + description
+            result.schema.description = "window \(name) (\(label)): " + indicator.schema.description
             return result
         }
         output.indicators = output.indicators.compactMap(renamed)
