@@ -35,18 +35,30 @@ public struct DeparturesJob: Sendable {
         try AtomicFile.checkWritable(output)
         var report = Report()
         var clock = StepClock()
+        var writer = JSONWriter(capacity: 1 << 20)
+        if !dates.isEmpty {
+            // By hour: every date is counted on its own, and a date without service is a note, not an error.
+            var feeds: [GTFSFeed] = []
+            for path in gtfs {
+                progress("reading GTFS \(path)")
+                let feed = try GTFSFeed.read(path: path)
+                report.warnings += feed.warnings
+                feeds.append(feed)
+            }
+            let readSeconds = clock.lap("read GTFS", into: &report.timings)
+            report.feeds = feeds.map { CoverageJob.FeedSummary(path: $0.path, date: dates[0], stops: $0.stopCount, trips: $0.tripCount,
+                                                                stopTimes: $0.stopTimeCount, tripsRunning: $0.tripsRunning(on: dates[0]), departures: 0) }
+            report.stopTimesPerSecond = Double(report.feeds.reduce(0) { $0 + $1.stopTimes }) / max(readSeconds, 1e-9)
+            writeHourly(feeds, into: &writer, report: &report, progress: progress)
+            try AtomicFile.write(writer.bytes, to: output)
+            clock.lap("hourly departures and write", into: &report.timings)
+            return report
+        }
         let loaded = try TransitFeed.load(paths: gtfs, date: date, window: window, workingCRS: .britishNationalGrid, progress: progress)
         let readSeconds = clock.lap("read GTFS and count departures", into: &report.timings)
         report.feeds = loaded.feeds.map { CoverageJob.summary($0, date: loaded.date) }
         report.warnings = loaded.warnings
         report.stopTimesPerSecond = Double(report.feeds.reduce(0) { $0 + $1.stopTimes }) / max(readSeconds, 1e-9)
-        var writer = JSONWriter(capacity: 1 << 20)
-        if !dates.isEmpty {
-            writeHourly(loaded.feeds, into: &writer, report: &report, progress: progress)
-            try AtomicFile.write(writer.bytes, to: output)
-            clock.lap("hourly departures and write", into: &report.timings)
-            return report
-        }
         writer.text("feed,stop_id,stop_name,lon,lat,modes,departures,departures_per_hour\n")
         for transit in loaded.feeds {
             let feed = transit.feed, frequency = transit.frequency
@@ -86,10 +98,9 @@ public struct DeparturesJob: Sendable {
     /// The hourly table: for each feed, date, stop and hour with a departure, the departures (docs/transit.md's
     /// definition for a one-hour window) and those of each route class. A date on which a feed runs nothing is
     /// said in the report, not an error.
-    func writeHourly(_ feeds: [TransitFeed], into writer: inout JSONWriter, report: inout Report, progress: @Sendable (String) -> Void) {
+    func writeHourly(_ feeds: [GTFSFeed], into writer: inout JSONWriter, report: inout Report, progress: @Sendable (String) -> Void) {
         writer.text(Self.hourlyHeader)
-        for transit in feeds {
-            let feed = transit.feed
+        for feed in feeds {
             for date in dates {
                 progress("\(feed.path): departures by hour on \(date)")
                 let frequency = ServiceFrequency(feed: feed, date: date, window: .wholeDay)

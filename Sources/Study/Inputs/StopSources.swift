@@ -160,13 +160,14 @@ public struct TransitFeed: Sendable {
             return "no trip runs on \(serviceDate) (a \(ServiceDate.weekdayNames[serviceDate.weekday].capitalized)); the feed's calendar covers \(range)"
         }
         // No feed running on the date is an error; one of several (a rail feed without Sunday service) is a warning.
-        if let first = feeds.first, feeds.allSatisfy({ $0.tripsRunning(on: serviceDate) == 0 }) {
+        // The day before's trips past 24:00 run on the date too (Friday's late trains on a Saturday).
+        if let first = feeds.first, feeds.allSatisfy({ $0.tripsRunning(on: serviceDate) == 0 && $0.tripsRunning(on: serviceDate.adding(days: -1)) == 0 }) {
             throw DataError(file: first.path, "\(idle(first)): choose another --date")
         }
         for feed in feeds {
             warnings += feed.warnings
             let running = feed.tripsRunning(on: serviceDate)
-            if running == 0 { warnings.append("\(feed.path): \(idle(feed)), so it adds no departure on that date") }
+            if running == 0 { warnings.append("\(feed.path): \(idle(feed)), so it adds only the day before's trips past 24:00, if any") }
             var points = feed.stopLonLat.map { $0 ?? XY(0, 0) }
             do {
                 try toWorking.transform(&points)
