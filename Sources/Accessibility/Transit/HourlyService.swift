@@ -65,34 +65,27 @@ public struct DayDepartures: Sendable {
 /// (docs/transit.md, "A departure", for one-hour windows), distinct routes, the first and last departure, and the
 /// longest wait with no departure within a span of the day.
 public struct HourlyService: Sendable {
-    public var busRadiusMetres: Double
-    public var railRadiusMetres: Double
-    /// The span of the longest gap (default 07:00–22:00).
-    public var span: ServiceWindow
+    /// Bus stops count within `bus` metres of an origin, stations within `rail` (straight line, working CRS); the
+    /// longest gap is measured within `span`.
+    public var radii: (bus: Double, rail: Double), span: ServiceWindow
 
     public init(busRadiusMetres: Double, railRadiusMetres: Double, span: ServiceWindow) {
-        self.busRadiusMetres = busRadiusMetres
-        self.railRadiusMetres = railRadiusMetres
-        self.span = span
+        (radii, self.span) = ((busRadiusMetres, railRadiusMetres), span)
     }
 
+    /// One origin's day. `bus`, `rail`: distinct trip instances of the class departing in each hour 0–23 from a
+    /// stop within its radius; `routes`: distinct routes (bus and rail) with such a departure, each hour; `first`,
+    /// `last`: seconds after midnight of the first and last such departure (nil: none all day); `longestGap`: the
+    /// longest interval in `span` with no such departure, seconds (the whole span when there is none).
     public struct OriginDay: Sendable, Equatable {
-        /// Distinct bus (rail) trip instances departing in each hour 0–23 from a stop within the radius.
-        public var bus: [Int32]
-        public var rail: [Int32]
-        /// Distinct routes (bus and rail) with such a departure, each hour.
-        public var routes: [Int32]
-        /// Seconds after midnight of the first and last such departure (nil: none all day).
-        public var first: Int32?
-        public var last: Int32?
-        /// The longest interval in `span` with no such departure, seconds (its edges count as departures' ends:
-        /// the whole span when there is none).
+        public var bus, rail, routes: [Int32]
+        public var first, last: Int32?
         public var longestGap: Int32
     }
 
     public func measure(origins: [XY], day: DayDepartures) throws -> [OriginDay] {
         let busIndex = PointIndex(day.bus.positions), railIndex = PointIndex(day.rail.positions)
-        let busRadius = busRadiusMetres, railRadius = railRadiusMetres, span = self.span
+        let (busRadius, railRadius) = radii, span = self.span
         final class Stamps {
             var trip: [Int32], route: [Int32]
             var times: [Int32] = []

@@ -68,12 +68,7 @@ public struct DeparturesJob: Sendable {
                 for k in Int(feed.tripFirst[t])..<Int(feed.tripFirst[t + 1]) { modes[Int(feed.stopTimeStop[k])].insert(routeClass) }
             }
             for s in 0..<feed.stopCount {
-                writer.text(CSVField.escape(feed.path))
-                writer.byte(UInt8(ascii: ","))
-                writer.text(CSVField.escape(feed.stopIDs.key(s)))
-                writer.byte(UInt8(ascii: ","))
-                writer.text(CSVField.escape(feed.stopNames[s]))
-                writer.byte(UInt8(ascii: ","))
+                Self.stopFields(feed, s, into: &writer)
                 if let lonLat = feed.stopLonLat[s] {
                     writer.fixed(lonLat.x, decimals: 6)
                     writer.byte(UInt8(ascii: ","))
@@ -95,6 +90,16 @@ public struct DeparturesJob: Sendable {
         clock.lap("write", into: &report.timings)
         return report
     }
+    /// `feed,stop_id,stop_name,` of stop s: the first fields of both tables.
+    static func stopFields(_ feed: GTFSFeed, _ s: Int, into writer: inout JSONWriter) {
+        writer.text(CSVField.escape(feed.path))
+        writer.byte(UInt8(ascii: ","))
+        writer.text(CSVField.escape(feed.stopIDs.key(s)))
+        writer.byte(UInt8(ascii: ","))
+        writer.text(CSVField.escape(feed.stopNames[s]))
+        writer.byte(UInt8(ascii: ","))
+    }
+
     /// The hourly table: for each feed, date, stop and hour with a departure, the departures (docs/transit.md's
     /// definition for a one-hour window) and those of each route class. A date on which a feed runs nothing is
     /// said in the report, not an error.
@@ -114,12 +119,7 @@ public struct DeparturesJob: Sendable {
                     for hour in 0..<24 {
                         let total = byClass.reduce(0) { $0 + $1[hour] }
                         guard total > 0 else { continue }
-                        writer.text(CSVField.escape(feed.path))
-                        writer.byte(UInt8(ascii: ","))
-                        writer.text(CSVField.escape(feed.stopIDs.key(s)))
-                        writer.byte(UInt8(ascii: ","))
-                        writer.text(CSVField.escape(feed.stopNames[s]))
-                        writer.byte(UInt8(ascii: ","))
+                        Self.stopFields(feed, s, into: &writer)
                         writer.text(dateText)
                         writer.byte(UInt8(ascii: ","))
                         writer.number(Double(hour))
