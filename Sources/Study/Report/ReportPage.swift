@@ -100,13 +100,33 @@ public struct ReportPage: Sendable {
 
     func lowerIsBetter(_ stem: String) -> Bool { ["m", "min"].contains(unit(stem)) }
 
+    /// How one is worse than a standard: "more than" (a time), "farther than" (a distance), "below" (a count).
+    func worse(_ stem: String) -> String {
+        switch unit(stem) {
+        case "min": "more than"
+        case "m": "farther than"
+        default: "below"
+        }
+    }
+
+    /// The column the map is coloured by: the score when there is one, else the zone mean of the first equity
+    /// indicator (`{stem}_mean`, `{kind}_distance_mean_m`), else none (grey).
+    var mapProperty: String? {
+        let keys = Set(zones.first.map { Array($0.properties.keys) } ?? [])
+        let candidates = ["connectivity_score"] + indicators.flatMap { stem in
+            ["\(stem)_mean", stem.hasSuffix("_distance_m") ? "\(stem.dropLast(2))_mean_m" : ""]
+        }
+        return candidates.first { keys.contains($0) && numbers($0).contains { $0 != nil } }
+    }
+
     // MARK: the page
 
     public func html() throws -> [UInt8] {
         var out = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<title>\(e(title)): connectivity and who is left behind</title>\n<style>\(Self.style)</style>\n</head>\n<body>\n"
-        out += "<header><h1>\(e(title))</h1><p class=\"sub\">Connectivity of \(zones.count) zones, who lacks access, and the zones left behind</p></header>\n"
+        let hasFlags = zones.contains { $0.properties["left_behind"] != nil }
+        out += "<header><h1>\(e(title))</h1><p class=\"sub\">Connectivity of \(zones.count) zones and who lacks access\(hasFlags ? ", and the zones left behind" : "")</p></header>\n"
         out += headline()
         out += try map()
         out += leftBehindTable()
@@ -143,7 +163,7 @@ public struct ReportPage: Sendable {
         for (label, value) in items { out += "<div><b>\(e(value))</b><span>\(e(label))</span></div>" }
         out += "</section>\n"
         if let first = indicators.first, let fgt0 = value(first, "all", "fgt0"), let standard = standardText(first) {
-            out += "<p class=\"lead\">\(e(Self.figure(100 * fgt0)))% of people are \(lowerIsBetter(first) ? "farther than" : "below") \(e(standard)) (\(e(label(first)))).</p>\n"
+            out += "<p class=\"lead\">\(e(Self.figure(100 * fgt0)))% of people are \(worse(first)) \(e(standard)) (\(e(label(first)))).</p>\n"
         }
         return out
     }
@@ -183,12 +203,13 @@ public struct ReportPage: Sendable {
         let paths = try WardMap.simplifiedPaths(shapes, tolerance: tolerance, encoder: encoder)
         let width = Int(((extent.maxX - extent.minX) / resolution).rounded(.up)) + 1
         let height = Int(((extent.maxY - extent.minY) / resolution).rounded(.up)) + 1
-        let property = zones.first?.properties["connectivity_score"] != nil ? "connectivity_score" : nil
+        let property = mapProperty
         let classes = property.map { DecileClasses(values: numbers($0)).classes } ?? Array(repeating: 0, count: zones.count)
         let behind = Set(leftBehind)
         let uncertain = Set(zones.indices.filter { zones[$0].properties["left_behind_uncertain"] == .bool(true) })
         let codes = self.codes, names = self.names
-        var out = "<section class=\"map\"><h2>Map: connectivity by decile</h2>\n"
+        let scored = property == "connectivity_score"
+        var out = "<section class=\"map\"><h2>Map: \(property.map { scored ? "connectivity" : e($0) } ?? "the zones")\(property == nil ? "" : " by decile")</h2>\n"
         out += "<svg viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"zones coloured by connectivity decile\">\n"
         for (i, path) in paths.enumerated() where !path.d.isEmpty {
             let fill = MapPalette.fill(classes[i])
@@ -198,10 +219,10 @@ public struct ReportPage: Sendable {
             out += "<path class=\"behind\(uncertain.contains(i) ? " uncertain" : "")\" d=\"\(paths[i].d)\"/>\n"
         }
         out += "</svg>\n<div class=\"legend\">"
-        if property != nil {
-            out += "<span>most connected</span>"
+        if let property {
+            out += "<span>\(scored ? "most connected" : "lowest")</span>"
             for colour in MapPalette.deciles { out += "<i style=\"background:\(colour)\"></i>" }
-            out += "<span>least connected (connectivity_score deciles of the zones)</span>"
+            out += "<span>\(scored ? "least connected" : "highest") (\(e(property)) deciles of the zones\(schema[property]?.unit.map { ", \(e($0))" } ?? ""))</span>"
         }
         if !behind.isEmpty { out += "<span class=\"key-behind\">outlined: left behind\(uncertain.isEmpty ? "" : " (dashed: uncertain)")</span>" }
         out += "</div>\n"
@@ -258,7 +279,7 @@ public struct ReportPage: Sendable {
         }
         if let f0 = value(stem, "all", "fgt0") {
             let standard = standardText(stem) ?? "the study's standard"
-            lines.append(("fgt0", f0, "\(Self.figure(100 * f0))% of people are \(lower ? "farther than" : "below") \(standard)"))
+            lines.append(("fgt0", f0, "\(Self.figure(100 * f0))% of people are \(worse(stem)) \(standard)"))
             if let f1 = value(stem, "all", "fgt1") {
                 lines.append(("fgt1", f1, "the average shortfall beyond \(standard), counting those within it as 0, is \(Self.figure(100 * f1))% of it"))
             }

@@ -27,7 +27,16 @@ struct ReportPageTests {
         #expect(readings["gini"] == "two people picked at random differ by 51% of the average travel time (0 = all the same)")
         #expect(readings["concentration_index"] == "the travel time is longer for the people in more need: access is worse where need is higher")
         #expect(readings["palma"] == "the least deprived 10% have 0.20× the travel time of the most deprived 40%")
-        #expect(readings["fgt0"] == "60.0% of people are farther than 30 min")
+        #expect(readings["fgt0"] == "60.0% of people are more than 30 min")
+        // Without a score the map is coloured by the first indicator's zone mean; with one, by the score.
+        var zone = JSONObject()
+        zone["gp_pt_mean"] = .number(12)
+        var unscored = page
+        unscored.zones = [Feature(properties: zone, geometry: nil)]
+        #expect(unscored.mapProperty == "gp_pt_mean")
+        zone["connectivity_score"] = .number(3)
+        unscored.zones = [Feature(properties: zone, geometry: nil)]
+        #expect(unscored.mapProperty == "connectivity_score")
     }
 
     @Test func rebuildsFromARunsFolder() throws {
