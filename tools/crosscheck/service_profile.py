@@ -211,7 +211,7 @@ class Setup:
 
     def __init__(self, study):
         sp = study["service_profile"]
-        unknown = set(sp) - {"week", "span", "gtfs", "dates"}
+        unknown = set(sp) - {"week", "span", "gtfs", "dates", "map_hours"}
         if unknown:
             raise SystemExit(f"service_profile.py: [service_profile] {sorted(unknown)} not handled by this oracle")
         if "week" in sp:
@@ -228,6 +228,8 @@ class Setup:
         self.gtfs = sp.get("gtfs") or cov.get("gtfs") or study.get("public_transport", {}).get("gtfs")
         self.bus_radius = float(cov.get("bus_radius", BUS_RADIUS))
         self.rail_radius = float(cov.get("rail_radius", RAIL_RADIUS))
+        # map_hours = ["tuesday 08", ...]: (date index, hour) of each departures_{day}_{HH} column.
+        self.map_hours = [(self.labels.index(t.split()[0]), int(t.split()[1])) for t in sp.get("map_hours", [])]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -624,6 +626,8 @@ class Oracle:
             if sun:
                 sunday = rate(sun, range(7, 19))
                 cols["sunday_share_pct"] = [100 * s / dd if dd > 0 else None for s, dd in zip(sunday, daytime)]
+        for d, h in self.setup.map_hours:
+            cols[f"departures_{self.setup.labels[d]}_{h:02d}"] = list(hourly[d][:, h])
         monsat = [d for d, date in enumerate(self.setup.dates) if date.weekday() < 6]
         if len({self.setup.dates[d].weekday() for d in monsat}) == 6:
             cols["hourly_service_mon_sat"] = [all(cols[f"hourly_service_{self.setup.labels[d]}"][z] for d in monsat)
@@ -778,6 +782,9 @@ def check_wards(case, orc, path):
             elif c.startswith("longest_gap_min_"):
                 bad = close(raw, want, GAP_TOL, 1)
                 detail = f"oracle {want:.4f}"
+            elif c.startswith("departures_"):
+                bad = close(raw, want, 5e-5, 4)   # the map_hours columns: 4 decimals, as service_profile.csv
+                detail = f"oracle {want:.6f}"
             else:
                 bad = close(raw, want, SHARE_TOL, 2)
                 detail = "null on both sides" if want is None else f"oracle {want:.6f}"

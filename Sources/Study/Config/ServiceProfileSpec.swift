@@ -10,6 +10,13 @@ public struct ServiceProfileSpec: Sendable, Equatable {
     public var gtfs: [String] = []
     /// Every hour of it needs a departure for `hourly_service_{day}`; the longest gap is measured within it.
     public var span = ServiceWindow(startSeconds: 7 * 3600, endSeconds: 22 * 3600)
+    /// Day-hours given a zone column each (`map_hours = ["monday 08", "sunday 14"]`), so the map and any GIS can
+    /// show them: `departures_{day}_{HH}`, bus and rail departures an hour near the zone's people.
+    public var mapHours: [(date: Int, hour: Int)] = []
+
+    public static func == (a: ServiceProfileSpec, b: ServiceProfileSpec) -> Bool {
+        a.dates == b.dates && a.gtfs == b.gtfs && a.span == b.span && a.mapHours.map { [$0.date, $0.hour] } == b.mapHours.map { [$0.date, $0.hour] }
+    }
 
     static func decode(_ table: ConfigTable, paths: inout StudyPaths) throws(StudyConfigError) -> ServiceProfileSpec {
         var dates: [ServiceDate] = []
@@ -33,7 +40,15 @@ public struct ServiceProfileSpec: Sendable, Equatable {
             }
             spec.span = span
         }
-        try table.finish(known: ["week", "dates", "gtfs", "span"])
+        let labels = spec.labels
+        for text in try table.strings("map_hours") {
+            let parts = text.split(separator: " ")
+            guard parts.count == 2, let d = labels.firstIndex(of: String(parts[0])), let hour = Int(parts[1]), (0..<24).contains(hour) else {
+                throw table.error("map_hours", "'\(text)': expected a day of the profile and an hour, e.g. \"\(labels[0]) 08\" (days: \(labels.joined(separator: ", ")))")
+            }
+            spec.mapHours.append((d, hour))
+        }
+        try table.finish(known: ["week", "dates", "gtfs", "span", "map_hours"])
         return spec
     }
 

@@ -79,6 +79,12 @@ struct ServiceProfileStep: StudyStep {
                                      .bool(spanHours.allSatisfy { hour in members[z].contains { origins[$0].bus[hour] + origins[$0].rail[hour] > 0 } })
                                  }))
         }
+        for (d, hour) in spec.mapHours {
+            let label = String(format: "%02d", hour)
+            output.add(Indicator("departures_\(labels[d])_\(label)", unit: "departures/hour",
+                                 "bus and rail departures in \(label):00-\(String(format: "%02d", hour + 1)):00 on \(spec.dates[d]) near the zone's people (population-weighted mean over its origins; as service_profile.csv)",
+                                 source: Self.source, decimals: 4, numbers: hourly[d][hour]))
+        }
         let weekdays = spec.dates.indices.filter { spec.dates[$0].weekday < 5 }
         let sundays = spec.dates.indices.filter { spec.dates[$0].weekday == 6 }
         func perHour(_ days: [Int], _ hours: Range<Int>) -> [Double?] {

@@ -29,6 +29,7 @@ struct ServiceProfileStepTests {
         gtfs = ["\(Self.hand)"]
         [service_profile]
         dates = ["2024-03-05", "2024-03-10"]
+        map_hours = ["tuesday 07", "sunday 10"]
         [outputs]
         map = false
         """.write(toFile: study, atomically: true, encoding: .utf8)
@@ -52,6 +53,8 @@ struct ServiceProfileStepTests {
         #expect(zone["hourly_service_tuesday"]?.stringValue == "false" && zone["first_departure_sunday"] == .null)
         // Weekday daytime (07–19) 12 departures in 12 hours = 1 an hour; evening none: 0 %; Sunday none: 0 %.
         #expect(zone["evening_share_pct"]?.doubleValue == 0 && zone["sunday_share_pct"]?.doubleValue == 0)
+        // The day-hours asked for as columns: Tuesday 07:00–08:00, 6 bus trips and 1 train; Sunday 10:00, none.
+        #expect(zone["departures_tuesday_07"]?.doubleValue == 7 && zone["departures_sunday_10"]?.doubleValue == 0)
         // Not all of Monday to Saturday is in the dates: no Monday-to-Saturday figure.
         #expect(zone["hourly_service_mon_sat"] == nil)
     }
@@ -67,5 +70,6 @@ struct ServiceProfileStepTests {
         #expect(error("[service_profile]\nweek = \"2024-03-04\"\ndates = [\"2024-03-05\"]\ngtfs = \"g.zip\"\n").contains("give week (seven days from a date) or dates, not both"))
         #expect(error("[service_profile]\nweek = \"2024-03-04\"\ngtfs = \"g.zip\"\nspan = \"07:30-22:00\"\n").contains("expected whole hours"))
         #expect(error("[service_profile]\ndates = [\"2024-03-05\", \"2024-03-05\"]\ngtfs = \"g.zip\"\n").contains("given twice"))
+        #expect(error("[service_profile]\nweek = \"2024-03-04\"\ngtfs = \"g.zip\"\nmap_hours = [\"funday 08\"]\n").contains("expected a day of the profile and an hour, e.g. \"monday 08\""))
     }
 }
