@@ -61,7 +61,7 @@ public enum StudyPlan {
         steps += config.extraSteps
         steps += config.joins.map { JoinStep(join: $0) }
         if config.scoring != nil { steps.append(ScoreStep(config: config)) }
-        if let leftBehind = config.leftBehind { steps.append(LeftBehindStep(spec: leftBehind, score: config)) }
+        if let leftBehind = config.leftBehind { steps.append(LeftBehindStep(spec: leftBehind)) }
         if let equity = config.equity { steps.append(EquityStep(spec: equity, defaultNeed: config.leftBehind?.need)) }
         return steps
     }

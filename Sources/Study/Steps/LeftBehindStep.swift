@@ -9,18 +9,6 @@ import Scoring
 /// connectivity cut-off is `left_behind_uncertain`.
 struct LeftBehindStep: StudyStep {
     var spec: LeftBehindSpec
-    /// The study's score, rescored without weight draws for the explanations of the zones left behind.
-    var rescoring: StudyConfig?
-
-    init(spec: LeftBehindSpec, score config: StudyConfig? = nil) {
-        self.spec = spec
-        if var config {
-            config.joins = []
-            config.scoring?.robustness.draws = 0
-            config.scoring?.robustness.leaveOneOut = false
-            rescoring = config
-        }
-    }
 
     var title: String { "left behind" }
     var needsBoundaries: Bool { false }
@@ -58,10 +46,8 @@ struct LeftBehindStep: StudyStep {
             output.warn(z, "no \(spec.need) value, so whether the zone is left behind is unknown")
         }
         let flagged = context.layer.zones.indices.filter { verdicts[$0].leftBehind == true }
-        if let rescoring {
-            // The run's own score when the score step kept it; else scored again, without the weight draws.
-            let result = try context.shared.baseline(ScoreStep.resultKey, as: ScoreResult.self)
-                ?? ScoreJob.score(table.rowTable(source: rescoring.file), config: rescoring, codeField: context.layer.codeField).result
+        // The score step's own result (it runs first: the study refuses [left_behind] without [score]) explains them.
+        if let result = context.shared.baseline(ScoreStep.resultKey, as: ScoreResult.self) {
             var drivers = [JSONValue](repeating: .null, count: context.zoneCount)
             for z in flagged { drivers[z] = .string(Self.drivers(Explanation(result, ward: z))) }
             output.add(Indicator("left_behind_drivers", unit: nil, "for a zone left behind: the score's domains in order of their contribution, each with its rank and its worst-ranked indicators (rank/zones, 1 = least connected), as reach explain gives them",
