@@ -69,7 +69,6 @@ import os
 import re
 import sys
 import time
-import tomllib
 import warnings
 from fractions import Fraction
 
@@ -87,6 +86,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
 from reachtools.inputs import fixture  # noqa: E402
 from reachtools.runner import check_status  # noqa: E402
+from reachtools import study_copy  # noqa: E402
 
 WORKING_CRS = "EPSG:27700"
 CASE = "equity-trafford"
@@ -124,68 +124,16 @@ HAND_EXPECTED = {"mean": 38.0, "gini": 1920 / 7600, "concentration_index": 1920 
 
 
 def absolute(base, p):
-    return os.path.normpath(os.path.join(base, p))
-
-
-def resolved(study, base):
-    """The study dict with every path key of PATH_KEYS made absolute against base (the study file's folder)."""
-    out = json.loads(json.dumps(study))
-    for table, keys in PATH_KEYS.items():
-        items = out.get(table)
-        for item in (items if isinstance(items, list) else [items] if isinstance(items, dict) else []):
-            for k in keys & set(item):
-                v = item[k]
-                item[k] = [absolute(base, p) for p in v] if isinstance(v, list) else absolute(base, v)
-    return out
-
-
-def study_copy_text(src, case_out):
-    """The text of src with every path string made absolute (line by line, comments kept) and [study] output set
-    to case_out."""
-    base = os.path.dirname(os.path.abspath(src))
-    keys = set().union(*PATH_KEYS.values())
-    table, lines = None, []
-    for line in open(src, encoding="utf-8"):
-        m = re.match(r"^\s*\[\[?\s*([A-Za-z_.]+)\s*\]\]?", line)
-        if m:
-            table = m[1]
-        k = re.match(r"^\s*([A-Za-z_]+)\s*=", line)
-        if k and table == "study" and k[1] == "output":
-            line = f"output = {json.dumps(case_out)}  # equity.py prepare: the case folder\n"
-        elif k and k[1] in keys and table in PATH_KEYS and k[1] in PATH_KEYS[table]:
-            line = re.sub(r'"([^"]*)"', lambda g: json.dumps(absolute(base, g[1])), line)
-        lines.append(line)
-    return "".join(lines)
+    return study_copy.absolute(base, p)
 
 
 def prepare(args):
     os.makedirs(args.tmp, exist_ok=True)
-    dest = os.path.join(args.tmp, "study.toml")
-    text = study_copy_text(STUDY, CASE_OUT)
-    with open(STUDY, "rb") as fh:
-        want = resolved(tomllib.load(fh), os.path.dirname(os.path.abspath(STUDY)))
-    want["study"]["output"] = CASE_OUT
-    got = tomllib.loads(text)
-    if got != want:
-        diff = [k for k in sorted(set(got) | set(want)) if got.get(k) != want.get(k)]
-        print(f"equity.py prepare: the copy of {STUDY} differs from it in {diff} (not only in its paths)")
-        return 1
-    missing = [p for t, ks in PATH_KEYS.items() for item in
-               (got.get(t) if isinstance(got.get(t), list) else [got.get(t)] if got.get(t) else [])
-               for k in ks & set(item) for p in (item[k] if isinstance(item[k], list) else [item[k]])
-               if not os.path.exists(p)]
-    if missing:
-        print(f"equity.py prepare: the study names files that are not there: {missing}")
-        return 1
-    with open(dest, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    print(f"equity.py prepare: {dest} ({STUDY} with absolute paths, output {CASE_OUT})")
-    return 0
+    return study_copy.prepare(STUDY, CASE_OUT, os.path.join(args.tmp, "study.toml"), PATH_KEYS, absolute, "equity.py")
 
 
 def load_study(path):
-    with open(path, "rb") as fh:
-        return resolved(tomllib.load(fh), os.path.dirname(os.path.abspath(path)))
+    return study_copy.load(path, PATH_KEYS, absolute)
 
 
 # ----------------------------------------------------------------------------------------------------------------
