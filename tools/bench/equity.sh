@@ -157,19 +157,7 @@ study equity 1 >"$EQ/equity.toml"
 cat "$WARDS"/*.json "$IN/origins.csv" "$EQ/services20.csv" "$NAPTAN" >/dev/null
 PIN=()
 if [[ $(nproc) -gt $CORES ]] && command -v taskset >/dev/null; then PIN=(taskset -c "0-$((CORES - 1))"); fi
-rm -f "$EQ"/*.time "$EQ"/*.log
-for i in $(seq 1 "$PAIRS"); do
-    for name in plain equity; do
-        echo "$BENCH_TAG: $name run $i/$PAIRS" >&2
-        if ! /usr/bin/time -v -o "$EQ/$name.timev" "${PIN[@]}" "$REACH" run "$EQ/$name.toml" --progress json >"$EQ/$name.$i.log" 2>&1; then
-            echo "$BENCH_TAG: $name failed; its output:" >&2
-            tail -n 20 "$EQ/$name.$i.log" >&2
-            exit 1
-        fi
-        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
-                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$EQ/$name.timev" >>"$EQ/$name.time"
-    done
-done
+bench_study_pairs "$EQ" "$PAIRS" plain equity "${PIN[@]}"
 
 "$PY" - "$EQ" "$PAIRS" "$GOAL_SECONDS" <<'EOF'
 import csv, json, statistics, sys

@@ -21,9 +21,35 @@ bench_timed() {
             tail -n 30 "$TMP/$name.run$i.log" >&2
             exit 1
         fi
-        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:12.34" and "Maximum resident set size (kbytes): N"
-        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
-                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$TMP/$name.timev" >>"$TMP/$name.time"
+        bench_time_line "$TMP/$name.timev" >>"$TMP/$name.time"
+    done
+}
+
+# bench_time_line TIMEV: "seconds maxrss_kib" from /usr/bin/time -v's report ("Elapsed (wall clock) time (h:mm:ss
+# or m:ss): 0:12.34" and "Maximum resident set size (kbytes): N").
+bench_time_line() {
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
+                /Maximum resident set size/ { m = $2 } END { print s, m }' "$1"
+}
+
+# bench_study_pairs DIR PAIRS A B [PIN...]: `reach run DIR/A.toml` and `DIR/B.toml` with --progress json, in turn
+# (A B A B ...), PAIRS times each, under /usr/bin/time -v (PIN, e.g. taskset -c 0-1, before reach); per run
+# "seconds maxrss_kib" appended to DIR/NAME.time and its output in DIR/NAME.I.log; a failing run prints its last
+# lines and exits 1. Uses REACH and BENCH_TAG.
+bench_study_pairs() {
+    local dir=$1 pairs=$2 a=$3 b=$4 i name
+    shift 4
+    rm -f "$dir"/*.time "$dir"/*.log
+    for i in $(seq 1 "$pairs"); do
+        for name in "$a" "$b"; do
+            echo "$BENCH_TAG: $name run $i/$pairs" >&2
+            if ! /usr/bin/time -v -o "$dir/$name.timev" "$@" "$REACH" run "$dir/$name.toml" --progress json >"$dir/$name.$i.log" 2>&1; then
+                echo "$BENCH_TAG: $name failed; its output:" >&2
+                tail -n 20 "$dir/$name.$i.log" >&2
+                exit 1
+            fi
+            bench_time_line "$dir/$name.timev" >>"$dir/$name.time"
+        done
     done
 }
 

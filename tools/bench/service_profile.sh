@@ -71,19 +71,7 @@ study plain 0 >"$SP/plain.toml"
 study profile 1 >"$SP/profile.toml"
 
 cat "$WARDS"/*.json "$IN/origins.csv" "$NT"/*.zip >/dev/null
-rm -f "$SP"/*.time "$SP"/*.log
-for i in $(seq 1 "$PAIRS"); do
-    for name in plain profile; do
-        echo "$BENCH_TAG: $name run $i/$PAIRS" >&2
-        if ! /usr/bin/time -v -o "$SP/$name.timev" "$REACH" run "$SP/$name.toml" --progress json >"$SP/$name.$i.log" 2>&1; then
-            echo "$BENCH_TAG: $name failed; its output:" >&2
-            tail -n 20 "$SP/$name.$i.log" >&2
-            exit 1
-        fi
-        awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k] }
-                    /Maximum resident set size/ { m = $2 } END { print s, m }' "$SP/$name.timev" >>"$SP/$name.time"
-    done
-done
+bench_study_pairs "$SP" "$PAIRS" plain profile
 
 "$PY" - "$SP" "$PAIRS" "$GOAL_SECONDS" "$GOAL_MIB" <<'EOT'
 import csv, json, statistics, sys
@@ -124,6 +112,8 @@ want = [f"{c}_{d}" for d in ("monday", "sunday") for c in ("first_departure", "l
 ok_cols = all(c in header for c in want)
 print(f"check: wards.csv has the profile's columns -> {'ok' if ok_cols else 'FAILED'}")
 verdict = median < goal_s and peak < goal_mib
+print(f"time {'PASS' if median < goal_s else 'FAIL'} ({median:.2f} s, goal < {goal_s:g}); memory {'PASS' if peak < goal_mib else 'FAIL'} "
+      f"({peak:.0f} MiB, goal < {goal_mib:g}; the run without the profile peaks at {peak_a:.0f} MiB)")
 print(f"{'PASS' if verdict else 'FAIL'}: the week's profile takes {median:.2f} s and the run peaks at {peak:.0f} MiB")
 sys.exit(0 if verdict and ok_rows and ok_cols else 1)
 EOT
