@@ -62,7 +62,6 @@ weights, every ward with an origin, and for every indicator and class the one-pa
 sum and PySAL, the quantiles against the repeated-value array.
 """
 
-import argparse
 import json
 import math
 import os
@@ -83,7 +82,7 @@ from inequality.gini import Gini as PysalGini  # noqa: E402
 from scipy.spatial import cKDTree  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
-from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.checking import Case, checker_main  # noqa: E402
 from reachtools.inputs import fixture  # noqa: E402
 from reachtools.runner import check_status  # noqa: E402
 from reachtools import study_copy  # noqa: E402
@@ -826,23 +825,7 @@ CASES = {"equity-hand": hand_selftest, CASE: case_trafford}
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("prepare")
-    p.add_argument("--data", default="../shared/data")
-    p.add_argument("--tmp", required=True)
-    c = sub.add_parser("check")
-    c.add_argument("--data", default="../shared/data")
-    c.add_argument("--tmp", required=True)
-    add_case_arguments(c)
-    t = sub.add_parser("table")
-    t.add_argument("--study", default=STUDY)
-    args = ap.parse_args()
-    if args.cmd == "prepare":
-        return prepare(args)
-    if args.cmd == "table":
-        return table(args)
-    return run_cases(args, CASES.get)
+    return checker_main(__doc__.splitlines()[0], CASES, prepare, table, STUDY)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,6 @@ per-origin figures of every date against a plain Python loop (brute-force distan
 40 seeded origins plus the 40 with the most departures.
 """
 
-import argparse
 import datetime as dt
 import math
 import os
@@ -81,7 +80,7 @@ from scipy.spatial import cKDTree  # noqa: E402
 import gtfs_kit as gk  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tools/: reachtools
-from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.checking import Case, checker_main  # noqa: E402
 from reachtools.inputs import ROOT, fixture  # noqa: E402
 from reachtools.runner import check_status  # noqa: E402
 from reachtools import study_copy  # noqa: E402
@@ -793,23 +792,7 @@ CASES = {HAND_CASE: hand_selftest, CASE: case_newport}
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("prepare")
-    p.add_argument("--data", default="../shared/data")
-    p.add_argument("--tmp", required=True)
-    c = sub.add_parser("check")
-    c.add_argument("--data", default="../shared/data")
-    c.add_argument("--tmp", required=True)
-    add_case_arguments(c)
-    t = sub.add_parser("table")
-    t.add_argument("--study", default=STUDY)
-    args = ap.parse_args()
-    if args.cmd == "prepare":
-        return prepare(args)
-    if args.cmd == "table":
-        return table(args)
-    return run_cases(args, CASES.get)
+    return checker_main(__doc__.splitlines()[0], CASES, prepare, table, STUDY)
 
 
 if __name__ == "__main__":

@@ -110,3 +110,27 @@ def run_cases(args, case_function):
         cases.append(function(name, reach_dir, args.data, args.tmp))
         print(f"     {name}: checked in {time.perf_counter() - t0:.1f}s")
     return summarise(cases, args.skipped, getattr(args, "failed", ()))
+
+
+def checker_main(description, cases, prepare, table=None, default_study=None):
+    """The command line a checker that copies a study shares: `prepare --data D --tmp T`, `check --data D --tmp T`
+    with the case arguments (each case a function of `cases`), and, with `table`, `table --study S` (the oracle's
+    figures alone). Returns the exit status."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=description)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("prepare", "check"):
+        p = sub.add_parser(name)
+        p.add_argument("--data", default="../shared/data")
+        p.add_argument("--tmp", required=True)
+        if name == "check":
+            add_case_arguments(p)
+    if table is not None:
+        sub.add_parser("table").add_argument("--study", default=default_study)
+    args = ap.parse_args()
+    if args.cmd == "prepare":
+        return prepare(args)
+    if args.cmd == "table":
+        return table(args)
+    return run_cases(args, cases.get)
