@@ -82,25 +82,12 @@ with open(os.path.join(out, "need.csv"), "w", newline="") as fh:
 print(f"bench/equity: {len(categories) + len(extra)} categories, {n:,} services; need for {len(codes):,} wards", file=sys.stderr)
 EOF
 
-abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 CATEGORIES=(gp pharmacy school post_office supermarket library jobcentre hospital)
 ALL=("${CATEGORIES[@]}" "${CATEGORIES[@]/%/_b}" gp_c pharmacy_c school_c)
 study() { # study NAME WITH_EQUITY
     local name=$1 with=$2
+    bench_national_study tools/bench/equity.sh "England equity (bench, $name)" "$EQ/out-$name" "$WARDS" "$IN/origins.csv"
     cat <<EOF
-# Written by tools/bench/equity.sh.
-[study]
-name = "England equity (bench, $name)"
-output = "$EQ/out-$name"
-
-[wards]
-files = ["$(abs "$WARDS")"]
-code_field = "WD13CD"
-name_field = "WD13NM"
-
-[origins]
-file = "$(abs "$IN/origins.csv")"
-weight_field = "population"
 
 [distance]
 services = ["$EQ/services20.csv"]
@@ -109,7 +96,7 @@ modes = ["straight"]
 metres = [800, 2000]
 
 [coverage]
-naptan = "$(abs "$NAPTAN")"
+naptan = "$(bench_abs "$NAPTAN")"
 
 [[join]]
 file = "$EQ/need.csv"

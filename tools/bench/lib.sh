@@ -53,6 +53,31 @@ bench_study_pairs() {
     done
 }
 
+# bench_abs PATH: PATH made absolute (a study written into BENCH_TMP names its inputs so).
+bench_abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+
+# bench_national_study WRITER NAME OUTPUT WARDS ORIGINS [COMMENT]: the head of a national bench study: [study]
+# (NAME, OUTPUT), [wards] (the all-England folder, WD13CD/WD13NM) and [origins] (weighted by population), with
+# absolute paths; the caller appends its own tables.
+bench_national_study() {
+    cat <<EOT
+# Written by $1.
+[study]
+name = "$2"
+output = "$3"
+
+[wards]
+files = ["$(bench_abs "$4")"]
+code_field = "WD13CD"
+name_field = "WD13NM"
+
+[origins]
+${6:+# $6
+}file = "$(bench_abs "$5")"
+weight_field = "population"
+EOT
+}
+
 # bench_require_wards DIR: the all-England ward folder of shared data (326 files, one per local authority), or exit 1.
 bench_require_wards() {
     local dir=$1 n

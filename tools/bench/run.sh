@@ -113,42 +113,29 @@ if [[ $BROADBAND == 1 ]]; then
 fi
 
 # The study file. Paths are absolute, so it can live in BENCH_TMP.
-abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 STUDY="$TMP/study.toml"
 OUT="$TMP/out"
 CATEGORIES=(gp pharmacy school post_office supermarket library jobcentre hospital)
 {
+    bench_national_study "tools/bench/run.sh: reach run at national scale on generated inputs" "England ward connectedness (bench)" "$OUT" \
+        "$WARDS" "$IN/origins.csv" "One per 2011 output area (point on surface), synthetic population 100-450."
     cat <<EOF
-# Written by tools/bench/run.sh: reach run at national scale on generated inputs.
-[study]
-name = "England ward connectedness (bench)"
-output = "$OUT"
-
-[wards]
-files = ["$(abs "$WARDS")"]
-code_field = "WD13CD"
-name_field = "WD13NM"
-
-[origins]
-# One per 2011 output area (point on surface), synthetic population 100-450.
-file = "$(abs "$IN/origins.csv")"
-weight_field = "population"
 
 [distance]
-services = ["$(abs "$IN/services.csv")"]
+services = ["$(bench_abs "$IN/services.csv")"]
 category_field = "category"
 modes = ["straight"]
 metres = [800, 2000]
 
 [coverage]
-naptan = "$(abs "$NAPTAN")"
+naptan = "$(bench_abs "$NAPTAN")"
 EOF
     if [[ $BROADBAND == 1 ]]; then
         cat <<EOF
 
 [broadband]
-ofcom = ["$(abs "$PC/coverage.csv")", "$(abs "$PC/performance.csv")"]
-postcodes = "$(abs "$PC/onspd.csv")"
+ofcom = ["$(bench_abs "$PC/coverage.csv")", "$(bench_abs "$PC/performance.csv")"]
+postcodes = "$(bench_abs "$PC/onspd.csv")"
 EOF
     fi
     cat <<EOF

@@ -40,25 +40,12 @@ fi
 PY=$(tools/python-env.sh)
 SP="$TMP/service-profile"
 mkdir -p "$SP"
-abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 study() { # study NAME WITH_PROFILE
+    bench_national_study tools/bench/service_profile.sh "England service profile (bench, $1)" "$SP/out-$1" "$WARDS" "$IN/origins.csv"
     cat <<EOT
-# Written by tools/bench/service_profile.sh.
-[study]
-name = "England service profile (bench, $1)"
-output = "$SP/out-$1"
-
-[wards]
-files = ["$(abs "$WARDS")"]
-code_field = "WD13CD"
-name_field = "WD13NM"
-
-[origins]
-file = "$(abs "$IN/origins.csv")"
-weight_field = "population"
 
 [coverage]
-gtfs = ["$(abs "$NT/bus_gtfs.zip")", "$(abs "$NT/rail_gtfs.zip")"]
+gtfs = ["$(bench_abs "$NT/bus_gtfs.zip")", "$(bench_abs "$NT/rail_gtfs.zip")"]
 date = "2024-03-05"
 
 [outputs]
