@@ -38,6 +38,11 @@ public struct TransitTimetable: Sendable {
     public let stopPatterns: [UInt32]
     public let stopPatternPosition: [UInt32]
 
+    /// Each trip run's route, an index into `routeNames` (the routes of all feeds, feed by feed).
+    public let tripRoute: [UInt32]
+    /// "short name" of each route, else its long name or id (`GTFSFeed.routeNames`), for journey breakdowns.
+    public let routeNames: [String]
+
     public var patternCount: Int { patternStopFirst.count - 1 }
     public var tripCount: Int { tripTimeFirst.count }
 
@@ -55,15 +60,18 @@ public struct TransitTimetable: Sendable {
     /// The trip runs of `sources` on `date` with a stop time in `rangeSeconds` (seconds after midnight of `date`).
     public init(sources: [Source], date: ServiceDate, rangeSeconds: ClosedRange<Int>) {
         var stopXY: [XY?] = [], stopLabel: [String] = []
-        var offsets: [Int] = []
+        var offsets: [Int] = [], routeOffsets: [Int] = [], routeNames: [String] = []
         for source in sources {
             offsets.append(stopXY.count)
+            routeOffsets.append(routeNames.count)
+            routeNames += source.feed.routeNames
             stopXY += source.positions
             stopLabel += (0..<source.feed.stopCount).map { "\(source.feed.path): \(source.feed.stopIDs.key($0))" }
         }
         self.stopCount = stopXY.count
         self.stopXY = stopXY
         self.stopLabel = stopLabel
+        self.routeNames = routeNames
 
         // Group the runs by pattern key: the stop sequence, with bit 31 set where boarding is not allowed and bit 30
         // where alighting is not.
@@ -96,7 +104,7 @@ public struct TransitTimetable: Sendable {
 
         var patternStopFirst: [UInt32] = [0], patternStops: [UInt32] = [], canBoard: [Bool] = [], canAlight: [Bool] = []
         var patternTripFirst: [UInt32] = [0], tripTimeFirst: [UInt32] = []
-        var arrivals: [Int32] = [], departures: [Int32] = []
+        var arrivals: [Int32] = [], departures: [Int32] = [], tripRoute: [UInt32] = []
         for (p, key) in keys.enumerated() {
             let length = key.count
             // Each run's times on the date's clock.
@@ -131,6 +139,8 @@ public struct TransitTimetable: Sendable {
                 patternStopFirst.append(UInt32(patternStops.count))
                 for r in group {
                     tripTimeFirst.append(UInt32(arrivals.count))
+                    let run = runs[p][r]
+                    tripRoute.append(UInt32(routeOffsets[run.feed] + Int(sources[run.feed].feed.tripRoute[run.trip])))
                     arrivals += times[r].arr
                     departures += times[r].dep
                 }
@@ -145,6 +155,7 @@ public struct TransitTimetable: Sendable {
         self.tripTimeFirst = tripTimeFirst
         self.arrivals = arrivals
         self.departures = departures
+        self.tripRoute = tripRoute
 
         // Stop → (pattern, position), by counting sort.
         var first = [UInt32](repeating: 0, count: stopCount + 1)

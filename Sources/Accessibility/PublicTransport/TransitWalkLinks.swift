@@ -147,3 +147,35 @@ public struct StopPointWalks: Sendable {
         self.pointCount = pointCount
     }
 }
+
+/// The same walks read the other way: from each point to the stops within the maximum walk (compressed sparse
+/// rows by point, stops ascending), for searches that start at one point.
+public struct PointStopWalks: Sendable {
+    public let first: [UInt32]
+    public let stop: [UInt32]
+    public let seconds: [Int32]
+
+    public init(_ walks: StopPointWalks) {
+        var first = [UInt32](repeating: 0, count: walks.pointCount + 1)
+        for p in walks.point { first[Int(p) + 1] += 1 }
+        for p in 0..<walks.pointCount { first[p + 1] += first[p] }
+        var next = first
+        var stop = [UInt32](repeating: 0, count: walks.point.count), seconds = [Int32](repeating: 0, count: walks.point.count)
+        for s in 0..<(walks.first.count - 1) {
+            for e in Int(walks.first[s])..<Int(walks.first[s + 1]) {
+                let p = Int(walks.point[e]), at = Int(next[p])
+                stop[at] = UInt32(s)
+                seconds[at] = walks.seconds[e]
+                next[p] += 1
+            }
+        }
+        self.first = first
+        self.stop = stop
+        self.seconds = seconds
+    }
+
+    /// The stops point p walks to, and the walk in whole seconds.
+    public func walks(of p: Int) -> [(stop: UInt32, seconds: Int32)] {
+        (Int(first[p])..<Int(first[p + 1])).map { (stop[$0], seconds[$0]) }
+    }
+}

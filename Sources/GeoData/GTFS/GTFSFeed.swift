@@ -19,6 +19,8 @@ public struct GTFSFeed: Sendable {
 
     public var routeIDs: ByteKeyIndex
     public var routeTypes: [Int]
+    /// What a rider calls each route: `route_short_name`, else `route_long_name`, else `route_id`.
+    public var routeNames: [String]
 
     public var tripIDs: ByteKeyIndex
     public var tripRoute: [Int32]

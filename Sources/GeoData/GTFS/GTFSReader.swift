@@ -15,7 +15,7 @@ extension GTFSFeed {
     public static func read(_ archive: GTFSArchive, partStopTimes: Bool = false) throws -> GTFSFeed {
         let path = archive.path
         var feed = GTFSFeed(path: path, stopIDs: ByteKeyIndex(), stopNames: [], stopLonLat: [], stopSources: [],
-                            routeIDs: ByteKeyIndex(), routeTypes: [], tripIDs: ByteKeyIndex(), tripRoute: [], tripService: [],
+                            routeIDs: ByteKeyIndex(), routeTypes: [], routeNames: [], tripIDs: ByteKeyIndex(), tripRoute: [], tripService: [],
                             serviceIDs: ByteKeyIndex(), calendar: [], exceptions: [], tripFirst: [0], stopTimeStop: [],
                             arrivalSeconds: [], departureSeconds: [], pickupAllowed: [], dropOffAllowed: [], frequencies: [:], warnings: [])
         // stop_times.txt is checked first: it is the file a broken export most often lacks.
@@ -72,6 +72,7 @@ extension GTFSFeed {
 
     private mutating func readRoutes(_ table: CSVTable) throws {
         let id = try table.requiredColumn("route_id"), type = try table.requiredColumn("route_type")
+        let short = table.column("route_short_name"), long = table.column("route_long_name")
         try table.forEachRow { row in
             guard routeIDs.insert(row.field(id)).inserted else {
                 throw DataError(file: table.source, location: "line \(row.line)", field: "route_id", "\(TextCheck.quoted(row.string(id))) is given twice")
@@ -80,6 +81,8 @@ extension GTFSFeed {
                 throw DataError(file: table.source, location: "line \(row.line)", field: "route_type", "is empty; expected a GTFS route type (3 = bus)")
             }
             routeTypes.append(value)
+            let name = [short, long].lazy.compactMap { $0 }.map { row.string($0) }.first { !$0.allSatisfy(\.isWhitespace) }
+            routeNames.append(name ?? row.string(id))
         }
     }
 

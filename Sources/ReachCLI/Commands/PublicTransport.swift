@@ -80,6 +80,9 @@ struct PublicTransport: ParsableCommand {
     @Flag(name: .customLong("arrive-by"), help: "Read --window as arrival deadlines, one a minute: each time is from the latest departure that still reaches the service by the deadline.")
     var arriveBy = false
 
+    @Flag(name: .customLong("no-breakdown"), help: "Do not break each origin's median journey into walk, wait, ride and changes (the _pt_…_min_mean, _pt_rides_mean and _pt_routes columns).")
+    var noBreakdown = false
+
     @Option(help: ArgumentHelp("Decimal places of output coordinates.", valueName: "N"))
     var precision: Int = 6
 
@@ -110,6 +113,7 @@ struct PublicTransport: ParsableCommand {
             profile: RoadProfile(walkKmh: walk.walkKmh), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes,
             output: output, originsOutput: originsOutput, minutesOutput: minutesOutput, precision: precision)
         job.arriveBy = arriveBy
+        job.breakdown = !noBreakdown
         let common = self.common
         let report = try job.run { common.progress($0) }
         for warning in report.warnings { Terminal.error("warning: \(warning)") }

@@ -70,6 +70,8 @@ public struct RunSpec: Sendable {
         /// Further named windows (`windows = { evening = "19:00-22:00", sunday = { window = "10:00-13:00",
         /// date = "2024-03-10" } }`), each computed again with its columns named `{category}_pt_{name}_...`.
         public var windows: [NamedWindow] = []
+        /// Each origin's median journey broken into walk, wait, ride and changes (`breakdown`, default true).
+        public var breakdown = true
     }
 
     /// A departure window of its own, on the study's date or its own.
@@ -221,6 +223,7 @@ public struct RunSpec: Sendable {
                 throw table.error("max_trip", "must be a whole number of seconds, at most 240 minutes")
             }
             pt.minutes = try table.positives("minutes") ?? pt.minutes
+            pt.breakdown = try table.bool("breakdown") ?? pt.breakdown
             if let windows = try table.table("windows") {
                 for name in windows.entries.keys.sorted(by: { windows.lines.order(of: windows.keyPath($0)) < windows.lines.order(of: windows.keyPath($1)) }) {
                     guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "_") }),
@@ -250,7 +253,7 @@ public struct RunSpec: Sendable {
                     pt.windows.append(named)
                 }
             }
-            try table.finish(known: ["services", "category_field", "osm", "gtfs", "date", "window", "max_walk", "max_transfer_walk", "max_trip", "minutes", "windows"])
+            try table.finish(known: ["services", "category_field", "osm", "gtfs", "date", "window", "max_walk", "max_transfer_walk", "max_trip", "minutes", "windows", "breakdown"])
             spec.publicTransport = pt
         }
 

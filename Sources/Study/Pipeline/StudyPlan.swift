@@ -31,16 +31,19 @@ public enum StudyPlan {
             steps.append(job)
         }
         if let pt = spec.publicTransport {
-            steps.append(PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
-                                            osm: pt.osm, gtfs: pt.gtfs, date: pt.date, window: pt.window, maxWalkMinutes: pt.maxWalkMinutes,
-                                            maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
-                                            minutes: pt.minutes))
+            var job = PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
+                                         osm: pt.osm, gtfs: pt.gtfs, date: pt.date, window: pt.window, maxWalkMinutes: pt.maxWalkMinutes,
+                                         maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
+                                         minutes: pt.minutes)
+            job.breakdown = pt.breakdown
+            steps.append(job)
             for named in pt.windows {
                 var job = PublicTransportJob(zones: spec.zones, services: pt.services, categoryField: pt.categoryField, serviceOptions: points,
                                              osm: pt.osm, gtfs: pt.gtfs, date: named.date ?? pt.date, window: named.window, maxWalkMinutes: pt.maxWalkMinutes,
                                              maxTransferWalkMinutes: pt.maxTransferWalkMinutes, maxTripMinutes: pt.maxTripMinutes,
                                              minutes: pt.minutes)
                 job.arriveBy = named.arriveBy
+                job.breakdown = pt.breakdown
                 steps.append(PublicTransportWindow(job: job, name: named.name))
             }
         }

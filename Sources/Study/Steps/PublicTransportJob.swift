@@ -33,6 +33,9 @@ public struct PublicTransportJob: Sendable {
     /// When true, `window` is a window of arrival deadlines ("be there by"), one a minute: each origin's time is
     /// from the latest departure that still reaches a service by the deadline (docs/raptor.md, "Arrive by").
     public var arriveBy = false
+    /// Whether to walk back each origin's median journey into its parts (docs/raptor.md, "Journey breakdown");
+    /// a depart-at figure, so never for `arriveBy`.
+    public var breakdown = true
     public var profile: RoadProfile
     public var maxSnapMetres: Double
     public var minIslandNodes: Int
@@ -113,6 +116,8 @@ public struct PublicTransportJob: Sendable {
         public var snapMetres: [Double?]
         /// `minutes[c][o * window + k]` when the per-minute output was asked for, else empty.
         public var perMinute: [[UInt8]] = []
+        /// Per category and origin, the median journey's parts (empty when there is no breakdown).
+        var journeys: [[OriginJourney?]] = []
     }
 
     /// The departures that matter: the window itself, or for arrive-by the maximum trip before its first deadline
@@ -121,6 +126,9 @@ public struct PublicTransportJob: Sendable {
         guard arriveBy else { return window }
         return ServiceWindow(startSeconds: max(0, window.startSeconds - Int((maxTripMinutes * 60).rounded())), endSeconds: window.endSeconds)
     }
+
+    /// Whether this run breaks journeys down: asked for, and a depart-at window.
+    var breaksDown: Bool { breakdown && !arriveBy }
 
     var departureMinutes: DepartureMinutes {
         DepartureMinutes(startSeconds: window.startSeconds, endSeconds: window.endSeconds, maxTripSeconds: Int((maxTripMinutes * 60).rounded()))
@@ -197,9 +205,11 @@ public struct PublicTransportJob: Sendable {
 
         progress("public transport: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(minutesGrid.count) departure minutes, \(NumberText.grouped(timetable.tripCount)) trip runs")
         let search = ReverseProfileSearch(timetable: timetable, transfers: links.transfers, access: access, minutes: minutesGrid)
-        let keepMinutes = minutesOutput != nil
-        let perCategory: [(summary: WindowSummary, walk: [Int32?], egress: [Int32?], perMinute: [UInt8])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
-            slice.map { c in
+        let keepMinutes = minutesOutput != nil, breaks = breaksDown
+        let pointWalks = breaks ? PointStopWalks(access) : nil
+        let labels = originSet.labels
+        let perCategory: [(summary: WindowSummary, walk: [Int32?], egress: [Int32?], perMinute: [UInt8], journeys: [OriginJourney?])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
+            try slice.map { c in
                 let helper = helpers[c]
                 let egress = links.egress(to: helper, maxWalkSeconds: maxWalk)
                 var walkSearch = TravelTimeSearch(graph: helper.graph)
@@ -208,7 +218,12 @@ public struct PublicTransportJob: Sendable {
                     : search.run(egress: egress, directWalk: walk)
                 var summary = WindowSummary(originCount: originSnaps.count)
                 for o in originSnaps.indices where originSnaps[o] != nil { summary.set(o, times: times, minutes: minutesGrid.count) }
-                return (summary, walk, egress, keepMinutes ? times : [])
+                let journeys = try pointWalks.map { walks in
+                    try Self.medianJourneys(times: times, medians: { [summary] o in originSnaps[o] == nil ? WindowTimes.none : summary.quartiles[3 * o + 1] },
+                                            minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks,
+                                            egress: egress, directWalk: walk, only: nil, labels: labels, category: names[c])
+                } ?? []
+                return (summary, walk, egress, keepMinutes ? times : [], journeys)
             }
         }
         clock.lap("public transport search", into: &report.timings)
@@ -220,6 +235,7 @@ public struct PublicTransportJob: Sendable {
         var originTimes = OriginTimes(quartiles: summaries.map(\.quartiles), directWalk: perCategory.map(\.walk),
                                       onGraph: originSnaps.map { $0 != nil }, served: served, snapMetres: originSnaps.map { $0?.distanceMetres })
         if keepMinutes { originTimes.perMinute = perCategory.map(\.perMinute) }
+        if breaks { originTimes.journeys = perCategory.map(\.journeys) }
 
         progress("services within \(minutes.map(DistanceJob.label).joined(separator: ", ")) min of each zone's typical origin")
         // The typical-origin counts are a departure figure: an arrive-by search has none.
@@ -457,6 +473,7 @@ public struct PublicTransportJob: Sendable {
             output.add(Indicator("\(prefix)_unreachable", unit: "origins",
                                  "origins with no median \(what(name)) within the maximum trip (\(DistanceJob.label(maxTripMinutes)) min), or off the walk graph",
                                  source: Self.source, counts: unreachable))
+            if !times.journeys.isEmpty { journeyColumns(times.journeys[c], name: name, reducer: reducer, into: &output) }
             let p75Missing = reducer.missing(p75)
             for z in layer.zones.indices {
                 let own = reducer.members[z]
@@ -497,7 +514,10 @@ public struct PublicTransportJob: Sendable {
     func originsTable(origins: OriginSet, layer: ZoneLayer, times: OriginTimes, names: [String]) -> [UInt8] {
         var writer = JSONWriter(capacity: origins.points.count * (60 + 16 * names.count))
         writer.text(OriginSet.rowHeader + ",snap_walk_metres")
-        for name in names { writer.text(",\(name)_pt_p25,\(name)_pt_p50,\(name)_pt_p75,\(name)_walk_minutes") }
+        for name in names {
+            writer.text(",\(name)_pt_p25,\(name)_pt_p50,\(name)_pt_p75,\(name)_walk_minutes")
+            if !times.journeys.isEmpty { writer.text(Self.journeyHeader(name)) }
+        }
         writer.text(",pt_served\n")
         for o in origins.points.indices {
             origins.writeRowStart(o, layer: layer, into: &writer)
@@ -511,6 +531,7 @@ public struct PublicTransportJob: Sendable {
                 }
                 writer.byte(UInt8(ascii: ","))
                 if let walk = times.directWalk[c][o] { writer.number(Double((Int(walk) + 59) / 60)) }
+                if !times.journeys.isEmpty { Self.writeJourney(times.journeys[c][o], into: &writer) }
             }
             writer.text(times.onGraph[o] ? (times.served[o] ? ",1\n" : ",0\n") : ",\n")
         }

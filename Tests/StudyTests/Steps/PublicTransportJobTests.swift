@@ -75,9 +75,36 @@ struct PublicTransportJobTests {
         let minutes = try String(contentsOfFile: job.minutesOutput!, encoding: .utf8)
         #expect(minutes == "origin,category,departure,minutes\n0,gp,07:00,3\n0,gp,07:01,4\n0,gp,07:02,4\n1,gp,07:00,4\n1,gp,07:01,4\n1,gp,07:02,4\n")
         let rows = try String(contentsOfFile: job.originsOutput!, encoding: .utf8).split(separator: "\n")
-        #expect(rows[0] == "origin,zone,x,y,weight,snap_walk_metres,gp_pt_p25,gp_pt_p50,gp_pt_p75,gp_walk_minutes,pt_served")
-        #expect(rows[1].hasSuffix(",3,4,4,4,1"))
-        #expect(rows[2].hasSuffix(",4,4,4,4,0"))
+        #expect(rows[0] == "origin,zone,x,y,weight,snap_walk_metres,gp_pt_p25,gp_pt_p50,gp_pt_p75,gp_walk_minutes,gp_pt_departure,gp_pt_journey_s,gp_pt_access_walk_s,gp_pt_initial_wait_s,gp_pt_in_vehicle_s,gp_pt_transfer_walk_s,gp_pt_transfer_wait_s,gp_pt_egress_walk_s,gp_pt_rides,gp_pt_routes,gp_pt_legs,pt_served")
+        // The median journeys (docs/raptor.md, "Journey breakdown"): the first minute whose time is the median, 4.
+        // Origin 1 at 07:01 walks 225 s (row 1, 11 → 14). Origin 2 at 07:00 walks 44 → 34 → 24 → 14, 100.008 +
+        // 99.996 + 99.997 m by the stored coordinates (fixtures/osm/README.md), 300.001 m: 225.0008 s, so 226.
+        #expect(rows[1].hasSuffix(",3,4,4,4,07:01,225,225,0,0,0,0,0,0,,walk 225 s,1"))
+        #expect(rows[2].hasSuffix(",4,4,4,4,07:00,226,226,0,0,0,0,0,0,,walk 226 s,0"))
+        #expect(number("gp_pt_journey_min_mean") == 3.76)    // (225 + 226) / 2 / 60 = 3.758 s, 2 decimals
+        #expect(number("gp_pt_walk_only_pct") == 100)
+        #expect(number("gp_pt_rides_mean") == 0)
+    }
+
+    /// The breakdown of a journey that rides: origin 1 leaving 07:00 boards T1 at A at once (0 s walk, 0 s wait),
+    /// rides 120 s to B and walks the 1 s egress (twoOriginsByHand): 121 s, ⌈121/60⌉ = 3 min. With the window
+    /// 07:00-07:01 that is the median, so the zone means are 0, 0, 2 min in vehicle and 1/60 min egress.
+    @Test func aRideBrokenDown() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let job = try job(folder, gtfs: try Self.writeFeed(in: folder), origins: "easting,northing\n378000,395000\n", window: "07:00-07:01")
+        _ = try job.run()
+        let rows = try String(contentsOfFile: job.originsOutput!, encoding: .utf8).split(separator: "\n")
+        #expect(rows[1].hasSuffix(",07:00,121,0,0,120,0,0,1,1,1,walk 0 s to A; wait 0 s; 1 07:00:00 A - 07:02:00 B; walk 1 s,1"))
+        let zone = try DistanceJobTests().properties(try #require(job.output))["ALL"]
+        func number(_ key: String) -> Double? { (zone?[key] as? NSNumber)?.doubleValue }
+        #expect(number("gp_pt_mean") == 3)
+        #expect(number("gp_pt_journey_min_mean") == 2.02)
+        #expect(number("gp_pt_in_vehicle_min_mean") == 2)
+        #expect(number("gp_pt_egress_walk_min_mean") == 0.02)
+        #expect(number("gp_pt_rides_mean") == 1)
+        #expect(number("gp_pt_walk_only_pct") == 0)
+        #expect(zone?["gp_pt_routes"] as? String == "1 (100%)")
     }
 
     @Test func aWindowOutsideTheFeedsHoursIsAnError() throws {

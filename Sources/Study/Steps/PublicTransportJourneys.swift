@@ -1,0 +1,135 @@
+import Accessibility
+import Foundation
+import GeoData
+
+/// What the median journey of each origin is made of (docs/raptor.md, "Journey breakdown"): for the departure
+/// minute of the window whose time is the origin's median, the earliest-arrival journey to the nearest service,
+/// walked back leg by leg, its parts adding up to its exact time in seconds (which the median rounds up to whole
+/// minutes).
+extension PublicTransportJob {
+    /// One origin's median journey to one category: its legs (seconds) and the routes ridden, in order.
+    struct OriginJourney: Sendable, Equatable {
+        var legs: JourneyLegs
+        var routes: [String]
+        /// The stop_id of each ride's boarding and alighting stop, in order.
+        var stops: [(board: String, alight: String)]
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.legs == b.legs && a.routes == b.routes && a.stops.elementsEqual(b.stops) { $0.board == $1.board && $0.alight == $1.alight }
+        }
+
+        /// The journey leg by leg, for `--origins-out` and checks: `walk 312 s to 5310AAA; wait 48 s; 151 07:21:00
+        /// 5310AAA - 07:28:00 5310BBB; walk 113 s to 5310CCC; wait 7 s; 30 07:30:00 5310CCC - 07:34:00 5310DDD;
+        /// walk 40 s` (a change at the same stop has no walk; the last walk is to the service; on foot only: `walk N s`).
+        var text: String {
+            guard !legs.rides.isEmpty else { return "walk \(legs.accessWalk) s" }
+            var parts: [String] = []
+            for (i, ride) in legs.rides.enumerated() {
+                if i == 0 || stops[i].board != stops[i - 1].alight || ride.walkBefore > 0 {
+                    parts.append("walk \(ride.walkBefore) s to \(stops[i].board)")
+                }
+                parts.append("wait \(ride.waitBefore) s")
+                parts.append("\(routes[i]) \(GTFSTime.format(Int(ride.boardSeconds))) \(stops[i].board) - \(GTFSTime.format(Int(ride.alightSeconds))) \(stops[i].alight)")
+            }
+            parts.append("walk \(legs.egressWalk) s")
+            return parts.joined(separator: "; ")
+        }
+    }
+
+    /// The median journey of each origin `only` marks (every origin when nil) with a median time; nil for the
+    /// others. `times[o * k + m]` are the search's whole minutes, `medians[o]` each origin's median of them.
+    /// An error when the journey found does not round up to the median: the searches disagree, which is a bug.
+    static func medianJourneys(times: [UInt8], medians: (Int) -> UInt8, minutes: DepartureMinutes, timetable: TransitTimetable,
+                               transfers: StopTransfers, walks: PointStopWalks, egress: [Int32?], directWalk: [Int32?],
+                               only: [Bool]?, labels: [String], category: String) throws -> [OriginJourney?] {
+        var search = JourneySearch(timetable: timetable, transfers: transfers)
+        let k = minutes.count, originCount = directWalk.count
+        var journeys = [OriginJourney?](repeating: nil, count: originCount)
+        for o in 0..<originCount where only?[o] ?? true {
+            let median = medians(o)
+            guard median != WindowTimes.none, let m = (0..<k).first(where: { times[o * k + $0] == median }) else { continue }
+            let departure = minutes.departure(m)
+            guard let legs = search.earliest(departure: departure, access: walks.walks(of: o), egress: egress,
+                                             directWalk: directWalk[o], maxTripSeconds: minutes.maxTripSeconds),
+                  (Int(legs.total) + 59) / 60 == Int(median) else {
+                throw DataError(file: "pt", location: "origin \(labels[o])",
+                                "internal check failed: the journey to the nearest \(category) leaving at \(GTFSTime.format(Int(departure)).prefix(5)) does not take the \(median) min the window's search found; please report this")
+            }
+            journeys[o] = OriginJourney(legs: legs, routes: legs.rides.map { timetable.routeNames[Int($0.route)] },
+                                        stops: legs.rides.map { (stopID(timetable, $0.boardStop), stopID(timetable, $0.alightStop)) })
+        }
+        return journeys
+    }
+
+    /// A stop's stop_id (its label is "feed: stop_id").
+    static func stopID(_ timetable: TransitTimetable, _ stop: UInt32) -> String {
+        let label = timetable.stopLabel[Int(stop)]
+        guard let cut = label.range(of: ": ", options: .backwards) else { return label }
+        return String(label[cut.upperBound...])
+    }
+
+    /// The parts of a journey the outputs name, with how each is read from the legs (seconds).
+    static let journeyParts: [(name: String, what: String, seconds: @Sendable (JourneyLegs) -> Int32)] = [
+        ("journey", "the whole journey (the sum of the parts below)", { $0.total }),
+        ("access_walk", "the walk from the origin to the first stop (or, on foot only, to the service)", { $0.accessWalk }),
+        ("initial_wait", "the wait at the first stop", { $0.initialWait }),
+        ("in_vehicle", "the time on board, all rides", { $0.inVehicle }),
+        ("transfer_walk", "the walks between rides", { $0.transferWalk }),
+        ("transfer_wait", "the waits for the second and later rides", { $0.transferWait }),
+        ("egress_walk", "the walk from the last stop to the service", { $0.egressWalk }),
+    ]
+
+    /// Zone columns of the breakdown of category `name`: the population-weighted mean of each part over the
+    /// zone's origins with a median journey, the mean number of rides, the share on foot only and the routes ridden
+    /// most (by the weight of the origins whose journey rides them).
+    func journeyColumns(_ journeys: [OriginJourney?], name: String, reducer: ZoneReducer, into output: inout StepOutput) {
+        let prefix = "\(name)_pt"
+        let known = journeys.map { $0 != nil }
+        for part in Self.journeyParts {
+            let values = journeys.map { $0.map { Double(part.seconds($0.legs)) / 60 } }
+            output.add(Indicator("\(prefix)_\(part.name)_min_mean", unit: "min",
+                                 "journey breakdown: population-weighted mean over the zone's origins of \(part.what), on the median journey to the nearest \(name) (the departure minute whose time is the origin's median over the window; exact seconds, so the parts add up to \(prefix)_journey_min_mean, which is below \(prefix)_mean by the rounding up to whole minutes)",
+                                 source: Self.source, decimals: 2, numbers: reducer.mean(values)))
+        }
+        output.add(Indicator("\(prefix)_rides_mean", unit: "rides",
+                             "journey breakdown: population-weighted mean number of vehicles ridden on the median journey to the nearest \(name) (0 on foot only)",
+                             source: Self.source, decimals: 2, numbers: reducer.mean(journeys.map { $0.map { Double($0.legs.rides.count) } })))
+        output.add(Indicator("\(prefix)_walk_only_pct", unit: "%",
+                             "journey breakdown: share of the weight of the zone's origins with a median journey to the nearest \(name) for whom it is on foot only",
+                             source: Self.source, decimals: 2, numbers: reducer.share(known: known) { journeys[$0]?.legs.rides.isEmpty ?? false }))
+        let routes: [JSONValue] = reducer.members.indices.map { z in
+            guard reducer.usable[z] else { return .null }
+            var weight: [String: Double] = [:], total = 0.0
+            for o in reducer.members[z] {
+                guard let journey = journeys[o] else { continue }
+                total += reducer.weights[o]
+                for route in Set(journey.routes) { weight[route, default: 0] += reducer.weights[o] }
+            }
+            guard total > 0, !weight.isEmpty else { return .null }
+            let top = weight.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+            return .string(top.map { "\($0.key) (\(Int((100 * $0.value / total).rounded()))%)" }.joined(separator: ", "))
+        }
+        output.add(Indicator("\(prefix)_routes", unit: nil,
+                             "journey breakdown: the routes the median journeys to the nearest \(name) ride most, each with the share of the weight of the zone's origins with a median journey that rides it (up to three)",
+                             source: Self.source, json: routes))
+    }
+
+    /// The origins table's header of the breakdown of category `name`.
+    static func journeyHeader(_ name: String) -> String {
+        ",\(name)_pt_departure" + journeyParts.map { ",\(name)_pt_\($0.name)_s" }.joined() + ",\(name)_pt_rides,\(name)_pt_routes,\(name)_pt_legs"
+    }
+
+    /// One origin's breakdown fields: departure HH:MM, each part in seconds, the rides, the routes (`>` between)
+    /// and the legs in words.
+    static func writeJourney(_ journey: OriginJourney?, into writer: inout JSONWriter) {
+        guard let journey else {
+            writer.text(String(repeating: ",", count: journeyParts.count + 4))
+            return
+        }
+        writer.text("," + GTFSTime.format(Int(journey.legs.departure)).prefix(5))
+        for part in journeyParts { writer.text(",\(part.seconds(journey.legs))") }
+        writer.text(",\(journey.legs.rides.count),")
+        writer.text(CSVField.escape(journey.routes.joined(separator: " > ")) + ",")
+        writer.text(CSVField.escape(journey.text))
+    }
+}
