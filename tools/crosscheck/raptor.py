@@ -4,7 +4,8 @@ Driven by tools/crosscheck/run.sh (`CROSSCHECK_ONLY=pt` runs only this checker):
 
   raptor.py prepare --data ../shared/data --tmp DIR
       writes the inputs the oracle hands to reach: DIR/pt_services.csv (gp = amenity=doctors, pharmacy =
-      amenity=pharmacy, supermarket = shop=supermarket, from the Newport OSM extract's own tags, as distance.py) and
+      amenity=pharmacy, supermarket = shop=supermarket, from the Newport OSM extract's own tags, as distance.py; then
+      hospital = amenity=hospital, few and far, so that journeys to them ride and change) and
       DIR/pt_origins.csv (id,easting,northing in EPSG:27700: a seeded sample of walk-graph nodes inside Newport's
       wards, each moved 5-40 m off its node, plus two points in wards the extract has no roads in).
   raptor.py selftest
@@ -102,6 +103,7 @@ NEWPORT = {
 }
 PT_CATEGORIES = [("gp", "amenity", "doctors"), ("supermarket", "shop", "supermarket"),
                  ("pharmacy", "amenity", "pharmacy")]  # distance.py OSM_CATEGORIES without schools, in its order
+HOSPITAL = ("hospital", "amenity", "hospital")  # then the hospitals (newport_services)
 N_ORIGINS = 48  # seeded walk-graph points (+ 2 off the walk graph)
 SEED = 20240305
 ARRIVE_WINDOW = (8 * 3600 + 30 * 60, 9 * 3600)  # pt-newport-arrive: `--arrive-by --window 08:30-09:00`
@@ -161,6 +163,14 @@ class Feed:
         self.stop_name = stops.stop_name.tolist() if "stop_name" in stops else [""] * len(stops)
         trips = _read_table(path, "trips.txt")
         self.trip_service = dict(zip(trips.trip_id, trips.service_id))
+        # What a rider calls a trip's route: route_short_name, else route_long_name, else route_id (the journey
+        # breakdown's route names).
+        routes = _read_table(path, "routes.txt")
+        names = {}
+        for r in routes.to_dict("records"):
+            short, long_ = r.get("route_short_name", "").strip(), r.get("route_long_name", "").strip()
+            names[r["route_id"]] = r.get("route_short_name", "") if short else (r.get("route_long_name", "") if long_ else r["route_id"])
+        self.trip_route_name = {t: names.get(rid, rid) for t, rid in zip(trips.trip_id, trips.route_id)}
         st = _read_table(path, "stop_times.txt")
         st["seq"] = st.stop_sequence.astype(int)
         st = st.sort_values(["trip_id", "seq"], kind="stable").reset_index(drop=True)
@@ -691,12 +701,42 @@ def fixture_arrive_selftest(case=None, verbose=True):
 # Newport: inputs
 
 
+def hospitals(pbf):
+    """(easting, northing, 'n|w' + OSM id) of every amenity=hospital node, and the point on surface of every such
+    way, sorted by id."""
+    import osmium
+    import shapely
+
+    tr = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    rows = []
+    _, k, v = HOSPITAL
+    for obj in osmium.FileProcessor(pbf).with_locations():
+        if obj.tags.get(k) != v:
+            continue
+        if obj.is_node():
+            x, y = tr.transform(obj.location.lon, obj.location.lat)
+            rows.append((x, y, f"n{obj.id}"))
+        elif obj.is_way():
+            ll = [(n.location.lon, n.location.lat) for n in obj.nodes if n.location.valid()]
+            xs, ys = tr.transform([p[0] for p in ll], [p[1] for p in ll])
+            xy = list(zip(xs, ys))
+            geom = shapely.Polygon(xy) if len(xy) >= 4 and obj.is_closed() else shapely.LineString(xy)
+            p = shapely.point_on_surface(geom)
+            rows.append((p.x, p.y, f"w{obj.id}"))
+    rows.sort(key=lambda r: (r[2][0], int(r[2][1:])))
+    return rows
+
+
 def newport_services(data):
+    """The OSM categories of PT_CATEGORIES (distance.py's reading of the extract) and then the hospitals: few and
+    far, so that journeys to them ride and change (the journey breakdown's multi-ride cases)."""
     import distance
 
-    rows, _ = distance.osm_services(os.path.join(data, NEWPORT["pbf"]))
+    pbf = os.path.join(data, NEWPORT["pbf"])
+    rows, _ = distance.osm_services(pbf)
     cats = [c for c, _, _ in PT_CATEGORIES]
-    return [r for r in rows if r[0] in cats], cats
+    rows = [r for r in rows if r[0] in cats] + [(HOSPITAL[0], x, y, osm) for x, y, osm in hospitals(pbf)]
+    return rows, cats + [HOSPITAL[0]]
 
 
 def prepare(args):
@@ -1227,9 +1267,12 @@ def case_newport(name, reach_dir, data, tmp, arrive=False):
         return case
     rdf = pd.read_csv(path, dtype=str, keep_default_na=False)
     which, expect = None, None
+    # Per category the percentiles and the walk, then (depart-at) the journey breakdown (docs/raptor.md).
+    breakdown = [] if arrive else (["pt_departure"] + [f"pt_{p}_s" for p in BREAKDOWN_PARTS]
+                                   + ["pt_rides", "pt_routes", "pt_legs"])
     for label, cs in (("read order", cats), ("sorted", sorted(cats))):
         cols = ["origin", "zone", "x", "y", "weight", "snap_walk_metres"]
-        cols += [f"{c}_{s}" for c in cs for s in ("pt_p25", "pt_p50", "pt_p75", "walk_minutes")]
+        cols += [f"{c}_{s}" for c in cs for s in ["pt_p25", "pt_p50", "pt_p75", "walk_minutes"] + breakdown]
         if list(rdf.columns[:len(cols)]) == cols:
             which, expect = label, cols
             break
@@ -1316,6 +1359,8 @@ def case_newport(name, reach_dir, data, tmp, arrive=False):
     case.check("origins.csv p25/p50/p75 = oracle for " + ("every origin" if orc.full == orc.snapped_origins else
                f"origins {', '.join(lab[o] for o in orc.full)}"), bad_orc,
                f"{len(orc.full)} origins x {len(cats)} categories")
+    if not arrive:
+        check_breakdown(case, orc, rdf, reach_dir)
 
     # --- wards.geojson -----------------------------------------------------------------------------------------
     path = os.path.join(reach_dir, "wards.geojson")
@@ -1417,6 +1462,255 @@ def case_newport(name, reach_dir, data, tmp, arrive=False):
                bad, f"{checked} values, {len(orc.typical_access)} typical origins on the walk graph"
                + (f"; {nowalk} differences match the count without walking" if nowalk else ""))
     return case
+
+
+BREAKDOWN_PARTS = ("journey", "access_walk", "initial_wait", "in_vehicle", "transfer_walk", "transfer_wait",
+                   "egress_walk")
+
+
+def parse_legs(text):
+    """reach's {c}_pt_legs ('walk 312 s to A; wait 48 s; 151 07:21:00 A - 07:28:00 B; walk 40 s') as a list of
+    ('walk', s, stop|None), ('wait', s), ('ride', route, board time, board stop, alight time, alight stop); None
+    when a leg does not parse."""
+    import re
+
+    legs = []
+    for part in text.split("; "):
+        m = re.fullmatch(r"walk (\d+) s(?: to (\S+))?", part)
+        if m:
+            legs.append(("walk", int(m.group(1)), m.group(2)))
+            continue
+        m = re.fullmatch(r"wait (\d+) s", part)
+        if m:
+            legs.append(("wait", int(m.group(1))))
+            continue
+        m = re.fullmatch(r"(.+) (\d\d):(\d\d):(\d\d) (\S+) - (\d\d):(\d\d):(\d\d) (\S+)", part)
+        if not m:
+            return None
+        g = m.groups()
+        legs.append(("ride", g[0], int(g[1]) * 3600 + int(g[2]) * 60 + int(g[3]), g[4],
+                     int(g[5]) * 3600 + int(g[6]) * 60 + int(g[7]), g[8]))
+    return legs
+
+
+def check_breakdown(case, orc, rdf, reach_dir):
+    """docs/raptor.md "Journey breakdown", every origin on the walk graph x category with a median time:
+    - the departure is the first minute whose oracle time is the oracle's median;
+    - the journey's seconds are the oracle's exact door-to-door time at that minute (EA - d by the event graph, or
+      the direct walk when it is no slower), the parts add up to them, and the rides are the fewest of any journey
+      arriving as early (a second Dijkstra whose edges weigh 1000 x seconds, plus 1 for each boarding);
+    - every leg is real: the access walk is the oracle's walk from the origin to the first stop; each ride is a
+      running trip instance of that route (route_short_name, else long name, else id, from the oracle's own
+      routes.txt) leaving the board stop at that second where pickup is allowed and reaching the alight stop later at
+      that second where drop-off is allowed; a walk between rides is the oracle's transfer walk between those stops;
+      the last walk is the oracle's egress from the last stop to the category; times chain with no negative wait;
+      the parts are the sums of the legs;
+    then the ward means of the parts, rides and walk-only share, from reach's origins.csv over the oracle's ward
+    membership and weights."""
+    g, tt = orc.graph, orc.tt
+    cats, lab = orc.categories, orc.labels
+    cols = [f"{c}_pt_{x}" for c in cats for x in ["departure"] + [f"{p}_s" for p in BREAKDOWN_PARTS]
+            + ["rides", "routes", "legs"]]
+    missing = [x for x in cols if x not in rdf.columns]
+    case.check("origins.csv has the journey breakdown columns ({c}_pt_departure, {c}_pt_{part}_s, {c}_pt_rides, "
+               "{c}_pt_routes, {c}_pt_legs)", missing)
+    if missing:
+        return
+    # Lexicographic copy of the event graph: 1000 x seconds + 1 per boarding (waiting -> departure) edge.
+    m2 = g.matrix.copy().tocoo()
+    board = (m2.row >= g.W0) & (m2.row < g.A0) & (m2.col < g.C)
+    m2 = sp.csr_matrix((m2.data * 1000 + board, (m2.row, m2.col)), shape=m2.shape)
+    hhmm = [f"{d // 3600:02d}:{d // 60 % 60:02d}" for d in orc.minutes]
+    chosen = {}
+    for c in cats:
+        for o in orc.snapped_origins:
+            p50 = orc.percentiles(o, c)[50]
+            if math.isfinite(p50):
+                chosen[(o, c)] = next(mi for mi in range(len(orc.minutes)) if orc.value(o, mi, c) == p50)
+    queries = sorted({(o, mi) for (o, _), mi in chosen.items()})
+    sink_cols = g.S0 + np.arange(len(g.sinks))
+    lex = {}
+    for b in range(0, len(queries), 24):
+        batch = queries[b:b + 24]
+        d = dijkstra(m2, directed=True, indices=[g.Q0 + orc.qindex[k] for k in batch], limit=MAX_TRIP_S * 1000 + 999)
+        for k, row in zip(batch, d[:, sink_cols]):
+            lex[k] = row
+    by_id = {}
+    for s, sid in enumerate(tt.stop_id):
+        by_id.setdefault(sid, []).append(s)
+    calls_at = {}
+    for i in range(len(tt.stop)):
+        calls_at.setdefault((int(tt.stop[i]), int(tt.dep[i])), []).append(i)
+    route_of = [tt.feeds[[f.label for f in tt.feeds].index(lab_)].trip_route_name.get(trip) for lab_, trip, _, _ in
+                tt.instances]
+    bad, bad_legs, n_ride, n_walk, n_multi, n_legs = [], [], 0, 0, 0, 0
+    for o in orc.snapped_origins:
+        r = rdf.iloc[o]
+        for c in cats:
+            ci = g.sinks.index(c)
+            got_dep = r[f"{c}_pt_departure"]
+            if (o, c) not in chosen:
+                if got_dep != "" or r[f"{c}_pt_legs"] != "":
+                    bad.append(f"origin {lab[o]} {c}: no median within the maximum trip, but a breakdown {got_dep!r}")
+                continue
+            mi = chosen[(o, c)]
+            where = f"origin {lab[o]} {c} (leaving {hhmm[mi]})"
+            if got_dep != hhmm[mi]:
+                bad.append(f"origin {lab[o]} {c}: departure {got_dep!r}, oracle {hhmm[mi]} (first minute with the "
+                           f"median {orc.percentiles(o, c)[50]} min)")
+                continue
+            parts = {p: int(r[f"{c}_pt_{p}_s"]) for p in BREAKDOWN_PARTS}
+            rides = int(r[f"{c}_pt_rides"])
+            ea = orc.transit[(o, mi)][ci]
+            w = orc.direct[c][o]
+            walk_wins = w is not None and w <= MAX_TRIP_S and w <= ea
+            exact = int(w) if walk_wins else int(ea)
+            lx = lex[(o, mi)][ci]
+            min_rides = 0 if walk_wins else int(round(lx)) % 1000
+            if not walk_wins and int(round(lx)) // 1000 != int(ea):
+                bad.append(f"{where}: oracle self-check: lexicographic search {lx} disagrees with EA - d {ea}")
+            if sum(parts[p] for p in BREAKDOWN_PARTS[1:]) != parts["journey"]:
+                bad.append(f"{where}: parts {parts} do not add up to journey_s")
+            if parts["journey"] != exact:
+                bad.append(f"{where}: journey {parts['journey']} s, oracle {exact} s; oracle journey: "
+                           f"{orc.journey(o, mi, c)}")
+            if rides != min_rides:
+                bad.append(f"{where}: {rides} rides, the fewest for the earliest arrival is {min_rides}; oracle "
+                           f"journey: {orc.journey(o, mi, c)}")
+            n_walk += rides == 0
+            n_ride += rides > 0
+            n_multi += rides > 1
+            # the legs, one by one
+            legs = parse_legs(r[f"{c}_pt_legs"])
+            n_legs += 1
+            if legs is None:
+                bad_legs.append(f"{where}: legs {r[f'{c}_pt_legs']!r} do not parse")
+                continue
+            why = []
+            t = orc.minutes[mi]
+            sums = dict.fromkeys(BREAKDOWN_PARTS[1:], 0)
+            ride_legs = [leg for leg in legs if leg[0] == "ride"]
+            if not ride_legs:
+                if legs != [("walk", exact, None)] or not walk_wins:
+                    why.append(f"on foot only, but legs {legs} (oracle direct walk {w} s)")
+                sums["access_walk"] = legs[0][1] if legs and legs[0][0] == "walk" else -1
+            else:
+                at_stop, alighted_call, k, names = None, None, 0, []
+                for leg in legs:
+                    if leg[0] == "walk" and leg[2] is not None:
+                        cands = by_id.get(leg[2], [])
+                        if alighted_call is None:
+                            ok = [s for s in cands if orc.access[o].get(s) == leg[1]]
+                            sums["access_walk"] += leg[1]
+                            if not ok:
+                                why.append(f"access walk {leg[1]} s to {leg[2]}: oracle "
+                                           f"{[orc.access[o].get(s) for s in cands]}")
+                        else:
+                            u = int(tt.stop[alighted_call])
+                            ok = [s for s in cands if dict(orc.transfers.get(u, [])).get(s) == leg[1]]
+                            sums["transfer_walk"] += leg[1]
+                            if not ok:
+                                why.append(f"transfer walk {leg[1]} s {tt.stop_id[u]} -> {leg[2]}: oracle "
+                                           f"{[dict(orc.transfers.get(u, [])).get(s) for s in cands]}")
+                        at_stop = ok
+                        t += leg[1]
+                    elif leg[0] == "wait":
+                        sums["initial_wait" if alighted_call is None else "transfer_wait"] += leg[1]
+                        t += leg[1]
+                    elif leg[0] == "ride":
+                        _, route, bt, bstop, at_, astop = leg
+                        names.append(route)
+                        if bt != t:
+                            why.append(f"ride {route} boards {clock(bt)} but the legs before reach {clock(t)}")
+                        if at_stop is None:  # a change at the same stop
+                            at_stop = [int(tt.stop[alighted_call])] if alighted_call is not None else []
+                        found = None
+                        for s in at_stop:
+                            if tt.stop_id[s] != bstop:
+                                continue
+                            for i in calls_at.get((s, bt), []):
+                                if not tt.pickup[i] or tt.last[i] or route_of[tt.inst[i]] != route:
+                                    continue
+                                end = tt.inst_first[tt.inst[i] + 1]
+                                for j in range(i + 1, end):
+                                    if tt.stop_id[tt.stop[j]] == astop and tt.arr[j] == at_ and tt.drop[j]:
+                                        found = j
+                                        break
+                                if found is not None:
+                                    break
+                        if found is None:
+                            why.append(f"no running trip of route {route!r} leaves {bstop} at {clock(bt)} "
+                                       f"and reaches {astop} at {clock(at_)}")
+                            break
+                        sums["in_vehicle"] += at_ - bt
+                        alighted_call, at_stop, t = found, None, at_
+                        k += 1
+                    else:  # the last walk, to the service
+                        u = int(tt.stop[alighted_call])
+                        if orc.egress[c].get(u) != leg[1]:
+                            why.append(f"egress walk {leg[1]} s from {tt.stop_id[u]}: oracle {orc.egress[c].get(u)}")
+                        sums["egress_walk"] += leg[1]
+                        t += leg[1]
+                if not why:
+                    if t != orc.minutes[mi] + parts["journey"]:
+                        why.append(f"the legs arrive {clock(t)}, not departure + journey_s")
+                    if k != rides:
+                        why.append(f"{k} rides in the legs, {rides} in {c}_pt_rides")
+                    if " > ".join(names) != r[f"{c}_pt_routes"]:
+                        why.append(f"routes {r[f'{c}_pt_routes']!r}, legs {' > '.join(names)!r}")
+            if not why:
+                for p in BREAKDOWN_PARTS[1:]:
+                    if sums[p] != parts[p]:
+                        why.append(f"{p}_s {parts[p]}, the legs add up to {sums[p]}")
+            if why:
+                bad_legs.append(f"{where}: {'; '.join(why)} (legs: {r[f'{c}_pt_legs']})")
+    case.check("journey breakdown: the departure minute, the exact seconds (= the oracle's) and the parts adding "
+               "up to them, the fewest rides for the earliest arrival, every origin x category", bad,
+               f"{len(chosen)} median journeys: {n_ride} ride ({n_multi} two or more), {n_walk} on foot only")
+    case.check("journey breakdown: every leg is a real walk or trip instance of the oracle's (access, rides, "
+               "transfer walks, egress, route names), times chain, the parts are the legs' sums", bad_legs,
+               f"{n_legs} journeys walked leg by leg")
+    # ward means from reach's origins.csv with the oracle's wards and weights
+    with open(os.path.join(reach_dir, "wards.geojson")) as fh:
+        feats = json.load(fh)["features"]
+    props = {str(f["properties"].get("code", f["properties"].get(orc.code_field))): f["properties"] for f in feats}
+    bad, checked = [], 0
+    on = np.array([s is not None for s in orc.osnap])
+    for code, q in props.items():
+        sel = np.flatnonzero((orc.zone == code) & on)
+        for c in cats:
+            have = [o for o in sel if rdf[f"{c}_pt_departure"].iloc[o] != ""]
+            ww = np.array([orc.weight[o] for o in have])
+            if len(have) and ww.sum() == 0:
+                ww = np.ones(len(have))
+            for p in list(BREAKDOWN_PARTS) + ["rides"]:
+                key = f"{c}_pt_{p}_min_mean" if p != "rides" else f"{c}_pt_rides_mean"
+                col = f"{c}_pt_{p}_s" if p != "rides" else f"{c}_pt_rides"
+                vals = np.array([float(rdf[col].iloc[o]) / (60 if p != "rides" else 1) for o in have])
+                want = float(np.sum(ww * vals) / ww.sum()) if len(have) else None
+                checked += 1
+                got = q.get(key)
+                if not ((got is None and want is None) or (got is not None and want is not None and abs(got - want) <= 0.005 + 1e-9)):
+                    bad.append(f"{code} {key}: reach {got!r}, from origins.csv {want!r}")
+            want = (100 * float(np.sum(ww * np.array([rdf[f"{c}_pt_rides"].iloc[o] == "0" for o in have])) / ww.sum())
+                    if len(have) else None)
+            checked += 1
+            got = q.get(f"{c}_pt_walk_only_pct")
+            if not ((got is None and want is None) or (got is not None and want is not None and abs(got - want) <= 0.005 + 1e-9)):
+                bad.append(f"{code} {c}_pt_walk_only_pct: reach {got!r}, from origins.csv {want!r}")
+            # the three routes ridden most, by the weight of the origins whose journey rides each
+            share = {}
+            for o, wo in zip(have, ww):
+                routes = rdf[f"{c}_pt_routes"].iloc[o]
+                for route in set(routes.split(" > ")) if routes else ():
+                    share[route] = share.get(route, 0) + wo
+            top = sorted(share.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+            want = ", ".join(f"{k} ({int(math.floor(100 * v / ww.sum() + 0.5))}%)" for k, v in top) if top else None
+            checked += 1
+            if q.get(f"{c}_pt_routes") != want:
+                bad.append(f"{code} {c}_pt_routes: reach {q.get(f'{c}_pt_routes')!r}, from origins.csv {want!r}")
+    case.check("wards: {c}_pt_{part}_min_mean, _rides_mean, _walk_only_pct (to 0.005: two decimals) and _routes (top "
+               "three by origin weight) from reach's origins.csv over the oracle's wards and weights", bad, f"{checked} values")
 
 
 def case_arrive_counts(case, orc, codes, props):

@@ -619,31 +619,6 @@ def describe_sig(sig):
 # Inputs: prepare
 
 
-def hospitals(pbf):
-    import osmium
-    import pyproj
-    import shapely
-
-    tr = pyproj.Transformer.from_crs("EPSG:4326", raptor.WORKING_CRS, always_xy=True)
-    rows = []
-    _, k, v = HOSPITAL
-    for obj in osmium.FileProcessor(pbf).with_locations():
-        if obj.tags.get(k) != v:
-            continue
-        if obj.is_node():
-            x, y = tr.transform(obj.location.lon, obj.location.lat)
-            rows.append((x, y, f"n{obj.id}"))
-        elif obj.is_way():
-            ll = [(n.location.lon, n.location.lat) for n in obj.nodes if n.location.valid()]
-            xs, ys = tr.transform([p[0] for p in ll], [p[1] for p in ll])
-            xy = list(zip(xs, ys))
-            geom = shapely.Polygon(xy) if len(xy) >= 4 and obj.is_closed() else shapely.LineString(xy)
-            p = shapely.point_on_surface(geom)
-            rows.append((p.x, p.y, f"w{obj.id}"))
-    rows.sort(key=lambda r: (r[2][0], int(r[2][1:])))
-    return rows
-
-
 def toml_value(v):
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -695,16 +670,14 @@ def prepare(args):
     og = pd.read_csv(os.path.join(tmp, "pt_origins.csv"))
     og["weight"] = np.random.default_rng(WEIGHT_SEED).integers(1, 10, len(og))
     og.to_csv(os.path.join(tmp, "scen_origins.csv"), index=False, float_format="%.3f")
+    # raptor.py's services: its three OSM categories and the hospitals (amenity=hospital), last.
     sv = pd.read_csv(os.path.join(tmp, "pt_services.csv"), dtype=str)
-    hs = hospitals(os.path.join(data, PBF))
-    extra = pd.DataFrame({"id": [str(len(sv) + i) for i in range(len(hs))], "category": HOSPITAL[0],
-                          "easting": [f"{x:.3f}" for x, _, _ in hs], "northing": [f"{y:.3f}" for _, y, _ in hs],
-                          "osm": [o for _, _, o in hs]})
-    pd.concat([sv, extra], ignore_index=True).to_csv(os.path.join(tmp, "scen_services.csv"), index=False)
+    sv.to_csv(os.path.join(tmp, "scen_services.csv"), index=False)
+    hs = sv[sv.category == HOSPITAL[0]].osm.tolist()
     with open(os.path.join(tmp, "study.toml"), "w") as fh:
         fh.write(study_text(data, tmp))
     print(f"scenarios.py prepare: {tmp}/scen_origins.csv ({len(og)} origins, weights {int(og.weight.sum())} in all), "
-          f"scen_services.csv (+{len(hs)} hospitals: {', '.join(o for _, _, o in hs)}), study.toml "
+          f"scen_services.csv ({len(hs)} of them hospitals: {', '.join(hs)}), study.toml "
           f"({len(SCENARIOS)} scenarios: {', '.join(s['name'] for s in SCENARIOS)})")
     return 0
 

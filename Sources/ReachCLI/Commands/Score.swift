@@ -96,7 +96,10 @@ struct Explain: ParsableCommand {
         Scores the whole table as `reach score` does (ranks need every ward), then prints for the ward: its score, \
         rank, decile and rank interval; each domain's score D, transformed score X, weight and contribution; each \
         indicator's raw value, normalised value z, rank among the wards that have it (1 = least connected), weight \
-        within its domain and contribution. The contributions add up to the domain score and the score.
+        within its domain and contribution. The contributions add up to the domain score and the score. When the \
+        table has public-transport journey breakdowns ([public_transport], docs/raptor.md "Journey breakdown"), \
+        it then gives the ward's median journey per category: walk, wait, ride, changes, rides and routes (a study \
+        with no [score] table gets those alone).
 
         \(HelpText.exitCodes)
 
@@ -119,7 +122,24 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let common = self.common
-        let scored = try inputs.job().score { common.progress($0) }
+        let job = try inputs.job()
+        let heading = "public transport, the median journey from the ward's origins (population-weighted means, minutes):"
+        guard try job.loadStudy().scoring != nil else {
+            // No score to explain: the ward's journeys alone, when the table has them.
+            let zone = try job.zoneRow(code)
+            let lines = PublicTransportJob.journeyLines(zone.row, columns: zone.columns)
+            guard !lines.isEmpty else {
+                throw ValidationError("the study has no [score] table and \(zone.source) has no journey breakdown ([public_transport]): nothing to explain")
+            }
+            print("ward \(code) (the study has no [score] table)\n\n\(heading)\n" + lines.map { "  " + $0 }.joined(separator: "\n"))
+            return
+        }
+        let scored = try job.score { common.progress($0) }
         print(try scored.explanation(of: code).text, terminator: "")
+        // What the ward's public-transport journeys are made of, when the table has the breakdown.
+        if let row = scored.codes.firstIndex(of: code).map({ scored.table.rows[$0] }) {
+            let lines = PublicTransportJob.journeyLines(row, columns: scored.table.columns)
+            if !lines.isEmpty { print("\n\(heading)\n" + lines.map { "  " + $0 }.joined(separator: "\n")) }
+        }
     }
 }

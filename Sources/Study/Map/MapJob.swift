@@ -42,7 +42,11 @@ public struct MapJob: Sendable {
         if let gaps {
             gapFeatures = WardMap.gapLayer(try Self.readWGS84(gaps), keeping: Set([options.codeField, options.nameField].compactMap { $0 }))
         }
-        let (html, report) = try WardMap.render(wards: wards, gaps: gapFeatures, options: options)
+        // A run's service profile beside its table gives the map its day and hour picker.
+        let besideProfile = ((input as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ServiceProfileStep.fileName)
+        let profile = FileManager.default.fileExists(atPath: besideProfile)
+            ? (bytes: try FileBytes.read(path: besideProfile), file: besideProfile) : nil
+        let (html, report) = try WardMap.render(wards: wards, gaps: gapFeatures, serviceProfile: profile, options: options)
         try AtomicFile.write(html, to: output)
         return report
     }

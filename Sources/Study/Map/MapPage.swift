@@ -21,6 +21,8 @@ struct MapPage {
     var resolution: Double
     var tolerance: Double
     var notDrawn: Int
+    /// The service profile's departures by day and hour, when the run has one.
+    var hourly: MapHourly? = nil
 
     func html() -> [UInt8] {
         var out = ""
@@ -75,7 +77,7 @@ struct MapPage {
         <p class="meta">\(NumberText.grouped(columns.codes.count)) wards · \(escape(crsName))</p>
         <label for="property">Colour wards by</label>
         <select id="property">\(selectOptions())</select>
-        <p id="description"></p>
+        \(hourlyPicker())<p id="description"></p>
         <div id="legend"><noscript><p>The legend, the property selector and the ward details need JavaScript. The colours are deciles of \(escape(columns.numeric[initial].name)), dark (lowest tenth of wards) to yellow (highest).</p></noscript></div>
 
         """
@@ -110,6 +112,13 @@ struct MapPage {
         return bytes
     }
 
+    /// The day and hour the "departures by day and hour" choice shows (hidden until it is chosen).
+    private func hourlyPicker() -> String {
+        guard let hourly else { return "" }
+        let days = hourly.days.enumerated().map { "<option value=\"\($0)\">\(escape($1))</option>" }.joined()
+        return "<div id=\"hourly\" hidden><label for=\"hourly-day\">Day</label><select id=\"hourly-day\">\(days)</select><label for=\"hourly-hour\">Hour <output id=\"hourly-label\">08:00</output></label><input type=\"range\" id=\"hourly-hour\" min=\"0\" max=\"23\" step=\"1\" value=\"8\"></div>\n"
+    }
+
     private func selectOptions() -> String {
         var html = ""
         for (label, computed) in [("Computed by reach", true), ("From the inputs", false)] {
@@ -121,6 +130,9 @@ struct MapPage {
                 html += "<option value=\"\(i)\"\(i == initial ? " selected" : "")>\(escape(column.name))\(column.unit.map { " (\(escape($0)))" } ?? "")</option>"
             }
             html += "</optgroup>"
+        }
+        if hourly != nil {
+            html += "<optgroup label=\"Service profile\"><option value=\"hourly\">departures by day and hour (pick below)</option></optgroup>"
         }
         return html
     }
@@ -158,7 +170,7 @@ struct MapPage {
         root["codes"] = .array(columns.codes.map { .string($0) })
         root["names"] = .array(columns.names.map { .string($0) })
         root["warnings"] = .array(columns.warnings.map { $0.map { .string($0) } ?? .null })
-        root["properties"] = .array(columns.numeric.map { column in
+        root["properties"] = .array((columns.numeric + (hourly?.columns ?? [])).map { column in
             var p = JSONObject()
             p["name"] = .string(column.name)
             p["unit"] = column.unit.map { .string($0) } ?? .null
@@ -174,6 +186,9 @@ struct MapPage {
             p["values"] = .array(column.values.map { $0.map { .number(significant($0)) } ?? .null })
             return .object(p)
         })
+        if let hourly {
+            root["hourly"] = .object(JSONObject([("base", .number(Double(columns.numeric.count))), ("days", .array(hourly.days.map { .string($0) }))]))
+        }
         root["gaps"] = .array(gaps.map { .object($0.properties) })
         root["routes"] = .array(routes.map { .object($0.properties) })
         json.value(.object(root))
@@ -283,10 +298,25 @@ struct MapPage {
           rows += "<tr><td><span class=\"swatch\" style=\"background:" + data.noValue + "\"></span></td><td colspan=\"2\">no value</td><td class=\"n\">" + p.missing + "</td></tr>";
         }
         legend.innerHTML = "<table><tr><td></td><td colspan=\"2\"><b>" + esc(p.name) + "</b></td><td class=\"n\">wards</td></tr>" + rows + "</table>";
-        select.value = String(index);
+        var byHour = hourly !== null && index >= hourly.base;
+        select.value = byHour ? "hourly" : String(index);
+        if (hourlyBox) hourlyBox.hidden = !byHour;
         showRoutes(index);
       }
-      select.addEventListener("change", function () { show(+select.value); });
+      // The service profile: one property per day and hour after the table's own (data.hourly.base).
+      var hourly = data.hourly || null;
+      var hourlyBox = document.getElementById("hourly");
+      var hourlyDay = document.getElementById("hourly-day"), hourlyHour = document.getElementById("hourly-hour");
+      function showHourly() {
+        var h = +hourlyHour.value;
+        document.getElementById("hourly-label").textContent = (h < 10 ? "0" : "") + h + ":00";
+        show(hourly.base + 24 * (+hourlyDay.value) + h);
+      }
+      if (hourly) {
+        hourlyDay.addEventListener("change", showHourly);
+        hourlyHour.addEventListener("input", showHourly);
+      }
+      select.addEventListener("change", function () { if (select.value === "hourly") showHourly(); else show(+select.value); });
 
       function wardTip(i) {
         var p = data.properties[current];

@@ -60,7 +60,10 @@ public enum WardMap {
     /// `reach gaps` write them.
     /// `routes` are WGS84 lines with the properties of `ScenarioRoutes.features` (`scenario`, `change`, ...): drawn
     /// over the wards, those of the scenario whose column is shown.
-    public static func render(wards: [Feature], gaps: [Feature] = [], routes: [Feature] = [], options: Options) throws -> (html: [UInt8], report: Report) {
+    /// `serviceProfile`: the bytes of a run's `service_profile.csv` (and its name, for messages), shown with a day
+    /// and hour picker (`MapHourly`).
+    public static func render(wards: [Feature], gaps: [Feature] = [], routes: [Feature] = [], serviceProfile: (bytes: [UInt8], file: String)? = nil,
+                              options: Options) throws -> (html: [UInt8], report: Report) {
         var report = Report()
         report.wards = wards.count
         guard !wards.isEmpty else { throw DataError(file: options.source, "holds no wards to map") }
@@ -78,6 +81,7 @@ public enum WardMap {
         let initial = try columns.initialIndex(options.property, source: options.source)
         report.property = columns.numeric[initial].name
         report.properties = columns.numeric.count
+        let hourly = try serviceProfile.flatMap { try MapHourly.parse($0.bytes, file: $0.file, codes: columns.codes) }
 
         let wardShapes = try project(wards, to: options.crs, report: &report.notDrawn, label: { i in columns.label(ofWard: i) })
         var gapProblems: [String] = []
@@ -110,7 +114,7 @@ public enum WardMap {
         let height = Int(((extent.maxY - extent.minY) / resolution).rounded(.up)) + 1
         let page = MapPage(options: options, info: info, columns: columns, initial: initial, wardPaths: wardPaths.map(\.d),
                            gapPaths: gapPaths.map(\.d), gaps: gaps, routePaths: routePaths, routes: routes, width: width, height: height, resolution: resolution,
-                           tolerance: tolerance, notDrawn: report.notDrawn.count)
+                           tolerance: tolerance, notDrawn: report.notDrawn.count, hourly: hourly)
         let html = page.html()
         report.bytes = html.count
         return (html, report)

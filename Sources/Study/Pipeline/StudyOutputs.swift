@@ -110,7 +110,8 @@ public struct StudyOutputs: Sendable {
         if var options = map {
             options.schema = Dictionary(table.schema.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             let gapLayer = WardMap.gapLayer(gaps ?? [], keeping: Set([options.codeField, options.nameField].compactMap { $0 }))
-            let map = try WardMap.render(wards: properties.features, gaps: gapLayer, routes: routes, options: options)
+            let profile = files.first { $0.name == ServiceProfileStep.fileName }.map { (bytes: $0.bytes, file: $0.name) }
+            let map = try WardMap.render(wards: properties.features, gaps: gapLayer, routes: routes, serviceProfile: profile, options: options)
             try set.stage(map.html, to: path(Self.mapName))
             written.append(path(Self.mapName))
             for line in map.report.notDrawn { notes.append("map: not drawn: \(line)") }

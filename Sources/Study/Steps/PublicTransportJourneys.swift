@@ -133,3 +133,32 @@ extension PublicTransportJob {
         writer.text(CSVField.escape(journey.text))
     }
 }
+
+extension PublicTransportJob {
+    /// `reach explain`'s lines on a zone's median journeys (docs/raptor.md, "Journey breakdown"), one per category
+    /// and window whose `_journey_min_mean` column the row has: the mean journey and its parts, rides, the share
+    /// on foot only and the routes. Empty when the table has no breakdown.
+    public static func journeyLines(_ row: JSONObject, columns: [String]) -> [String] {
+        let suffix = "_journey_min_mean"
+        func number(_ key: String) -> String {
+            row[key]?.doubleValue.map { String(format: "%.2f", $0) } ?? "—"
+        }
+        var lines: [String] = []
+        for column in columns where column.hasSuffix(suffix) {
+            let stem = String(column.dropLast(suffix.count))
+            guard let total = row[column]?.doubleValue else {
+                lines.append("\(stem): no median journey within the maximum trip from any origin")
+                continue
+            }
+            let parts = [("walk (to the first stop, or all the way)", "access_walk"), ("wait", "initial_wait"), ("on board", "in_vehicle"),
+                         ("walks between rides", "transfer_walk"), ("waits between rides", "transfer_wait"),
+                         ("walk from the last stop", "egress_walk")]
+                .map { "\($0.0) \(number("\(stem)_\($0.1)_min_mean"))" }.joined(separator: " + ")
+            var line = "\(stem): median journey \(String(format: "%.2f", total)) min = \(parts)"
+            line += "; \(number("\(stem)_rides_mean")) rides; \(number("\(stem)_walk_only_pct"))% on foot only"
+            if case .string(let routes) = row["\(stem)_routes"] { line += "; routes \(routes)" }
+            lines.append(line)
+        }
+        return lines
+    }
+}

@@ -115,6 +115,22 @@ public struct ScoreJob: Sendable {
         return scored
     }
 
+    /// One zone's row of the table (the study's own output when no `input`), without scoring: for `reach explain`
+    /// of a study with no [score] table. The columns come with it.
+    public func zoneRow(_ code: String) throws -> (row: JSONObject, columns: [String], source: String) {
+        let config = try loadStudy()
+        let input = try self.input ?? Self.studyOutput(config)
+        let table = try PropertyTable.read(path: input)
+        let field = try codeField ?? config.run?.zoneCodeField ?? ZoneLoader.detectCodeField(table.columns) ?? {
+            throw DataError(file: input, "cannot tell which column holds zone codes (columns: \(table.columns.prefix(12).joined(separator: ", "))); name it with --code-field")
+        }()
+        let codes = try Self.codes(table, field: field)
+        guard let index = codes.firstIndex(of: code) else {
+            throw DataError(file: input, "no zone with code '\(code)' among its \(codes.count) zones (codes look like \(codes.prefix(3).joined(separator: ", ")))")
+        }
+        return (table.rows[index], table.columns, input)
+    }
+
     /// The zone table `reach run` of `config` wrote (GeoJSON, else CSV, else GeoJSON Text Sequences); an error
     /// saying to run it first when there is none.
     static func studyOutput(_ config: StudyConfig) throws -> String {

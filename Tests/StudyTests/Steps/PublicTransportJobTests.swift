@@ -107,6 +107,18 @@ struct PublicTransportJobTests {
         #expect(zone?["gp_pt_routes"] as? String == "1 (100%)")
     }
 
+    /// `reach explain`'s lines: aRideBrokenDown's zone read back from its output, every part as written there.
+    @Test func explainLinesFromTheOutput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let job = try job(folder, gtfs: try Self.writeFeed(in: folder), origins: "easting,northing\n378000,395000\n", window: "07:00-07:01")
+        _ = try job.run()
+        let zone = try ScoreJob(study: nil, input: job.output!).zoneRow("ALL")
+        #expect(PublicTransportJob.journeyLines(zone.row, columns: zone.columns) ==
+                ["gp_pt: median journey 2.02 min = walk (to the first stop, or all the way) 0.00 + wait 0.00 + on board 2.00 + walks between rides 0.00 + waits between rides 0.00 + walk from the last stop 0.02; 1.00 rides; 0.00% on foot only; routes 1 (100%)"])
+        #expect(throws: DataError.self) { try ScoreJob(study: nil, input: job.output!).zoneRow("NONE") }
+    }
+
     @Test func aWindowOutsideTheFeedsHoursIsAnError() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -30,8 +30,6 @@ struct ServiceProfileStepTests {
         [service_profile]
         dates = ["2024-03-05", "2024-03-10"]
         map_hours = ["tuesday 07", "sunday 10"]
-        [outputs]
-        map = false
         """.write(toFile: study, atomically: true, encoding: .utf8)
         let report = try StudyRun(study: study).run()
         let rows = try String(contentsOfFile: folder.appendingPathComponent("out/service_profile.csv").path, encoding: .utf8)
@@ -57,6 +55,16 @@ struct ServiceProfileStepTests {
         #expect(zone["departures_tuesday_07"]?.doubleValue == 7 && zone["departures_sunday_10"]?.doubleValue == 0)
         // Not all of Monday to Saturday is in the dates: no Monday-to-Saturday figure.
         #expect(zone["hourly_service_mon_sat"] == nil)
+        // The map picks any day-hour of service_profile.csv: Tuesday 07:00 is 6 + 1 = 7, Sunday 10:00 0.
+        let map = try String(contentsOfFile: folder.appendingPathComponent("out/map.html").path, encoding: .utf8)
+        #expect(map.contains("<option value=\"0\">Tuesday 2024-03-05</option><option value=\"1\">Sunday 2024-03-10</option>"))
+        let data = try WardMapTests.data(map)
+        let base = try #require((data["hourly"] as? [String: Any])?["base"] as? Int)
+        let properties = try #require(data["properties"] as? [[String: Any]])
+        #expect(properties.count == base + 48)
+        #expect(properties[base + 7]["name"] as? String == "departures Tuesday 2024-03-05 07:00")
+        #expect(properties[base + 7]["values"] as? [Double] == [7])
+        #expect(properties[base + 24 + 10]["values"] as? [Double] == [0])
     }
 
     @Test func configErrors() {
