@@ -206,10 +206,8 @@ public struct PublicTransportJob: Sendable {
         progress("public transport: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(minutesGrid.count) departure minutes, \(NumberText.grouped(timetable.tripCount)) trip runs")
         let search = ReverseProfileSearch(timetable: timetable, transfers: links.transfers, access: access, minutes: minutesGrid)
         let keepMinutes = minutesOutput != nil, breaks = breaksDown
-        let pointWalks = breaks ? PointStopWalks(access) : nil
-        let labels = originSet.labels
-        let perCategory: [(summary: WindowSummary, walk: [Int32?], egress: [Int32?], perMinute: [UInt8], journeys: [OriginJourney?])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
-            try slice.map { c in
+        let perCategory: [(summary: WindowSummary, walk: [Int32?], egress: [Int32?], perMinute: [UInt8], medianMinute: [Int16])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
+            slice.map { c in
                 let helper = helpers[c]
                 let egress = links.egress(to: helper, maxWalkSeconds: maxWalk)
                 var walkSearch = TravelTimeSearch(graph: helper.graph)
@@ -218,12 +216,9 @@ public struct PublicTransportJob: Sendable {
                     : search.run(egress: egress, directWalk: walk)
                 var summary = WindowSummary(originCount: originSnaps.count)
                 for o in originSnaps.indices where originSnaps[o] != nil { summary.set(o, times: times, minutes: minutesGrid.count) }
-                let journeys = try pointWalks.map { walks in
-                    try Self.medianJourneys(times: times, medians: { [summary] o in originSnaps[o] == nil ? WindowTimes.none : summary.quartiles[3 * o + 1] },
-                                            minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks,
-                                            egress: egress, directWalk: walk, only: nil, labels: labels, category: names[c])
-                } ?? []
-                return (summary, walk, egress, keepMinutes ? times : [], journeys)
+                let medianMinute = breaks ? Self.medianMinutes(times: times, medians: { summary.quartiles[3 * $0 + 1] }, count: minutesGrid.count,
+                                                               origins: originSnaps.count, only: nil) : []
+                return (summary, walk, egress, keepMinutes ? times : [], medianMinute)
             }
         }
         clock.lap("public transport search", into: &report.timings)
@@ -235,7 +230,17 @@ public struct PublicTransportJob: Sendable {
         var originTimes = OriginTimes(quartiles: summaries.map(\.quartiles), directWalk: perCategory.map(\.walk),
                                       onGraph: originSnaps.map { $0 != nil }, served: served, snapMetres: originSnaps.map { $0?.distanceMetres })
         if keepMinutes { originTimes.perMinute = perCategory.map(\.perMinute) }
-        if breaks { originTimes.journeys = perCategory.map(\.journeys) }
+        if breaks {
+            let walks = PointStopWalks(access), labels = originSet.labels
+            originTimes.journeys = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
+                try slice.map { c in
+                    try Self.medianJourneys(minute: perCategory[c].medianMinute, medians: { summaries[c].quartiles[3 * $0 + 1] }, minutes: minutesGrid,
+                                            timetable: timetable, transfers: links.transfers, walks: walks, egress: perCategory[c].egress,
+                                            directWalk: perCategory[c].walk, labels: labels, category: names[c])
+                }
+            }
+            clock.lap("journey breakdown", into: &report.timings)
+        }
 
         progress("services within \(minutes.map(DistanceJob.label).joined(separator: ", ")) min of each zone's typical origin")
         // The typical-origin counts are a departure figure: an arrive-by search has none.

@@ -36,19 +36,27 @@ extension PublicTransportJob {
         }
     }
 
-    /// The median journey of each origin `only` marks (every origin when nil) with a median time; nil for the
-    /// others. `times[o * k + m]` are the search's whole minutes, `medians[o]` each origin's median of them.
-    /// An error when the journey found does not round up to the median: the searches disagree, which is a bug.
-    static func medianJourneys(times: [UInt8], medians: (Int) -> UInt8, minutes: DepartureMinutes, timetable: TransitTimetable,
-                               transfers: StopTransfers, walks: PointStopWalks, egress: [Int32?], directWalk: [Int32?],
-                               only: [Bool]?, labels: [String], category: String) throws -> [OriginJourney?] {
-        var search = JourneySearch(timetable: timetable, transfers: transfers)
-        let k = minutes.count, originCount = directWalk.count
-        var journeys = [OriginJourney?](repeating: nil, count: originCount)
-        for o in 0..<originCount where only?[o] ?? true {
+    /// Per origin, the first departure minute (index into the window) whose time is the origin's median, -1 when the
+    /// median is none or the origin is not one `only` marks (every origin when nil). `times[o * k + m]` are a
+    /// search's whole minutes.
+    static func medianMinutes(times: [UInt8], medians: (Int) -> UInt8, count k: Int, origins: Int, only: [Bool]?) -> [Int16] {
+        (0..<origins).map { o in
             let median = medians(o)
-            guard median != WindowTimes.none, let m = (0..<k).first(where: { times[o * k + $0] == median }) else { continue }
-            let departure = minutes.departure(m)
+            guard median != WindowTimes.none, only?[o] ?? true else { return -1 }
+            return Int16((0..<k).first { times[o * k + $0] == median } ?? -1)
+        }
+    }
+
+    /// The median journey of each origin with a median minute (`minute[o] >= 0`, from `medianMinutes`); nil for
+    /// the others. An error when the journey found does not round up to the median: the searches disagree, a bug.
+    static func medianJourneys(minute: [Int16], medians: (Int) -> UInt8, minutes: DepartureMinutes, timetable: TransitTimetable,
+                               transfers: StopTransfers, walks: PointStopWalks, egress: [Int32?], directWalk: [Int32?],
+                               labels: [String], category: String) throws -> [OriginJourney?] {
+        var search = JourneySearch(timetable: timetable, transfers: transfers)
+        var journeys = [OriginJourney?](repeating: nil, count: minute.count)
+        for o in minute.indices where minute[o] >= 0 {
+            let median = medians(o)
+            let departure = minutes.departure(Int(minute[o]))
             guard let legs = search.earliest(departure: departure, access: walks.walks(of: o), egress: egress,
                                              directWalk: directWalk[o], maxTripSeconds: minutes.maxTripSeconds),
                   (Int(legs.total) + 59) / 60 == Int(median) else {

@@ -111,18 +111,16 @@ extension PublicTransportJob {
         progress("scenario: \(NumberText.grouped(changes.removedRuns)) trip runs removed and \(NumberText.grouped(changes.addedRuns)) added, calling at \(NumberText.grouped(touched.count)) stops; \(NumberText.grouped(originToTouched.count { $0 != unreachable })) origins can reach one within \(DistanceJob.label(maxTripMinutes)) min")
 
         let search = ReverseProfileSearch(timetable: timetable, transfers: links.transfers, access: access, minutes: minutesGrid)
-        let pointWalks = baseline.times.journeys.isEmpty ? nil : PointStopWalks(access)
-        let labels = context.origins.labels
-        let perCategory: [(summary: WindowSummary, affected: [Bool], searched: Int, journeys: [OriginJourney?])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
-            try slice.map { c in
-                let kept = baseline.times.journeys.isEmpty ? [] : baseline.times.journeys[c]
+        let breaks = !baseline.times.journeys.isEmpty
+        let perCategory: [(summary: WindowSummary, affected: [Bool], searched: Int, medianMinute: [Int16])] = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
+            slice.map { c in
                 let before = baseline.summaries[c]
                 let affected = originSnaps.indices.map { o -> Bool in
                     let bound = originToTouched[o]
                     guard originSnaps[o] != nil, bound != unreachable else { return false }
                     return before.maxima[o] == WindowTimes.none || bound <= 60 * Int32(before.maxima[o])
                 }
-                guard affected.contains(true) else { return (before, affected, 0, kept) }
+                guard affected.contains(true) else { return (before, affected, 0, []) }
                 // Where the affected origins' journeys can go: reached from one and on to a service within the maximum trip.
                 var seed = [Int32](repeating: unreachable, count: timetable.stopCount)
                 for s in 0..<timetable.stopCount {
@@ -138,15 +136,9 @@ extension PublicTransportJob {
                 let times = search.run(egress: egress[c], directWalk: baseline.times.directWalk[c], within: within)
                 var summary = before
                 for o in originSnaps.indices where affected[o] { summary.set(o, times: times, minutes: minutesGrid.count) }
-                // The affected origins' median journeys again, on the scenario's timetable; the others' are the baseline's.
-                var journeys = kept
-                if let pointWalks {
-                    let again = try Self.medianJourneys(times: times, medians: { [summary] o in summary.quartiles[3 * o + 1] }, minutes: minutesGrid,
-                                                        timetable: timetable, transfers: links.transfers, walks: pointWalks, egress: egress[c],
-                                                        directWalk: baseline.times.directWalk[c], only: affected, labels: labels, category: names[c])
-                    for o in originSnaps.indices where affected[o] { journeys[o] = again[o] }
-                }
-                return (summary, affected, within.count { $0 }, journeys)
+                let medianMinute = breaks ? Self.medianMinutes(times: times, medians: { summary.quartiles[3 * $0 + 1] }, count: minutesGrid.count,
+                                                               origins: originSnaps.count, only: affected) : []
+                return (summary, affected, within.count { $0 }, medianMinute)
             }
         }
         let pairs = perCategory.reduce(0) { $0 + $1.affected.count { $0 } }
@@ -160,7 +152,22 @@ extension PublicTransportJob {
 
         var originTimes = OriginTimes(quartiles: summaries.map(\.quartiles), directWalk: baseline.times.directWalk, onGraph: baseline.times.onGraph,
                                       served: served, snapMetres: baseline.times.snapMetres)
-        if pointWalks != nil { originTimes.journeys = perCategory.map(\.journeys) }
+        if breaks {
+            // The affected origins' median journeys again, on the scenario's timetable; the others' are the baseline's.
+            let walks = PointStopWalks(access), labels = context.origins.labels
+            originTimes.journeys = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
+                try slice.map { c in
+                    var journeys = baseline.times.journeys[c]
+                    guard !perCategory[c].medianMinute.isEmpty else { return journeys }
+                    let again = try Self.medianJourneys(minute: perCategory[c].medianMinute, medians: { summaries[c].quartiles[3 * $0 + 1] },
+                                                        minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks,
+                                                        egress: egress[c], directWalk: baseline.times.directWalk[c], labels: labels, category: names[c])
+                    for o in originSnaps.indices where perCategory[c].affected[o] { journeys[o] = again[o] }
+                    return journeys
+                }
+            }
+            clock.lap("journey breakdown", into: &report.timings)
+        }
         let counts = try typicalCounts(layer: context.layer, origins: context.origins, links: links, timetable: timetable, helpers: helpers,
                                        minutesGrid: minutesGrid, maxWalk: maxWalk, reuse: (baseline.counts, toTouched))
         clock.lap("typical-origin counts", into: &report.timings)
