@@ -59,6 +59,8 @@ public struct JourneySearch: Sendable {
     private var bestReadyRound: [UInt16]
     private var touched: [Int] = []
     private var isTouched: [Bool]
+    /// The access walk to each stop of the last search (valid where `bestReadyRound` of an access label is 0).
+    private var accessSeconds: [Int32]
     private var isMarked: [Bool]
     private var patternFrom: [Int32]
     /// Per round r (1, 2, …) and stop s at `(r - 1) * stopCount + s`: the vehicle arrival, its trip run, the
@@ -82,6 +84,7 @@ public struct JourneySearch: Sendable {
         bestReady = bestArrived
         bestReadyRound = [UInt16](repeating: 0, count: n)
         isTouched = [Bool](repeating: false, count: n)
+        accessSeconds = [Int32](repeating: 0, count: n)
         isMarked = [Bool](repeating: false, count: n)
         patternFrom = [Int32](repeating: -1, count: timetable.patternCount)
         var tripPattern = [UInt32](repeating: 0, count: timetable.tripCount)
@@ -112,7 +115,6 @@ public struct JourneySearch: Sendable {
         func useful(_ time: Int32) -> Bool { Int64(time) <= limit && Int64(time) < bestTarget }
 
         var marked: [Int] = []
-        var accessSeconds: [Int: Int32] = [:]
         for (stop, walk) in access {
             let s = Int(stop), time = departure + walk
             guard useful(time), time < bestReady[s] else { continue }
@@ -234,7 +236,7 @@ public struct JourneySearch: Sendable {
             legs.inVehicle += alightTime - boardTime
             let from = Int(arrivedBoardRound[at])
             if from == 0 {
-                ride.walkBefore = accessSeconds[boardStop]!
+                ride.walkBefore = accessSeconds[boardStop]
                 ride.waitBefore = boardTime - (departure + ride.walkBefore)
                 legs.accessWalk = ride.walkBefore
                 legs.initialWait = ride.waitBefore

@@ -232,13 +232,12 @@ public struct PublicTransportJob: Sendable {
         if keepMinutes { originTimes.perMinute = perCategory.map(\.perMinute) }
         if breaks {
             let walks = PointStopWalks(access), labels = originSet.labels
-            originTimes.journeys = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
-                try slice.map { c in
-                    try Self.medianJourneys(minute: perCategory[c].medianMinute, medians: { summaries[c].quartiles[3 * $0 + 1] }, minutes: minutesGrid,
-                                            timetable: timetable, transfers: links.transfers, walks: walks, egress: perCategory[c].egress,
-                                            directWalk: perCategory[c].walk, labels: labels, category: names[c])
-                }
+            let inputs = names.indices.map { c in
+                BreakdownInput(minute: perCategory[c].medianMinute, median: originSnaps.indices.map { summaries[c].quartiles[3 * $0 + 1] },
+                               egress: perCategory[c].egress, directWalk: perCategory[c].walk, name: names[c])
             }
+            originTimes.journeys = try Self.medianJourneys(inputs, minutes: minutesGrid, timetable: timetable, transfers: links.transfers,
+                                                           walks: walks, labels: labels)
             clock.lap("journey breakdown", into: &report.timings)
         }
 

@@ -47,26 +47,41 @@ extension PublicTransportJob {
         }
     }
 
-    /// The median journey of each origin with a median minute (`minute[o] >= 0`, from `medianMinutes`); nil for
-    /// the others. An error when the journey found does not round up to the median: the searches disagree, a bug.
-    static func medianJourneys(minute: [Int16], medians: (Int) -> UInt8, minutes: DepartureMinutes, timetable: TransitTimetable,
-                               transfers: StopTransfers, walks: PointStopWalks, egress: [Int32?], directWalk: [Int32?],
-                               labels: [String], category: String) throws -> [OriginJourney?] {
-        var search = JourneySearch(timetable: timetable, transfers: transfers)
-        var journeys = [OriginJourney?](repeating: nil, count: minute.count)
-        for o in minute.indices where minute[o] >= 0 {
-            let median = medians(o)
-            let departure = minutes.departure(Int(minute[o]))
-            guard let legs = search.earliest(departure: departure, access: walks.walks(of: o), egress: egress,
-                                             directWalk: directWalk[o], maxTripSeconds: minutes.maxTripSeconds),
-                  (Int(legs.total) + 59) / 60 == Int(median) else {
-                throw DataError(file: "pt", location: "origin \(labels[o])",
-                                "internal check failed: the journey to the nearest \(category) leaving at \(GTFSTime.format(Int(departure)).prefix(5)) does not take the \(median) min the window's search found; please report this")
+    /// What the breakdown of one category needs: each origin's median minute (`medianMinutes`) and median, the
+    /// stops' egress to the category and the origins' direct walks.
+    struct BreakdownInput: Sendable {
+        var minute: [Int16]
+        var median: [UInt8]
+        var egress: [Int32?]
+        var directWalk: [Int32?]
+        var name: String
+    }
+
+    /// The median journey of each origin with a median minute (`minute[o] >= 0`) per category, `[c][o]`; nil for
+    /// the others. Origins in chunks on every core, each core with its own search. An error when a journey found
+    /// does not round up to the median: the searches disagree, which is a bug.
+    static func medianJourneys(_ categories: [BreakdownInput], minutes: DepartureMinutes, timetable: TransitTimetable,
+                               transfers: StopTransfers, walks: PointStopWalks, labels: [String]) throws -> [[OriginJourney?]] {
+        let originCount = walks.first.count - 1
+        let perOrigin: [[OriginJourney?]] = try ParallelMap.map(Array(0..<originCount), chunksPerWorker: 16,
+                                                                 worker: { JourneySearch(timetable: timetable, transfers: transfers) }) { worker, slice in
+            var search = worker
+            return try slice.map { o in
+                try categories.map { input -> OriginJourney? in
+                    guard input.minute[o] >= 0 else { return nil }
+                    let median = input.median[o], departure = minutes.departure(Int(input.minute[o]))
+                    guard let legs = search.earliest(departure: departure, access: walks.walks(of: o), egress: input.egress,
+                                                     directWalk: input.directWalk[o], maxTripSeconds: minutes.maxTripSeconds),
+                          (Int(legs.total) + 59) / 60 == Int(median) else {
+                        throw DataError(file: "pt", location: "origin \(labels[o])",
+                                        "internal check failed: the journey to the nearest \(input.name) leaving at \(GTFSTime.format(Int(departure)).prefix(5)) does not take the \(median) min the window's search found; please report this")
+                    }
+                    return OriginJourney(legs: legs, routes: legs.rides.map { timetable.routeNames[Int($0.route)] },
+                                         stops: legs.rides.map { (stopID(timetable, $0.boardStop), stopID(timetable, $0.alightStop)) })
+                }
             }
-            journeys[o] = OriginJourney(legs: legs, routes: legs.rides.map { timetable.routeNames[Int($0.route)] },
-                                        stops: legs.rides.map { (stopID(timetable, $0.boardStop), stopID(timetable, $0.alightStop)) })
         }
-        return journeys
+        return categories.indices.map { c in perOrigin.map { $0[c] } }
     }
 
     /// A stop's stop_id (its label is "feed: stop_id").

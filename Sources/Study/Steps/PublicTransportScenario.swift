@@ -155,16 +155,15 @@ extension PublicTransportJob {
         if breaks {
             // The affected origins' median journeys again, on the scenario's timetable; the others' are the baseline's.
             let walks = PointStopWalks(access), labels = context.origins.labels
-            originTimes.journeys = try ParallelMap.map(Array(names.indices), chunksPerWorker: 1) { slice in
-                try slice.map { c in
-                    var journeys = baseline.times.journeys[c]
-                    guard !perCategory[c].medianMinute.isEmpty else { return journeys }
-                    let again = try Self.medianJourneys(minute: perCategory[c].medianMinute, medians: { summaries[c].quartiles[3 * $0 + 1] },
-                                                        minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks,
-                                                        egress: egress[c], directWalk: baseline.times.directWalk[c], labels: labels, category: names[c])
-                    for o in originSnaps.indices where perCategory[c].affected[o] { journeys[o] = again[o] }
-                    return journeys
-                }
+            let none = [Int16](repeating: -1, count: originSnaps.count)
+            let inputs = names.indices.map { c in
+                BreakdownInput(minute: perCategory[c].medianMinute.isEmpty ? none : perCategory[c].medianMinute,
+                               median: originSnaps.indices.map { summaries[c].quartiles[3 * $0 + 1] }, egress: egress[c],
+                               directWalk: baseline.times.directWalk[c], name: names[c])
+            }
+            let again = try Self.medianJourneys(inputs, minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks, labels: labels)
+            originTimes.journeys = names.indices.map { c in
+                originSnaps.indices.map { o in perCategory[c].affected[o] ? again[c][o] : baseline.times.journeys[c][o] }
             }
             clock.lap("journey breakdown", into: &report.timings)
         }
