@@ -114,7 +114,13 @@ public struct JourneySearch: Sendable {
         if let walk = directWalk, Int64(departure) + Int64(walk) <= limit { bestTarget = Int64(departure) + Int64(walk); bestRound = 0 }
         func useful(_ time: Int32) -> Bool { Int64(time) <= limit && Int64(time) < bestTarget }
 
-        var marked: [Int] = []
+        var marked = markedBuffer, patterns = patternBuffer, alighted = alightedBuffer
+        marked.removeAll(keepingCapacity: true)
+        defer {
+            markedBuffer = marked
+            patternBuffer = patterns
+            alightedBuffer = alighted
+        }
         for (stop, walk) in access {
             let s = Int(stop), time = departure + walk
             guard useful(time), time < bestReady[s] else { continue }
@@ -135,7 +141,7 @@ public struct JourneySearch: Sendable {
                 ready += [Int32](repeating: Self.unreached, count: n)
                 readyFrom += [UInt32](repeating: 0, count: n)
             }
-            var patterns: [Int] = []
+            patterns.removeAll(keepingCapacity: true)
             for s in marked {
                 isMarked[s] = false
                 for e in Int(tt.stopPatternFirst[s])..<Int(tt.stopPatternFirst[s + 1]) {
@@ -143,8 +149,7 @@ public struct JourneySearch: Sendable {
                     if patternFrom[p] < 0 { patterns.append(p); patternFrom[p] = position } else if position < patternFrom[p] { patternFrom[p] = position }
                 }
             }
-            var alighted: [Int] = []
-            var roundStops: [Int] = []
+            alighted.removeAll(keepingCapacity: true)
             for p in patterns {
                 let from = Int(patternFrom[p])
                 patternFrom[p] = -1
@@ -158,7 +163,7 @@ public struct JourneySearch: Sendable {
                         if useful(time), time < bestArrived[u] {
                             if !isTouched[u] { isTouched[u] = true; touched.append(u) }
                             bestArrived[u] = time
-                            if arrived[base + u] == Self.unreached { roundStops.append(u) }
+                            if arrived[base + u] == Self.unreached && ready[base + u] == Self.unreached { setCells.append(base + u) }
                             arrived[base + u] = time
                             arrivedTrip[base + u] = UInt32(trip)
                             arrivedBoardPosition[base + u] = UInt16(boardPosition)
@@ -196,7 +201,7 @@ public struct JourneySearch: Sendable {
             func setReady(_ t: Int, _ time: Int32, from u: Int) {
                 guard useful(time), time < bestReady[t] else { return }
                 if !isTouched[t] { isTouched[t] = true; touched.append(t) }
-                if ready[base + t] == Self.unreached && arrived[base + t] == Self.unreached { roundStops.append(t) }
+                if ready[base + t] == Self.unreached && arrived[base + t] == Self.unreached { setCells.append(base + t) }
                 bestReady[t] = time
                 bestReadyRound[t] = UInt16(round)
                 ready[base + t] = time
@@ -210,8 +215,7 @@ public struct JourneySearch: Sendable {
                     setReady(Int(transfers.target[e]), time + transfers.seconds[e], from: u)
                 }
             }
-            // A stop's labels of this round are kept until the journey is walked back, then reset below.
-            roundTouched.append(roundStops)
+            // The labels of every round are kept until the journey is walked back, then reset (`setCells`).
         }
         defer { resetRounds() }
         guard bestRound >= 0 else { return nil }
@@ -257,16 +261,15 @@ public struct JourneySearch: Sendable {
         return legs
     }
 
-    private var roundTouched: [[Int]] = []
+    /// The (round, stop) cells of `arrived` and `ready` the last search set, to reset.
+    private var setCells: [Int] = []
+    private var markedBuffer: [Int] = [], patternBuffer: [Int] = [], alightedBuffer: [Int] = []
 
     private mutating func resetRounds() {
-        let n = timetable.stopCount
-        for (r, stops) in roundTouched.enumerated() {
-            for s in stops {
-                arrived[r * n + s] = Self.unreached
-                ready[r * n + s] = Self.unreached
-            }
+        for cell in setCells {
+            arrived[cell] = Self.unreached
+            ready[cell] = Self.unreached
         }
-        roundTouched.removeAll(keepingCapacity: true)
+        setCells.removeAll(keepingCapacity: true)
     }
 }

@@ -118,6 +118,8 @@ public struct PublicTransportJob: Sendable {
         public var perMinute: [[UInt8]] = []
         /// Per category and origin, the median journey's parts (empty when there is no breakdown).
         var journeys: [[OriginJourney?]] = []
+        /// The timetables the journeys' rides index (`OriginJourney.source`): the run's, then a scenario's.
+        var journeyTimetables: [TransitTimetable] = []
     }
 
     /// The departures that matter: the window itself, or for arrive-by the maximum trip before its first deadline
@@ -238,6 +240,7 @@ public struct PublicTransportJob: Sendable {
             }
             originTimes.journeys = try Self.medianJourneys(inputs, minutes: minutesGrid, timetable: timetable, transfers: links.transfers,
                                                            walks: walks, labels: labels)
+            originTimes.journeyTimetables = [timetable]
             clock.lap("journey breakdown", into: &report.timings)
         }
 
@@ -477,7 +480,7 @@ public struct PublicTransportJob: Sendable {
             output.add(Indicator("\(prefix)_unreachable", unit: "origins",
                                  "origins with no median \(what(name)) within the maximum trip (\(DistanceJob.label(maxTripMinutes)) min), or off the walk graph",
                                  source: Self.source, counts: unreachable))
-            if !times.journeys.isEmpty { journeyColumns(times.journeys[c], name: name, reducer: reducer, into: &output) }
+            if !times.journeys.isEmpty { journeyColumns(times.journeys[c], timetables: times.journeyTimetables, name: name, reducer: reducer, into: &output) }
             let p75Missing = reducer.missing(p75)
             for z in layer.zones.indices {
                 let own = reducer.members[z]
@@ -535,7 +538,7 @@ public struct PublicTransportJob: Sendable {
                 }
                 writer.byte(UInt8(ascii: ","))
                 if let walk = times.directWalk[c][o] { writer.number(Double((Int(walk) + 59) / 60)) }
-                if !times.journeys.isEmpty { Self.writeJourney(times.journeys[c][o], into: &writer) }
+                if !times.journeys.isEmpty { Self.writeJourney(times.journeys[c][o], timetables: times.journeyTimetables, into: &writer) }
             }
             writer.text(times.onGraph[o] ? (times.served[o] ? ",1\n" : ",0\n") : ",\n")
         }

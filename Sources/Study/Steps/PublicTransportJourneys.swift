@@ -7,29 +7,31 @@ import GeoData
 /// walked back leg by leg, its parts adding up to its exact time in seconds (which the median rounds up to whole
 /// minutes).
 extension PublicTransportJob {
-    /// One origin's median journey to one category: its legs (seconds) and the routes ridden, in order.
+    /// One origin's median journey to one category: its legs (seconds), and which of the run's timetables
+    /// (`OriginTimes.journeyTimetables`: the baseline's, or a scenario's) its rides' routes and stops index.
     struct OriginJourney: Sendable, Equatable {
         var legs: JourneyLegs
-        var routes: [String]
-        /// The stop_id of each ride's boarding and alighting stop, in order.
-        var stops: [(board: String, alight: String)]
+        var source: UInt8 = 0
 
-        static func == (a: Self, b: Self) -> Bool {
-            a.legs == b.legs && a.routes == b.routes && a.stops.elementsEqual(b.stops) { $0.board == $1.board && $0.alight == $1.alight }
+        /// The routes ridden, in order.
+        func routes(_ timetables: [TransitTimetable]) -> [String] {
+            legs.rides.map { timetables[Int(source)].routeNames[Int($0.route)] }
         }
 
         /// The journey leg by leg, for `--origins-out` and checks: `walk 312 s to 5310AAA; wait 48 s; 151 07:21:00
         /// 5310AAA - 07:28:00 5310BBB; walk 113 s to 5310CCC; wait 7 s; 30 07:30:00 5310CCC - 07:34:00 5310DDD;
         /// walk 40 s` (a change at the same stop has no walk; the last walk is to the service; on foot only: `walk N s`).
-        var text: String {
+        func text(_ timetables: [TransitTimetable]) -> String {
             guard !legs.rides.isEmpty else { return "walk \(legs.accessWalk) s" }
+            let timetable = timetables[Int(source)]
             var parts: [String] = []
             for (i, ride) in legs.rides.enumerated() {
-                if i == 0 || stops[i].board != stops[i - 1].alight || ride.walkBefore > 0 {
-                    parts.append("walk \(ride.walkBefore) s to \(stops[i].board)")
+                let board = PublicTransportJob.stopID(timetable, ride.boardStop)
+                if i == 0 || ride.boardStop != legs.rides[i - 1].alightStop || ride.walkBefore > 0 {
+                    parts.append("walk \(ride.walkBefore) s to \(board)")
                 }
                 parts.append("wait \(ride.waitBefore) s")
-                parts.append("\(routes[i]) \(GTFSTime.format(Int(ride.boardSeconds))) \(stops[i].board) - \(GTFSTime.format(Int(ride.alightSeconds))) \(stops[i].alight)")
+                parts.append("\(timetable.routeNames[Int(ride.route)]) \(GTFSTime.format(Int(ride.boardSeconds))) \(board) - \(GTFSTime.format(Int(ride.alightSeconds))) \(PublicTransportJob.stopID(timetable, ride.alightStop))")
             }
             parts.append("walk \(legs.egressWalk) s")
             return parts.joined(separator: "; ")
@@ -61,23 +63,23 @@ extension PublicTransportJob {
     /// the others. Origins in chunks on every core, each core with its own search. An error when a journey found
     /// does not round up to the median: the searches disagree, which is a bug.
     static func medianJourneys(_ categories: [BreakdownInput], minutes: DepartureMinutes, timetable: TransitTimetable,
-                               transfers: StopTransfers, walks: PointStopWalks, labels: [String]) throws -> [[OriginJourney?]] {
+                               transfers: StopTransfers, walks: PointStopWalks, labels: [String], source: UInt8 = 0) throws -> [[OriginJourney?]] {
         let originCount = walks.first.count - 1
         let perOrigin: [[OriginJourney?]] = try ParallelMap.map(Array(0..<originCount), chunksPerWorker: 16,
                                                                  worker: { JourneySearch(timetable: timetable, transfers: transfers) }) { worker, slice in
             var search = worker
             return try slice.map { o in
-                try categories.map { input -> OriginJourney? in
+                let access = categories.contains { $0.minute[o] >= 0 } ? walks.walks(of: o) : []
+                return try categories.map { input -> OriginJourney? in
                     guard input.minute[o] >= 0 else { return nil }
                     let median = input.median[o], departure = minutes.departure(Int(input.minute[o]))
-                    guard let legs = search.earliest(departure: departure, access: walks.walks(of: o), egress: input.egress,
+                    guard let legs = search.earliest(departure: departure, access: access, egress: input.egress,
                                                      directWalk: input.directWalk[o], maxTripSeconds: minutes.maxTripSeconds),
                           (Int(legs.total) + 59) / 60 == Int(median) else {
                         throw DataError(file: "pt", location: "origin \(labels[o])",
                                         "internal check failed: the journey to the nearest \(input.name) leaving at \(GTFSTime.format(Int(departure)).prefix(5)) does not take the \(median) min the window's search found; please report this")
                     }
-                    return OriginJourney(legs: legs, routes: legs.rides.map { timetable.routeNames[Int($0.route)] },
-                                         stops: legs.rides.map { (stopID(timetable, $0.boardStop), stopID(timetable, $0.alightStop)) })
+                    return OriginJourney(legs: legs, source: source)
                 }
             }
         }
@@ -105,7 +107,7 @@ extension PublicTransportJob {
     /// Zone columns of the breakdown of category `name`: the population-weighted mean of each part over the
     /// zone's origins with a median journey, the mean number of rides, the share on foot only and the routes ridden
     /// most (by the weight of the origins whose journey rides them).
-    func journeyColumns(_ journeys: [OriginJourney?], name: String, reducer: ZoneReducer, into output: inout StepOutput) {
+    func journeyColumns(_ journeys: [OriginJourney?], timetables: [TransitTimetable], name: String, reducer: ZoneReducer, into output: inout StepOutput) {
         let prefix = "\(name)_pt"
         let known = journeys.map { $0 != nil }
         for part in Self.journeyParts {
@@ -126,7 +128,7 @@ extension PublicTransportJob {
             for o in reducer.members[z] {
                 guard let journey = journeys[o] else { continue }
                 total += reducer.weights[o]
-                for route in Set(journey.routes) { weight[route, default: 0] += reducer.weights[o] }
+                for route in Set(journey.routes(timetables)) { weight[route, default: 0] += reducer.weights[o] }
             }
             guard total > 0, !weight.isEmpty else { return .null }
             let top = weight.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
@@ -144,7 +146,7 @@ extension PublicTransportJob {
 
     /// One origin's breakdown fields: departure HH:MM, each part in seconds, the rides, the routes (`>` between)
     /// and the legs in words.
-    static func writeJourney(_ journey: OriginJourney?, into writer: inout JSONWriter) {
+    static func writeJourney(_ journey: OriginJourney?, timetables: [TransitTimetable], into writer: inout JSONWriter) {
         guard let journey else {
             writer.text(String(repeating: ",", count: journeyParts.count + 4))
             return
@@ -152,8 +154,8 @@ extension PublicTransportJob {
         writer.text("," + GTFSTime.format(Int(journey.legs.departure)).prefix(5))
         for part in journeyParts { writer.text(",\(part.seconds(journey.legs))") }
         writer.text(",\(journey.legs.rides.count),")
-        writer.text(CSVField.escape(journey.routes.joined(separator: " > ")) + ",")
-        writer.text(CSVField.escape(journey.text))
+        writer.text(CSVField.escape(journey.routes(timetables).joined(separator: " > ")) + ",")
+        writer.text(CSVField.escape(journey.text(timetables)))
     }
 }
 

@@ -161,7 +161,9 @@ extension PublicTransportJob {
                                median: originSnaps.indices.map { summaries[c].quartiles[3 * $0 + 1] }, egress: egress[c],
                                directWalk: baseline.times.directWalk[c], name: names[c])
             }
-            let again = try Self.medianJourneys(inputs, minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks, labels: labels)
+            let again = try Self.medianJourneys(inputs, minutes: minutesGrid, timetable: timetable, transfers: links.transfers, walks: walks,
+                                                labels: labels, source: 1)
+            originTimes.journeyTimetables = [baseline.timetable, timetable]
             originTimes.journeys = names.indices.map { c in
                 originSnaps.indices.map { o in perCategory[c].affected[o] ? again[c][o] : baseline.times.journeys[c][o] }
             }
