@@ -13,6 +13,9 @@ public struct CSVTable: Sendable {
     let bodyStart: Int
     /// Whether a row may have fewer fields than the header (read as empty), as GTFS readers allow.
     let allowsShortRows: Bool
+    /// Lines of the file between the header and these rows (a later piece of a file read in pieces,
+    /// `CSVChunks`): rows and messages give their lines in the file.
+    let lineOffset: Int
 
     /// The longest header line read, in bytes: a wide census table's header is some tens of kilobytes, and a
     /// longer one is a file that is not CSV (or has no line ends).
@@ -24,10 +27,11 @@ public struct CSVTable: Sendable {
     /// `DataError` for UTF-16 or Latin-1 text, a header past `maxHeaderBytes`, duplicate column names, and a
     /// one-column header holding semicolons or tabs (a file written with another separator).
     /// A row with more fields than the header is always an error; one with fewer only unless `allowsShortRows`.
-    public init(bytes: [UInt8], source: String, allowsShortRows: Bool = false) throws {
+    public init(bytes: [UInt8], source: String, allowsShortRows: Bool = false, lineOffset: Int = 0) throws {
         self.bytes = bytes
         self.source = source
         self.allowsShortRows = allowsShortRows
+        self.lineOffset = lineOffset
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let cursor = CSVCursor(bytes: bytes, position: start, line: 0)
@@ -44,7 +48,8 @@ public struct CSVTable: Sendable {
             if let bad = TextCheck.firstInvalidUTF8(UnsafeBufferPointer(rebasing: buffer[start...])) {
                 let offset = start + bad
                 let (line, column) = TextCheck.lineAndColumn(buffer, of: offset)
-                throw DataError(file: source, location: "line \(line), column \(column)", TextCheck.invalidUTF8Message(buffer, at: offset))
+                let fileLine = offset > headerEnd ? line + lineOffset : line
+                throw DataError(file: source, location: "line \(fileLine), column \(column)", TextCheck.invalidUTF8Message(buffer, at: offset))
             }
             guard let row = try cursor.next(buffer, source: source) else { return false }
             for i in 0..<row.count { names.append(row.string(i).trimmingCharacters(in: " \t")) }
@@ -94,7 +99,7 @@ public struct CSVTable: Sendable {
 
     /// Calls `body` with each data row in order. Rows shorter than the header read missing fields as empty.
     public func forEachRow(_ body: (CSVRow) throws -> Void) throws {
-        let cursor = CSVCursor(bytes: bytes, position: bodyStart, line: 1)
+        let cursor = CSVCursor(bytes: bytes, position: bodyStart, line: 1 + lineOffset)
         try bytes.withUnsafeBufferPointer { buffer in
             let width = header.count
             while let row = try cursor.next(buffer, source: source) {

@@ -69,6 +69,18 @@ public struct GTFSArchive: Sendable {
     /// How a file of the feed is named in messages: "feed.zip: stop_times.txt".
     public func source(_ name: String) -> String { "\(path): \(name)" }
 
+    /// The size of `name` in bytes (uncompressed, for a zip), nil if the feed has no such file.
+    public func size(_ name: String) -> Int? {
+        guard let entryPath = entries[name] else { return nil }
+        switch storage {
+        case .folder: return (try? FileManager.default.attributesOfItem(atPath: entryPath)[.size] as? Int) ?? nil
+        case .memory(let files): return files[name]?.count
+        case .zip:
+            guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read), let entry = archive[entryPath] else { return nil }
+            return Int(entry.uncompressedSize)
+        }
+    }
+
     /// The bytes of `name`, nil if the feed has no such file.
     public func bytes(_ name: String) throws -> [UInt8]? {
         guard let entryPath = entries[name] else { return nil }

@@ -31,7 +31,7 @@ extension GTFSFeed {
         feed.exceptions = Array(repeating: [:], count: feed.serviceIDs.count)
         if let calendarDates { try feed.readCalendarDates(calendarDates) }
         try feed.readTrips(archive.requiredTable("trips.txt"))
-        try feed.readStopTimes(archive.requiredTable("stop_times.txt"), mayBeEmpty: partStopTimes)
+        try feed.readStopTimes(archive, mayBeEmpty: partStopTimes)
         if let frequencies = try archive.table("frequencies.txt") { try feed.readFrequencies(frequencies) }
         for s in 0..<feed.serviceIDs.count where feed.calendar[s]?.weekdays == 0 && !feed.exceptions[s].values.contains(true) {
             feed.warnings.append("\(archive.source("calendar.txt")): service '\(feed.serviceIDs.key(s))' never runs (no weekday set and no dates added)")
@@ -157,27 +157,33 @@ extension GTFSFeed {
     }
 
     /// The hot loop: millions of rows. Fields are looked up as bytes; consecutive rows of one trip reuse the
-    /// previous row's trip id without a hash lookup.
-    private mutating func readStopTimes(_ table: CSVTable, mayBeEmpty: Bool) throws {
-        let source = table.source
-        let tripColumn = try table.requiredColumn("trip_id"), stopColumn = try table.requiredColumn("stop_id")
-        let sequenceColumn = try table.requiredColumn("stop_sequence")
-        let arrivalColumn = try table.requiredColumn("arrival_time"), departureColumn = try table.requiredColumn("departure_time")
-        let pickupColumn = table.column("pickup_type") ?? -1
-        let dropOffColumn = table.column("drop_off_type") ?? -1
-        let distanceColumn = table.column("shape_dist_traveled") ?? -1
-        let estimate = table.bytes.count / 60
+    /// previous row's trip id without a hash lookup. stop_times.txt is streamed in tables of whole records
+    /// (`CSVChunks`): its text is never held whole.
+    private mutating func readStopTimes(_ archive: GTFSArchive, mayBeEmpty: Bool) throws {
+        let source = archive.source("stop_times.txt")
+        // Rows of a machine-written stop_times.txt take 35-45 bytes: reserve for 36 (the row arrays are freed
+        // once the calls are ordered by trip).
+        let estimate = (archive.size("stop_times.txt") ?? 0) / 36 + 16
         var rowTrip: [Int32] = [], rowSequence: [Int32] = [], rowStop: [Int32] = [], rowArrival: [Int32] = []
         var rowDeparture: [Int32] = [], rowPickup: [Bool] = [], rowDropOff: [Bool] = [], rowLine: [Int32] = [], rowDistance: [Double] = []
         rowTrip.reserveCapacity(estimate); rowSequence.reserveCapacity(estimate); rowStop.reserveCapacity(estimate)
         rowArrival.reserveCapacity(estimate); rowDeparture.reserveCapacity(estimate); rowPickup.reserveCapacity(estimate); rowDropOff.reserveCapacity(estimate)
         rowLine.reserveCapacity(estimate)
-        if distanceColumn >= 0 { rowDistance.reserveCapacity(estimate) }
+        var columns: (trip: Int, stop: Int, sequence: Int, arrival: Int, departure: Int, pickup: Int, dropOff: Int, distance: Int)?
         let blank: Int32 = -1
         var lastTripBytes: [UInt8] = []
         var lastTrip: Int32 = -1
         let trips = tripIDs, stops = stopIDs
-        try table.forEachRow { row in
+        var chunks = CSVChunks(source: source, allowsShortRows: true)
+        func read(_ table: CSVTable) throws {
+          if columns == nil {
+              columns = (try table.requiredColumn("trip_id"), try table.requiredColumn("stop_id"), try table.requiredColumn("stop_sequence"),
+                         try table.requiredColumn("arrival_time"), try table.requiredColumn("departure_time"),
+                         table.column("pickup_type") ?? -1, table.column("drop_off_type") ?? -1, table.column("shape_dist_traveled") ?? -1)
+              if columns!.distance >= 0 { rowDistance.reserveCapacity(estimate) }
+          }
+          let (tripColumn, stopColumn, sequenceColumn, arrivalColumn, departureColumn, pickupColumn, dropOffColumn, distanceColumn) = columns!
+          try table.forEachRow { row in
             let tripBytes = row.field(tripColumn)
             if lastTrip < 0 || !tripBytes.elementsEqual(lastTripBytes) {
                 guard let t = trips.find(tripBytes) else {
@@ -222,7 +228,12 @@ extension GTFSFeed {
             rowPickup.append(pickup)
             rowDropOff.append(dropOff)
             rowLine.append(Int32(row.line))
+          }
         }
+        guard try archive.stream("stop_times.txt", { piece in try chunks.feed(piece, read) }) else {
+            throw DataError(file: archive.path, "has no stop_times.txt, so no trip calls anywhere")
+        }
+        try chunks.finish(read)
         guard !rowTrip.isEmpty || mayBeEmpty else {
             throw DataError(file: source, "has a header but no stop times, so no trip calls at any stop")
         }
@@ -250,13 +261,23 @@ extension GTFSFeed {
             }
         }
         tripFirst = first
-        stopTimeStop = order.map { rowStop[Int($0)] }
-        arrivalSeconds = order.map { rowArrival[Int($0)] }
-        departureSeconds = order.map { rowDeparture[Int($0)] }
-        pickupAllowed = order.map { rowPickup[Int($0)] }
-        dropOffAllowed = order.map { rowDropOff[Int($0)] }
-        let lines = order.map { rowLine[Int($0)] }
-        let distances = distanceColumn >= 0 ? order.map { rowDistance[Int($0)] } : []
+        rowTrip = []
+        rowSequence = []
+        // Each column in trip order, the row column freed as soon as it is copied (a file already in trip order,
+        // the usual case, keeps its columns as they are).
+        let identity = order.indices.allSatisfy { order[$0] == Int32($0) }
+        func ordered<T>(_ column: inout [T]) -> [T] {
+            defer { column = [] }
+            return identity ? column : order.map { column[Int($0)] }
+        }
+        stopTimeStop = ordered(&rowStop)
+        arrivalSeconds = ordered(&rowArrival)
+        departureSeconds = ordered(&rowDeparture)
+        pickupAllowed = ordered(&rowPickup)
+        dropOffAllowed = ordered(&rowDropOff)
+        let lines = ordered(&rowLine)
+        let distances = rowDistance.isEmpty ? [] : ordered(&rowDistance)
+        order = []
         try fillAndCheckTimes(lines: lines, distances: distances, source: source)
     }
 
