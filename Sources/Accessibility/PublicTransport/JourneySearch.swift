@@ -65,13 +65,10 @@ public struct JourneySearch: Sendable {
     private var patternFrom: [Int32]
     /// Per round r (1, 2, …) and stop s at `(r - 1) * stopCount + s`: the vehicle arrival, its trip run, the
     /// position boarded at and the round of the label boarded from.
-    private var arrived: [Int32] = []
-    private var arrivedTrip: [UInt32] = []
-    private var arrivedBoardPosition: [UInt16] = []
-    private var arrivedBoardRound: [UInt16] = []
+    private var arrived: [Int32] = [], arrivedTrip: [UInt32] = []
+    private var arrivedBoardPosition: [UInt16] = [], arrivedBoardRound: [UInt16] = []
     /// Per round r ≥ 1 and stop: the time ready to board after that round's ride, and the stop alighted at.
-    private var ready: [Int32] = []
-    private var readyFrom: [UInt32] = []
+    private var ready: [Int32] = [], readyFrom: [UInt32] = []
     private var rounds = 0
     /// Each trip run's pattern.
     private let tripPattern: [UInt32]

@@ -151,9 +151,8 @@ public struct StopPointWalks: Sendable {
 /// The same walks read the other way: from each point to the stops within the maximum walk (compressed sparse
 /// rows by point, stops ascending), for searches that start at one point.
 public struct PointStopWalks: Sendable {
-    public let first: [UInt32]
-    public let stop: [UInt32]
-    public let seconds: [Int32]
+    /// Point p walks to `stop[first[p] ..< first[p + 1]]`, in the matching `seconds`.
+    public let first: [UInt32], stop: [UInt32], seconds: [Int32]
 
     public init(_ walks: StopPointWalks) {
         var first = [UInt32](repeating: 0, count: walks.pointCount + 1)
@@ -169,9 +168,7 @@ public struct PointStopWalks: Sendable {
                 next[p] += 1
             }
         }
-        self.first = first
-        self.stop = stop
-        self.seconds = seconds
+        (self.first, self.stop, self.seconds) = (first, stop, seconds)
     }
 
     /// The stops point p walks to, and the walk in whole seconds.
