@@ -129,6 +129,33 @@ struct PublicTransportJobTests {
         #expect("\(error)".contains("no departure 23:00-24:00 on 2024-03-05 in any feed (\(feed): 07:00–07:02)"))
     }
 
+    /// A window past midnight, written past 24:00 as GTFS does: twoOriginsByHand's trip moved to 24:00 → 24:02 (the
+    /// service day's 00:00-00:02 of the next morning). Origin 1 rides at 24:00 (3 min, as at 07:00 there) and walks
+    /// at 24:01 and 24:02 (225 s, 4 min): minutes 3, 4, 4, median 4, first reached at 24:01, on foot.
+    @Test func aWindowPastMidnight() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = try Self.writeFeed(in: folder, trips: "trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,24:00:00,24:00:00,A,1\nT1,24:02:00,24:02:00,B,2\n")
+        let job = try job(folder, gtfs: feed, origins: "easting,northing\n378000,395000\n", window: "24:00-24:03")
+        _ = try job.run()
+        let minutes = try String(contentsOfFile: job.minutesOutput!, encoding: .utf8)
+        #expect(minutes == "origin,category,departure,minutes\n0,gp,24:00,3\n0,gp,24:01,4\n0,gp,24:02,4\n")
+        let rows = try String(contentsOfFile: job.originsOutput!, encoding: .utf8).split(separator: "\n")
+        #expect(rows[1].hasSuffix(",3,4,4,4,24:01,225,225,0,0,0,0,0,0,,walk 225 s,1"))
+    }
+
+    /// Arrive-by deadlines 23:00-23:05 search the departures from the maximum trip (120 min) before the first
+    /// deadline, 21:00-23:05; the feed runs 07:00-07:02, so nothing can arrive and the run stops naming the hours.
+    @Test func arriveByOutsideTheFeedsHoursIsAnError() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = try Self.writeFeed(in: folder)
+        var job = try job(folder, gtfs: feed, origins: "easting,northing\n378000,395000\n", window: "23:00-23:05")
+        job.arriveBy = true
+        let error = try #require(throws: DataError.self) { try job.run() }
+        #expect("\(error)".contains("no departure 21:00-23:05 on 2024-03-05 in any feed (\(feed): 07:00–07:02)"))
+    }
+
     @Test func aDateWithoutServiceIsAnError() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
