@@ -24,14 +24,18 @@ public struct OpportunityAccess: Sendable, Equatable {
     /// How far a search from the origin must reach to compute every measure.
     public var searchLimit: Double { max(thresholds.last ?? 0, gravityCutoff ?? 0) }
 
-    /// Measures of one origin, from the costs to each service it can reach (unreached services omitted or nil).
-    public func measure<S: Sequence>(costs: S) -> (counts: [Int], gravity: Double?) where S.Element == Double? {
-        var counts = [Int](repeating: 0, count: thresholds.count)
+    /// Measures of one origin, from the costs to each service it can reach (unreached services omitted or nil):
+    /// per threshold the services within it (the sum of their supplies when `supplies` is given, aligned with
+    /// `costs`; a count otherwise), and gravity Σ sⱼ e^(−β cⱼ) with sⱼ = 1 when counting.
+    public func measure<S: Sequence>(costs: S, supplies: [Double]? = nil) -> (counts: [Double], gravity: Double?) where S.Element == Double? {
+        var counts = [Double](repeating: 0, count: thresholds.count)
         var gravity = 0.0
         let cutoff = gravityCutoff ?? 0
-        for case let cost? in costs {
-            for (t, threshold) in thresholds.enumerated() where cost <= threshold { counts[t] += 1 }
-            if let beta, cost <= cutoff { gravity += exp(-beta * cost) }
+        for (j, cost) in costs.enumerated() {
+            guard let cost else { continue }
+            let supply = supplies?[j] ?? 1
+            for (t, threshold) in thresholds.enumerated() where cost <= threshold { counts[t] += supply }
+            if let beta, cost <= cutoff { gravity += supply * exp(-beta * cost) }
         }
         return (counts, beta == nil ? nil : gravity)
     }

@@ -29,6 +29,9 @@ public struct TravelTimeSearch {
     /// Nodes settled by the last run.
     public var settled: Int { settledCount }
 
+    /// Every node the last run reached within its limit (each once, in no particular order).
+    public var reached: [UInt32] { touched }
+
     /// Runs Dijkstra from every source at once (a source may start with a head start of `seconds`, as a service
     /// part-way along a segment does), stopping at `limitSeconds`.
     public mutating func run(from sources: [(node: UInt32, seconds: Double)], direction: Direction,

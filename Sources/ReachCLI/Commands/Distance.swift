@@ -22,6 +22,10 @@ struct Distance: ParsableCommand {
           {c}_{m}_opportunities_within_{t}_mean   weighted mean number of {c} within t of each origin
           {c}_{m}_gravity_beta_{B}_mean           weighted mean of Σ e^(−B t) over the {c} reachable (t in minutes,
                                                   or km for straight line; terms below 0.001 left out)
+        With --fca 2sfca,e2sfca,bfca (competition for services, docs/access.md), per threshold t:
+          {c}_{m}_2sfca_{t}, {c}_{m}_e2sfca_{t}, {c}_{m}_bfca_{t}   weighted mean of the origins' floating-catchment
+                                                  access (services, or --supply-field, per person); --fca-out
+                                                  writes each service's ratio
           origins_count, origins_weight, origins_unreachable, reach_warning
 
         \(HelpText.exitCodes)
@@ -64,6 +68,19 @@ struct Distance: ParsableCommand {
             help: ArgumentHelp("Add gravity accessibility Σ e^(−β t), β per minute (per km for straight line), e.g. 0.1.", valueName: "BETA"))
     var gravityBeta: Double?
 
+    @Option(name: .customLong("supply-field"),
+            help: ArgumentHelp("Services' field of what each offers (list size, jobs, beds): opportunities, gravity and catchments sum it.", valueName: "FIELD"))
+    var supplyField: String?
+
+    @Option(help: ArgumentHelp("Comma-separated floating catchments: 2sfca, e2sfca, bfca (catchments: the thresholds).", valueName: "LIST"))
+    var fca: String?
+
+    @Option(name: .customLong("fca-decay"), help: ArgumentHelp("Decay of the enhanced 2SFCA: steps (1, 0.68, 0.22 by thirds) or gaussian.", valueName: "DECAY"))
+    var fcaDecay: String = "steps"
+
+    @Option(name: .customLong("fca-out"), help: ArgumentHelp("Also write each service's floating-catchment ratio as CSV.", valueName: "FILE"))
+    var fcaOutput: String?
+
     @OptionGroup var walk: WalkSpeedOptions
 
     @Option(name: .customLong("cycle-kmh"), help: ArgumentHelp("Cycling speed, km/h.", valueName: "KMH"))
@@ -93,6 +110,22 @@ struct Distance: ParsableCommand {
         _ = try parsedProfile()
         if let gravityBeta, !(gravityBeta > 0 && gravityBeta.isFinite) { throw ValidationError("--gravity-beta must be a positive number") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
+        _ = try parsedFCA()
+        guard CatchmentDecay(rawValue: fcaDecay) != nil else { throw ValidationError("--fca-decay: '\(fcaDecay)' is not steps or gaussian") }
+        if fcaOutput != nil, fca == nil { throw ValidationError("--fca-out needs --fca") }
+    }
+
+    func parsedFCA() throws -> [FloatingCatchmentMethod] {
+        guard let fca else { return [] }
+        let methods = try fca.split(separator: ",").map { part -> FloatingCatchmentMethod in
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let method = FloatingCatchmentMethod(rawValue: name) else {
+                throw ValidationError("--fca: '\(name)' is not 2sfca, e2sfca or bfca")
+            }
+            return method
+        }
+        guard !methods.isEmpty else { throw ValidationError("--fca: give at least one of 2sfca, e2sfca, bfca") }
+        return Array(Set(methods)).sorted()
     }
 
     func parsedModes() throws -> [DistanceMode]? {
@@ -138,7 +171,7 @@ struct Distance: ParsableCommand {
 
     func run() throws {
         let working = common.workingCRSValue
-        let job = DistanceJob(
+        var job = DistanceJob(
             zones: zone.zones,
             zoneOptions: ZoneLoadOptions(sourceCRS: zone.crs.map { CRS($0) }, workingCRS: working, codeField: zone.codeField),
             services: service.services, categoryField: service.categoryField, categories: category.categories,
@@ -149,6 +182,10 @@ struct Distance: ParsableCommand {
             minutes: try Self.numbers(minutes, flag: "--minutes"), metres: try Self.numbers(metres, flag: "--metres"),
             profile: try parsedProfile(), maxSnapMetres: snap.maxSnapMetres, minIslandNodes: snap.minIslandNodes, output: output, originsOutput: originsOutput,
             precision: precision, opportunities: opportunities, gravityBeta: gravityBeta)
+        job.supplyField = supplyField
+        job.fca = try parsedFCA()
+        job.fcaDecay = CatchmentDecay(rawValue: fcaDecay)!
+        job.fcaOutput = fcaOutput
         let common = self.common
         let report = try job.run { common.progress($0) }
         Terminal.warnOriginsOutside(report.originsOutsideZones)

@@ -32,6 +32,9 @@ public struct RunSpec: Sendable {
         public var metres: [Double] = [800, 2000]
         public var opportunities = false
         public var gravityBeta: Double?
+        public var supplyField: String?
+        public var fca: [FloatingCatchmentMethod] = []
+        public var fcaDecay: CatchmentDecay = .steps
     }
     public var distance: Distance?
 
@@ -172,7 +175,21 @@ public struct RunSpec: Sendable {
             distance.metres = try table.positives("metres") ?? distance.metres
             distance.opportunities = try table.bool("opportunities") ?? false
             distance.gravityBeta = try table.positive("gravity_beta")
-            try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta"])
+            distance.supplyField = try table.string("supply_field")
+            for name in try table.strings("fca") {
+                guard let method = FloatingCatchmentMethod(rawValue: name.lowercased()) else {
+                    throw table.error("fca", "'\(name)' is not a floating-catchment method (\(FloatingCatchmentMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                if !distance.fca.contains(method) { distance.fca.append(method) }
+            }
+            if let name = try table.string("fca_decay") {
+                guard let decay = CatchmentDecay(rawValue: name.lowercased()) else {
+                    throw table.error("fca_decay", "'\(name)' is not a decay (\(CatchmentDecay.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                distance.fcaDecay = decay
+            }
+            try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta",
+                                     "supply_field", "fca", "fca_decay"])
             spec.distance = distance
         }
 

@@ -15,6 +15,9 @@ struct NetworkContext: Sendable {
     let categoryTimes: [TravelMode: [NetworkTravelTime]]
     /// Per mode and category: indices (in the category's services) of services left unsnapped.
     let unsnappedServices: [TravelMode: [[Int]]]
+    /// Per mode and category: indices (in the category's services) of the snapped services, in the order of
+    /// `categoryTimes`' services.
+    let snappedServices: [TravelMode: [[Int]]]
 
     /// Per mode: segments left out of snapping because they lie on an island of fewer than the minimum nodes.
     let islandSegments: [TravelMode: Int]
@@ -28,6 +31,7 @@ struct NetworkContext: Sendable {
         var originSnaps: [TravelMode: [SnapPoint?]] = [:]
         var categoryTimes: [TravelMode: [NetworkTravelTime]] = [:]
         var unsnapped: [TravelMode: [[Int]]] = [:]
+        var snapped: [TravelMode: [[Int]]] = [:]
         var islands: [TravelMode: Int] = [:]
         for mode in modes {
             let graph = network.graphs[mode]!
@@ -43,19 +47,23 @@ struct NetworkContext: Sendable {
             }
             var helpers: [NetworkTravelTime] = []
             var missing: [[Int]] = []
+            var kept: [[Int]] = []
             for name in names {
                 let services = catalogue.categories[name]!
                 let snaps = services.map { snapper.snap($0.xy, maxMetres: maxSnapMetres) }
                 missing.append(snaps.indices.filter { snaps[$0] == nil })
+                kept.append(snaps.indices.filter { snaps[$0] != nil })
                 helpers.append(NetworkTravelTime(graph: graph, services: snaps.compactMap { $0 }))
             }
             categoryTimes[mode] = helpers
             unsnapped[mode] = missing
+            snapped[mode] = kept
         }
         self.snappers = snappers
         self.originSnaps = originSnaps
         self.categoryTimes = categoryTimes
         self.unsnappedServices = unsnapped
+        self.snappedServices = snapped
         self.islandSegments = islands
     }
 

@@ -8,6 +8,8 @@ public struct ServiceCatalogue: Sendable {
     public struct Service: Sendable {
         public var xy: XY
         public var source: String
+        /// What the service offers (`supply_field`: list size, jobs, beds, floor space); 1 when counted.
+        public var supply: Double = 1
     }
 
     /// Category name (sanitised for property keys) to its services, in read order.
@@ -38,13 +40,15 @@ public struct ServiceCatalogue: Sendable {
     /// its file name (`gp_practices.geojson` → `gp_practices`). `only` keeps just the named categories, and
     /// each of them must have at least one service.
     /// Each file's points are checked by `PointPlacement` against the working CRS and `extent` (the zones').
-    public static func load(paths: [String], categoryField: String?, only: [String] = [],
+    /// With `supplyField` every service must carry a number ≥ 0 there (its supply); a missing field, an empty
+    /// value, text or a negative number is an error naming the record.
+    public static func load(paths: [String], categoryField: String?, only: [String] = [], supplyField: String? = nil,
                             options: PointLoadOptions, extent: PointPlacement.Extent? = nil) throws -> ServiceCatalogue {
         var categories: [String: [Service]] = [:]
         var warnings: [String] = []
         for path in paths {
             var options = options
-            options.fields = Set([categoryField].compactMap { $0 })
+            options.fields = Set([categoryField, supplyField].compactMap { $0 })
             let points = try PointLoader.load(path: path, options: options)
             guard !points.isEmpty else { throw DataError(file: path, "holds no services") }
             warnings += try PointPlacement.check(points, file: path, role: "services", working: options.workingCRS, extent: extent)
@@ -67,7 +71,18 @@ public struct ServiceCatalogue: Sendable {
                     category = sanitise(stem)
                     guard !category.isEmpty else { throw DataError(file: path, "cannot name a category after this file; give --category-field") }
                 }
-                categories[category, default: []].append(Service(xy: point.xy, source: point.source))
+                var supply = 1.0
+                if let supplyField {
+                    guard let value = point.properties[supplyField] else {
+                        let fields = point.properties.keys.sorted().joined(separator: ", ")
+                        throw DataError(file: point.source, field: supplyField, "the service has no supply field (fields: \(fields)); every service needs one with --supply-field")
+                    }
+                    guard let number = value.doubleValue, number.isFinite, number >= 0 else {
+                        throw DataError(file: point.source, field: supplyField, "the supply is not a number ≥ 0 (\(value.stringValue.map { "\"\($0)\"" } ?? "null"))")
+                    }
+                    supply = number
+                }
+                categories[category, default: []].append(Service(xy: point.xy, source: point.source, supply: supply))
             }
         }
         if !only.isEmpty {
@@ -85,11 +100,11 @@ public struct ServiceCatalogue: Sendable {
 extension ServiceCatalogue {
     /// A step's services ("reading services"): their warnings, each category's count and the time taken (a lap of
     /// `clock`) go into `report`; an error when no service is read.
-    static func loadForStep<R: ServiceStepReport>(paths: [String], categoryField: String?, only: [String], options: PointLoadOptions,
+    static func loadForStep<R: ServiceStepReport>(paths: [String], categoryField: String?, only: [String], supplyField: String? = nil, options: PointLoadOptions,
                                                   context: StudyContext, progress: (String) -> Void, clock: inout StepClock,
                                                   report: inout R) throws -> ServiceCatalogue {
         progress("reading services")
-        let catalogue = try load(paths: paths, categoryField: categoryField, only: only, options: options, extent: context.layer.nearExtent)
+        let catalogue = try load(paths: paths, categoryField: categoryField, only: only, supplyField: supplyField, options: options, extent: context.layer.nearExtent)
         report.contextWarnings += catalogue.warnings
         guard !catalogue.names.isEmpty else { throw DataError(file: paths.joined(separator: ", "), "no services read") }
         report.categories = catalogue.names.map { ($0, catalogue.categories[$0]!.count) }

@@ -16,10 +16,14 @@ public enum StudyPlan {
         let points = PointLoadOptions(workingCRS: working)
         var steps: [any StudyStep] = [ZoneFactsStep()]
         if let distance = spec.distance {
-            steps.append(DistanceJob(zones: spec.zones, services: distance.services, categoryField: distance.categoryField,
-                                     serviceOptions: points, osm: distance.osm, modes: distance.modes, minutes: distance.minutes,
-                                     metres: distance.metres, opportunities: distance.opportunities,
-                                     gravityBeta: distance.gravityBeta))
+            var job = DistanceJob(zones: spec.zones, services: distance.services, categoryField: distance.categoryField,
+                                  serviceOptions: points, osm: distance.osm, modes: distance.modes, minutes: distance.minutes,
+                                  metres: distance.metres, opportunities: distance.opportunities,
+                                  gravityBeta: distance.gravityBeta)
+            job.supplyField = distance.supplyField
+            job.fca = distance.fca
+            job.fcaDecay = distance.fcaDecay
+            steps.append(job)
         }
         if let coverage = spec.coverage {
             let stops = StopSources(naptan: coverage.naptan, busStops: coverage.busStops, railStations: coverage.railStations,

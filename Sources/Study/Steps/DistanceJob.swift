@@ -33,6 +33,15 @@ public struct DistanceJob: Sendable {
     public var opportunities: Bool
     /// Gravity decay β per minute (network modes) and per kilometre (straight line); nil for no gravity measure.
     public var gravityBeta: Double?
+    /// The services' field holding what each offers (list size, jobs, beds); opportunities, gravity and the
+    /// floating catchments sum it. Nil counts each service as 1.
+    public var supplyField: String?
+    /// Floating-catchment measures, each for every threshold of each mode (docs/access.md).
+    public var fca: [FloatingCatchmentMethod] = []
+    /// The decay of the enhanced 2SFCA.
+    public var fcaDecay: CatchmentDecay = .steps
+    /// Where a one-step run writes each service's ratio (`fca_ratios.csv` in a study).
+    public var fcaOutput: String?
 
     /// Services counted within a threshold of a zone's typical origin stop at this many (the JTS origin indicator).
     public static let countCap = 10
@@ -70,6 +79,9 @@ public struct DistanceJob: Sendable {
 
     var wantsAccess: Bool { opportunities || gravityBeta != nil }
 
+    /// The file of each service's floating-catchment ratio a study writes.
+    public static let fcaFileName = "fca_ratios.csv"
+
     public struct Report: Sendable {
         /// Misplaced records of the input files (`PointPlacement`), one line per file.
         public var inputWarnings: [String] = []
@@ -94,17 +106,33 @@ public struct DistanceJob: Sendable {
         /// `access[c][m][o]`: origin o's cumulative counts and gravity for category c by mode m; nil when the
         /// origin is not on the network. Empty unless --opportunities or --gravity-beta.
         var access: [[[OriginAccess?]]] = []
+        /// `catchments[c][m]`: origin values of each floating-catchment measure (method × threshold) for
+        /// category c by mode m; empty unless `fca`.
+        var catchments: [[[CatchmentColumn]]] = []
     }
 
     struct OriginAccess: Sendable {
-        var counts: [Int]
+        /// Services (or their supply) within each threshold.
+        var counts: [Double]
         var gravity: Double?
+    }
+
+    /// One floating-catchment measure of one category by one mode: every origin's value (nil when the origin
+    /// is off the mode's roads) and every service's ratio.
+    struct CatchmentColumn: Sendable {
+        var method: FloatingCatchmentMethod
+        var threshold: Double
+        var origins: [Double?]
+        var services: FloatingCatchment.Result
+        /// The category's service index of each of `services`' entries (the snapped ones for a network mode).
+        var serviceIndex: [Int]
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
         guard let output else { throw DataError(file: "reach distance", "no output file: name it with --out FILE") }
         try AtomicFile.checkWritable(output)
         if let originsOutput { try AtomicFile.checkWritable(originsOutput) }
+        if let fcaOutput { try AtomicFile.checkWritable(fcaOutput) }
         var report = Report()
         let context = try StudyContext.loadForOneStep(inputs, precision: precision, progress: progress, report: &report)
 
@@ -112,6 +140,9 @@ public struct DistanceJob: Sendable {
         report.zonesWithWarnings = try ZoneTable.writeOneStep(computed.output, context: context, to: output, progress: progress, timings: &report.timings)
         if let originsOutput {
             try AtomicFile.write(originsTable(origins: context.origins, layer: context.layer, values: computed.originValues, names: computed.names), to: originsOutput)
+        }
+        if let fcaOutput, let file = computed.output.files.first(where: { $0.name == Self.fcaFileName }) {
+            try AtomicFile.write(file.bytes, to: fcaOutput)
         }
         return report
     }
@@ -124,7 +155,7 @@ public struct DistanceJob: Sendable {
                         progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (output: StepOutput, originValues: OriginValues, names: [String]) {
         let originSet = context.origins
         var clock = StepClock()
-        let catalogue = try ServiceCatalogue.loadForStep(paths: services, categoryField: categoryField, only: categories, options: serviceOptions,
+        let catalogue = try ServiceCatalogue.loadForStep(paths: services, categoryField: categoryField, only: categories, supplyField: supplyField, options: serviceOptions,
                                                          context: context, progress: progress, clock: &clock, report: &report)
         let names = catalogue.names
 
@@ -178,13 +209,18 @@ public struct DistanceJob: Sendable {
         var originValues = OriginValues(values: values, snapMetres: snapMetres)
         if wantsAccess {
             progress("cumulative opportunities and gravity from \(originSet.points.count) origins")
-            originValues.access = try accessMeasures(origins: originSet.points, names: names,
+            originValues.access = try accessMeasures(origins: originSet.points, names: names, catalogue: catalogue,
                                                      straightIndexes: straightIndexes, network: networkContext)
             clock.lap("opportunities", into: &report.timings)
         }
+        if !fca.isEmpty {
+            progress("floating catchments (\(fca.map(\.rawValue).joined(separator: ", "))) for \(names.count) categor\(names.count == 1 ? "y" : "ies")")
+            originValues.catchments = try catchmentMeasures(origins: originSet, names: names, catalogue: catalogue, network: networkContext)
+            clock.lap("floating catchments", into: &report.timings)
+        }
 
         // Per zone: figures by the one reducer, and counts from the typical origin.
-        let output = try zoneFigures(context, values: originValues, names: names, straightIndexes: straightIndexes, network: networkContext)
+        let output = try zoneFigures(context, values: originValues, names: names, catalogue: catalogue, straightIndexes: straightIndexes, network: networkContext)
         clock.lap("aggregate", into: &report.timings)
         return (output, originValues, names)
     }
@@ -193,10 +229,17 @@ public struct DistanceJob: Sendable {
 
     /// Every origin's measures: straight line from the k-d tree of each category, network modes from one bounded
     /// forward search per origin and mode (to `OpportunityAccess.searchLimit`), on all cores.
-    func accessMeasures(origins: [XY], names: [String], straightIndexes: [PointIndex],
+    func accessMeasures(origins: [XY], names: [String], catalogue: ServiceCatalogue, straightIndexes: [PointIndex],
                         network: NetworkContext?) throws -> [[[OriginAccess?]]] {
         let modes = self.modes
         let job = self
+        // Supplies by category (straight line) and by mode and category in the order of the snapped services.
+        let supplies: [[Double]]? = supplyField == nil ? nil : names.map { catalogue.categories[$0]!.map(\.supply) }
+        var bySnap: [TravelMode: [[Double]]] = [:]
+        if let supplies, let network {
+            for mode in network.modes { bySnap[mode] = names.indices.map { c in network.snappedServices[mode]![c].map { supplies[c][$0] } } }
+        }
+        let snappedSupplies = bySnap
         let perOrigin: [[[OriginAccess?]]] = try ParallelMap.map(Array(origins.indices), worker: { network?.makeSearches() }) { searches, slice in
             var searches = searches
             return slice.map { o in
@@ -209,13 +252,16 @@ public struct DistanceJob: Sendable {
                     modes.map { mode -> OriginAccess? in
                         let access = job.access(mode)
                         if mode == .straight {
-                            var costs: [Double?] = []
-                            straightIndexes[c].forEach(within: access.searchLimit, of: origins[o]) { _, metres in costs.append(metres) }
-                            let (counts, gravity) = access.measure(costs: costs)
+                            var costs: [Double?] = [], found: [Double] = []
+                            straightIndexes[c].forEach(within: access.searchLimit, of: origins[o]) { j, metres in
+                                costs.append(metres)
+                                if let supplies { found.append(supplies[c][j]) }
+                            }
+                            let (counts, gravity) = access.measure(costs: costs, supplies: supplies == nil ? nil : found)
                             return OriginAccess(counts: counts, gravity: gravity)
                         }
                         guard let times = timesByMode[mode.travelMode!] else { return nil }
-                        let (counts, gravity) = access.measure(costs: times[c])
+                        let (counts, gravity) = access.measure(costs: times[c], supplies: snappedSupplies[mode.travelMode!]?[c])
                         return OriginAccess(counts: counts, gravity: gravity)
                     }
                 }
@@ -223,6 +269,78 @@ public struct DistanceJob: Sendable {
         }
         // Reorder to [category][mode][origin].
         return names.indices.map { c in modes.indices.map { m in perOrigin.map { $0[c][m] } } }
+    }
+
+    // MARK: Floating catchments
+
+    /// `{prefix}_2sfca_{t}` (`_e2sfca_`, `_bfca_`).
+    static func catchmentColumn(_ prefix: String, _ column: CatchmentColumn) -> String {
+        "\(prefix)_\(column.method.rawValue)_\(label(column.threshold))"
+    }
+
+    func catchmentWhat(_ column: CatchmentColumn, unit: String, what: String) -> String {
+        let decay = column.method == .enhanced ? ", \(fcaDecay == .steps ? "weights 1, 0.68, 0.22 by thirds of the catchment" : "Gaussian decay to 0 at its edge")" : ""
+        return "\(supplyField ?? "services") per person within \(Self.label(column.threshold)) \(unit) by \(what)\(decay)"
+    }
+
+    /// Every floating-catchment measure: per category and mode, the pairs of services and origins up to the
+    /// mode's largest threshold (k-d tree queries per service, or one bounded search per service on the mode's
+    /// reversed graph), then each method and threshold from them. Demand is the origins' own weights.
+    func catchmentMeasures(origins: OriginSet, names: [String], catalogue: ServiceCatalogue,
+                           network: NetworkContext?) throws -> [[[CatchmentColumn]]] {
+        let originIndex = modes.contains(.straight) ? PointIndex(origins.points) : nil
+        return try names.map { name in
+            let services = catalogue.categories[name]!
+            return try modes.map { mode -> [CatchmentColumn] in
+                let limit = thresholds(mode).max() ?? 0
+                let pairs: CatchmentPairs, serviceIndex: [Int], snapped: [Bool]
+                switch mode {
+                case .straight:
+                    pairs = try CatchmentPairs.straight(services: services.map(\.xy), origins: originIndex!, radiusMetres: limit)
+                    serviceIndex = Array(services.indices)
+                    snapped = origins.points.map { _ in true }
+                case .network(let travel):
+                    let network = network!
+                    let c = names.firstIndex(of: name)!
+                    pairs = try CatchmentPairs.network(network.categoryTimes[travel]![c], origins: network.originSnaps[travel]!, limitMinutes: limit)
+                    serviceIndex = network.snappedServices[travel]![c]
+                    snapped = network.originSnaps[travel]!.map { $0 != nil }
+                }
+                let supply = serviceIndex.map { services[$0].supply }
+                return fca.sorted().flatMap { method in
+                    thresholds(mode).map { t in
+                        let result = FloatingCatchment(method: method, catchment: t, decay: fcaDecay).compute(pairs, demand: origins.weights, supply: supply)
+                        return CatchmentColumn(method: method, threshold: t,
+                                               origins: result.access.indices.map { snapped[$0] ? result.access[$0] : nil },
+                                               services: result, serviceIndex: serviceIndex)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `fca_ratios.csv`: one row per service, category, mode, method and catchment: where the service is read
+    /// from, its supply, the demand weight within its catchment and its ratio (empty when no one reaches it).
+    func catchmentRatios(_ catchments: [[[CatchmentColumn]]], names: [String], catalogue: ServiceCatalogue) -> [UInt8] {
+        var writer = JSONWriter(capacity: 1 << 16)
+        writer.text("category,mode,method,catchment,unit,service,source,supply,demand,ratio\n")
+        for (c, name) in names.enumerated() {
+            let services = catalogue.categories[name]!
+            for (m, mode) in modes.enumerated() {
+                for column in catchments[c][m] {
+                    let head = "\(name),\(mode),\(column.method.rawValue),\(Self.label(column.threshold)),\(mode == .straight ? "m" : "min"),"
+                    for (k, j) in column.serviceIndex.enumerated() {
+                        writer.text(head)
+                        writer.text("\(j),")
+                        writer.text(CSVField.escape(services[j].source))
+                        writer.text(",\(JSONWriter.format(services[j].supply)),\(JSONWriter.format(column.services.demand[k])),")
+                        if let ratio = column.services.ratio[k] { writer.text(JSONWriter.format(ratio)) }
+                        writer.byte(0x0A)
+                    }
+                }
+            }
+        }
+        return writer.bytes
     }
 
     // MARK: Zone figures
@@ -260,7 +378,7 @@ public struct DistanceJob: Sendable {
         }
     }
 
-    func zoneFigures(_ context: StudyContext, values: OriginValues, names: [String], straightIndexes: [PointIndex],
+    func zoneFigures(_ context: StudyContext, values: OriginValues, names: [String], catalogue: ServiceCatalogue, straightIndexes: [PointIndex],
                      network: NetworkContext?) throws -> StepOutput {
         let layer = context.layer, reducer = context.reducer
         let counts = try typicalCounts(context, names: names, straightIndexes: straightIndexes, network: network)
@@ -291,6 +409,13 @@ public struct DistanceJob: Sendable {
                 if !values.access.isEmpty {
                     for indicator in accessIndicators(prefix: prefix, category: name, mode: mode, measures: values.access[c][m], reducer: reducer) {
                         output.add(indicator)
+                    }
+                }
+                if !values.catchments.isEmpty {
+                    for column in values.catchments[c][m] {
+                        output.add(Indicator(Self.catchmentColumn(prefix, column), unit: "\(supplyField ?? "services") per person",
+                                             "population-weighted mean over the zone's origins of the \(column.method.rawValue.uppercased()) access to \(name) (\(catchmentWhat(column, unit: unit, what: what)))",
+                                             source: Self.source, numbers: reducer.mean(column.origins)))
                     }
                 }
                 guard mode != .straight else { continue }
@@ -324,6 +449,16 @@ public struct DistanceJob: Sendable {
                                                       source: Self.source, decimals: mode == .straight ? 3 : 4, numbers: values.values[c][m]))
             }
         }
+        for (c, name) in names.enumerated() where !values.catchments.isEmpty {
+            for (m, mode) in modes.enumerated() {
+                for column in values.catchments[c][m] {
+                    output.originColumns.append(Indicator(Self.catchmentColumn("\(name)_\(mode)", column), unit: "\(supplyField ?? "services") per person",
+                                                          "\(column.method.rawValue.uppercased()) access of this origin to \(name) (null: off the \(mode) roads)",
+                                                          source: Self.source, numbers: column.origins))
+                }
+            }
+        }
+        if !values.catchments.isEmpty { output.files.append(StudyFile(name: Self.fcaFileName, bytes: catchmentRatios(values.catchments, names: names, catalogue: catalogue))) }
         for indicator in CoverageJob.originColumns(context, source: Self.source) { output.add(indicator) }
         output.add(Indicator("origins_unreachable", unit: "origins", "the most origins that reach no service of one category by one network mode",
                              source: Self.source, counts: unreachableMax))
@@ -337,13 +472,14 @@ public struct DistanceJob: Sendable {
         let unit = mode == .straight ? "m" : "min"
         var indicators: [Indicator] = []
         for (t, threshold) in access.thresholds.enumerated() {
-            indicators.append(Indicator("\(prefix)_opportunities_within_\(Self.label(threshold))_mean", unit: "services",
-                                        "population-weighted mean number of \(category) services within \(Self.label(threshold)) \(unit) of each origin",
-                                        source: Self.source, decimals: 3, numbers: reducer.mean(measures.map { $0.map { Double($0.counts[t]) } })))
+            let what = supplyField.map { "total \($0) of the \(category) services" } ?? "number of \(category) services"
+            indicators.append(Indicator("\(prefix)_opportunities_within_\(Self.label(threshold))_mean", unit: supplyField ?? "services",
+                                        "population-weighted mean \(what) within \(Self.label(threshold)) \(unit) of each origin",
+                                        source: Self.source, decimals: 3, numbers: reducer.mean(measures.map { $0.map { $0.counts[t] } })))
         }
         if let beta = gravityBeta {
             indicators.append(Indicator("\(prefix)_gravity_beta_\(Self.label(beta))_mean", unit: nil,
-                                        "population-weighted mean gravity access to \(category), Σ exp(−\(Self.label(beta)) × \(mode == .straight ? "km" : "min"))",
+                                        "population-weighted mean gravity access to \(category), Σ \(supplyField.map { "\($0) × " } ?? "")exp(−\(Self.label(beta)) × \(mode == .straight ? "km" : "min"))",
                                         source: Self.source, decimals: 3, numbers: reducer.mean(measures.map { $0.map { $0.gravity ?? 0 } })))
         }
         return indicators
@@ -357,6 +493,10 @@ public struct DistanceJob: Sendable {
         for name in names { for mode in modes { writer.text(",\(name)_\(mode)") } }
         let travelModes = modes.compactMap(\.travelMode)
         for mode in travelModes { writer.text(",snap_\(mode.rawValue)_metres") }
+        let catchments = values.catchments.enumerated().flatMap { c, byMode in
+            byMode.enumerated().flatMap { m, columns in columns.map { (name: Self.catchmentColumn("\(names[c])_\(modes[m])", $0), values: $0.origins) } }
+        }
+        for column in catchments { writer.text(",\(column.name)") }
         writer.byte(0x0A)
         // Metres to 3 decimals (1 mm), minutes to 4 (6 ms), trailing zeros dropped.
         func fixed(_ value: Double, _ decimals: Int) { writer.fixed(value, decimals: decimals) }
@@ -371,6 +511,10 @@ public struct DistanceJob: Sendable {
             for mode in travelModes {
                 writer.byte(UInt8(ascii: ","))
                 if let snap = values.snapMetres[mode]?[o] { fixed(snap, 3) }
+            }
+            for column in catchments {
+                writer.byte(UInt8(ascii: ","))
+                if let value = column.values[o] { writer.text(JSONWriter.format(value)) }
             }
             writer.byte(0x0A)
         }
