@@ -55,7 +55,7 @@ rm -f "$STAMP"
 # so pip builds that one package; everything else must come as a binary wheel.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: --no-binary=json2html \
     -r "$REQ" >&2
-"$VENV/bin/python" -c 'import geopandas, pyogrio, shapely, pyproj, scipy, networkx, numpy, pandas, osmium, pyrosm, pandana, gtfs_kit, inequality' >&2
+"$VENV/bin/python" -c 'import geopandas, pyogrio, shapely, pyproj, scipy, networkx, numpy, pandas, osmium, pyrosm, pandana, gtfs_kit, inequality, access' >&2
 want_stamp "$VENV/bin/python" >"$STAMP"
 log "ready: $("$VENV/bin/python" -c 'import shapely, pyproj, pyogrio, geopandas; print(f"geopandas {geopandas.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__})")')"
 echo "$VENV/bin/python"

@@ -3,7 +3,7 @@
     python -m reachtools.crosscheck --reach PATH    (from the repo root, tools/ on PYTHONPATH: run.sh does this)
 
 Env: REACH_DATA (default ../shared/data), CROSSCHECK_TMP (default /tmp/reach-crosscheck), CI=true,
-CROSSCHECK_ONLY=transit|scoring|broadband|pt|scenarios|equity|service_profile (only the checkers the table marks
+CROSSCHECK_ONLY=transit|scoring|broadband|pt|scenarios|equity|service_profile|catchment (only the checkers the table marks
 so; unset: all ten).
 
 For each checker, in table order: each case's needs are looked at (crosscheck_cases explains the order); a case

@@ -412,5 +412,28 @@ def checkers(data, out):
              made=([f"{SPOUT}/study.toml"], "service_profile.py prepare wrote no study.toml (see its output above)")),
     ], only="service_profile")
 
+    # Floating catchments and supply-weighted opportunities (catchment.py: docs/access.md) against PySAL's access fed
+    # the same cost matrix: catchment-hand is the oracle's self-test (FloatingCatchmentTests' hand case; no reach run);
+    # catchment-trafford is straight line on Trafford's practices with a made-up list_size (catchment.py prepare),
+    # catchment-rutland-walk walks Rutland's output areas to the services distance.py prepare reads from the extract
+    # (its cost matrix by roadnet.py's networkx Dijkstra).
+    COUT = f"{out}/catchment"
+    fca_outs = [("--out", "wards.geojson"), ("--origins-out", "origins.csv"), ("--fca-out", "fca.csv")]
+    catchment_checker = Checker("catchment.py", COUT, check_in(COUT), [
+        Case("catchment-hand"),
+        Case("catchment-trafford", "distance", ["--wards", TRAFFORD_WARDS, "--services", f"{COUT}/gp_list_size.geojson",
+                                                "--supply-field", "list_size", "--origins", TRAFFORD_OA,
+                                                "--weight-field", "population", "--metres", "800,2000",
+                                                "--fca", "2sfca,e2sfca,bfca", "--opportunities"], fca_outs,
+             fixtures=[TRAFFORD_WARDS, TRAFFORD_OA, GP],
+             prepare=Prepare("catchment.py", ["prepare", "--data", D, "--tmp", COUT], remove=[f"{COUT}/gp_list_size.geojson"]),
+             made=([f"{COUT}/gp_list_size.geojson"], "catchment.py prepare wrote no gp_list_size.geojson")),
+        Case("catchment-rutland-walk", "distance", ["--wards", RUT_WARDS, "--services", f"{DOUT}/rutland_services.csv",
+                                                    "--category-field", "category", "--origins", RUT_OA, "--osm", RUT_PBF,
+                                                    "--modes", "walk", "--minutes", "15,30", "--fca", "2sfca,e2sfca,bfca"],
+             fca_outs, data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
+             made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
+    ], only="catchment")
+
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,
-            broadband_checker, pt_checker, scenarios_checker, equity_checker, service_profile_checker]
+            broadband_checker, pt_checker, scenarios_checker, equity_checker, service_profile_checker, catchment_checker]

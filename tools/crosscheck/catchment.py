@@ -1,0 +1,269 @@
+"""Cross-check of reach distance's floating catchments and supply-weighted opportunities (docs/access.md) against
+PySAL's `access` package, fed the same origin-service cost matrix computed independently.
+
+Cases:
+- catchment-trafford: Trafford's 2017 wards, its 738 output areas of 2021 (point on surface by shapely, weighted by
+  population) and its GP practices with a made-up `list_size` (prepare: 2,000 + (37 x index) mod 9,000, written to
+  gp_list_size.geojson), straight line with catchments 800 and 2,000 m. Costs: every origin-practice pair within
+  2,000 m by scipy's cKDTree.query_ball_point (distance <= t) and numpy's hypot.
+- catchment-rutland-walk: Rutland's 2023 wards, its 2011 output areas (weight 1, as distance.py), the services
+  distance.py prepare reads from the OSM extract (gp, pharmacy, school, supermarket), walking with catchments 15 and
+  30 min. Costs: the networkx oracle of tools/crosscheck/roadnet.py (snap, single-source Dijkstra from each origin
+  with the 30 min cutoff; the same graph distance.py checks reach's walk times against).
+
+For each category, catchment t and measure, against reach's origins.csv (every origin), wards.geojson (every ward:
+the population-weighted mean over the ward's origins, the weights and wards of reach's origins.csv, whose zones and
+positions distance.py checks) and fca_ratios.csv (every service's demand and ratio):
+- 2sfca: access.Access.two_stage_fca(max_cost=nextafter(t, inf)) (PySAL keeps cost < max_cost; reach cost <= t);
+- e2sfca: access.Access.enhanced_two_stage_fca with weights.step_fn({t/3: 1, 2t/3: 0.68, t: 0.22}) (Luo and Qi);
+- bfca: pandas, the balanced weights of Paez et al. (2019) as the R package accessibility computes them;
+- opportunities within t with --supply-field: access.Access.weighted_catchment (the sum of list_size within t);
+- the ratios Rj = Sj / Dj: pandas groupby over the same pairs.
+Every value to a relative 1e-9 (and 1e-15 absolute). The oracle checks itself: its 2SFCA by pandas equals PySAL's.
+"""
+
+import argparse
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import roadnet  # noqa: E402
+from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.inputs import fixture, points_of, read_geojson  # noqa: E402
+from reachtools.runner import check_status as reach_status  # noqa: E402
+
+# access 1.1.9 fills a column in place (fca.py, `temp[supply_name].fillna(0, inplace=True)`), which pandas 3 warns
+# is a no-op under copy-on-write; every service here has a supply, so there is nothing to fill.
+warnings.filterwarnings("ignore", message=".*chained assignment.*")
+REL = 1e-9
+MAX_SNAP_M = 500.0
+METHODS = ("2sfca", "e2sfca", "bfca")
+RUTLAND = {
+    "pbf": "osm/rutland-2022-07-20.osm.pbf",
+    "wards": "wards_extra/E06000017_rutland_wards_dec2023.geojson",
+    "origins": "uk-geojson/oa_by_lad/E06000017.json.gz",
+}
+
+
+def prepare(args):
+    """gp_list_size.geojson: Trafford's GP practices with list_size = 2000 + (37 i) mod 9000."""
+    import json
+
+    os.makedirs(args.tmp, exist_ok=True)
+    with open(fixture("trafford", "gp_practices.geojson")) as f:
+        doc = json.load(f)
+    for i, feature in enumerate(doc["features"]):
+        feature["properties"]["list_size"] = 2000 + (37 * i) % 9000
+    with open(os.path.join(args.tmp, "gp_list_size.geojson"), "w") as f:
+        json.dump(doc, f)
+    print(f"     wrote gp_list_size.geojson ({len(doc['features'])} practices)")
+    return 0
+
+
+def close(a, b):
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
+        na = a is None or (isinstance(a, float) and math.isnan(a))
+        nb = b is None or (isinstance(b, float) and math.isnan(b))
+        return na and nb
+    return abs(a - b) <= max(1e-15, REL * max(abs(a), abs(b)))
+
+
+def fmt(t):
+    return str(int(t)) if float(t).is_integer() else str(t)
+
+
+def oracle(cost, pop, supply, t, method):
+    """(access per origin index, demand and ratio per service index) for catchment t by `method`: PySAL for 2sfca
+    and e2sfca, pandas for bfca; cost = DataFrame(origin, service, cost) with every pair up to the largest t."""
+    import access
+
+    pairs = cost[cost.cost <= t].copy()
+    demand_df = pd.DataFrame({"origin": np.arange(len(pop)), "pop": pop}).set_index("origin")
+    supply_df = pd.DataFrame({"service": np.arange(len(supply)), "supply": supply}).set_index("service")
+    if method == "e2sfca":
+        w = np.where(pairs.cost <= t / 3, 1.0, np.where(pairs.cost <= 2 * t / 3, 0.68, 0.22))
+    else:
+        w = np.ones(len(pairs))
+    pairs["w"] = w
+    if method == "bfca":
+        pairs["wi"] = pairs.w / pairs.groupby("origin").w.transform("sum")
+        pairs["wj"] = pairs.w / pairs.groupby("service").w.transform("sum")
+        pairs["p"] = pop[pairs.origin.to_numpy()]
+        dem = (pairs.p * pairs.wi).groupby(pairs.service).sum()
+        ratio = supply_df.supply.reindex(dem.index) / dem
+        pairs["r"] = ratio.reindex(pairs.service).to_numpy()
+        acc = (pairs.r * pairs.wj).groupby(pairs.origin).sum()
+        return acc.reindex(range(len(pop)), fill_value=0.0).to_numpy(), dem, ratio
+    pairs["p"] = pop[pairs.origin.to_numpy()]
+    dem = (pairs.p * pairs.w).groupby(pairs.service).sum()
+    ratio = supply_df.supply.reindex(dem.index) / dem
+    a = access.Access(demand_df=demand_df.reset_index(), demand_index="origin", demand_value="pop",
+                      supply_df=supply_df.reset_index(), supply_index="service", supply_value="supply",
+                      cost_df=cost, cost_origin="origin", cost_dest="service", cost_name="cost")
+    limit = float(np.nextafter(t, math.inf))
+    if method == "2sfca":
+        out = a.two_stage_fca(name="x", max_cost=limit)
+    else:
+        fn = access.weights.step_fn({t / 3: 1, 2 * t / 3: 0.68, t: 0.22})
+        out = a.enhanced_two_stage_fca(name="x", max_cost=limit, weight_fn=fn)
+    series = out["x_supply"]
+    return series.reindex(range(len(pop))).fillna(0.0).to_numpy(), dem, ratio
+
+
+def compare(case, reach_dir, cost, pop, supply, category, mode, thresholds, unsnapped=None, opportunities=False):
+    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"), dtype={"zone": str})
+    ratios = pd.read_csv(os.path.join(reach_dir, "fca.csv"))
+    wards = read_geojson(os.path.join(reach_dir, "wards.geojson"), crs=None)
+    codes = set(origins.zone)
+    code = next(c for c in wards.columns if c != "geometry" and set(wards[c].astype(str)) >= codes)
+    weight = origins.weight.to_numpy(dtype=float)
+    case.check("origins.csv rows = the oracle's origins", [] if len(origins) == len(pop) else [f"{len(origins)} vs {len(pop)}"])
+    unsnapped = np.zeros(len(pop), bool) if unsnapped is None else unsnapped
+    for t in thresholds:
+        for method in METHODS:
+            col = f"{category}_{mode}_{method}_{fmt(t)}"
+            acc, dem, ratio = oracle(cost, pop, supply, t, method)
+            acc = np.where(unsnapped, np.nan, acc)
+            got = origins[col].to_numpy(dtype=float)
+            bad = [f"origin {o}: reach {got[o]!r}, oracle {acc[o]!r}" for o in range(len(pop)) if not close(got[o], acc[o])]
+            case.check(f"{col} per origin (PySAL access)" if method != "bfca" else f"{col} per origin (pandas, Paez et al.)", bad,
+                       f"{len(pop)} origins, {int((acc > 0).sum())} reach a service")
+            bad = []
+            for _, row in wards.iterrows():
+                sel = (origins.zone == str(row[code])).to_numpy() & ~np.isnan(acc)
+                wsum = weight[sel].sum()
+                want = float((weight[sel] * acc[sel]).sum() / wsum) if sel.any() and wsum > 0 else (
+                    float(acc[sel].mean()) if sel.any() else None)
+                have = row.get(col)
+                have = None if have is None or (isinstance(have, float) and math.isnan(have)) else float(have)
+                if not close(have, want):
+                    bad.append(f"{row[code]}: reach {have!r}, oracle {want!r}")
+            case.check(f"{col} ward means", bad, f"{len(wards)} wards")
+            sel = ratios[(ratios.category == category) & (ratios["mode"] == mode) & (ratios.method == method)
+                         & (ratios.catchment == t)]
+            bad = []
+            for _, row in sel.iterrows():
+                j = int(row.service)
+                want_d = float(dem.get(j, 0.0))
+                want_r = float(ratio[j]) if j in ratio.index and want_d > 0 else None
+                have_r = None if pd.isna(row.ratio) else float(row.ratio)
+                if not close(float(row.demand), want_d) or not close(have_r, want_r) or float(row.supply) != supply[j]:
+                    bad.append(f"service {j}: reach demand {row.demand} ratio {have_r}, oracle {want_d} {want_r}")
+            case.check(f"fca.csv {category} {mode} {method} {fmt(t)}: every service's demand and ratio", bad,
+                       f"{len(sel)} services")
+        if opportunities:
+            import access
+
+            a = access.Access(demand_df=pd.DataFrame({"origin": np.arange(len(pop)), "pop": pop}), demand_index="origin",
+                              demand_value="pop",
+                              supply_df=pd.DataFrame({"service": np.arange(len(supply)), "supply": supply}),
+                              supply_index="service", supply_value="supply",
+                              cost_df=cost, cost_origin="origin", cost_dest="service", cost_name="cost")
+            wc = a.weighted_catchment(name="wc", max_cost=float(np.nextafter(t, math.inf)))["wc_supply"]
+            per = wc.reindex(range(len(pop))).fillna(0.0).to_numpy()
+            col = f"{category}_{mode}_opportunities_within_{fmt(t)}_mean"
+            bad = []
+            for _, row in wards.iterrows():
+                sel = (origins.zone == str(row[code])).to_numpy()
+                want = round(float((weight[sel] * per[sel]).sum() / weight[sel].sum()), 3)
+                if not abs(float(row[col]) - want) <= 0.0005 + 1e-9:
+                    bad.append(f"{row[code]}: reach {row[col]}, oracle {want}")
+            case.check(f"{col}: supply within t (PySAL weighted_catchment), to 3 decimals as written", bad,
+                       f"{len(wards)} wards")
+
+
+def case_trafford(name, reach_dir, data, tmp):
+    from scipy.spatial import cKDTree
+
+    case = Case(name)
+    reach_status(case, reach_dir)
+    oa = read_geojson(fixture("trafford", "output_areas_2021.geojson"))
+    oxy = points_of(oa)
+    pop = oa["population"].to_numpy(dtype=float)
+    gp = read_geojson(os.path.join(tmp, "gp_list_size.geojson"))
+    sxy = points_of(gp)
+    supply = gp["list_size"].to_numpy(dtype=float)
+    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"))
+    d = np.hypot(origins.x.to_numpy() - oxy[:, 0], origins.y.to_numpy() - oxy[:, 1])
+    case.check("origins.csv positions = shapely's point on surface (to 1 m)", [f"origin {i}: {d[i]:.3f} m" for i in np.flatnonzero(d > 1)])
+    tree = cKDTree(oxy)
+    rows = []
+    for j, near in enumerate(tree.query_ball_point(sxy, 2000.0)):
+        for o in near:
+            rows.append((o, j, float(np.hypot(*(oxy[o] - sxy[j])))))
+    cost = pd.DataFrame(rows, columns=["origin", "service", "cost"])
+    cost = cost[cost.cost <= 2000.0]
+    print(f"     oracle: {len(cost)} origin-practice pairs within 2000 m")
+    compare(case, reach_dir, cost, pop, supply, "gp_list_size", "straight", (800.0, 2000.0), opportunities=True)
+    return case
+
+
+def case_rutland(name, reach_dir, data, tmp):
+    case = Case(name)
+    reach_status(case, reach_dir)
+    og = read_geojson(os.path.join(data, RUTLAND["origins"]))
+    oxy = points_of(og)
+    pop = np.ones(len(oxy))
+    svc = pd.read_csv(os.path.join(tmp, "..", "distance", "rutland_services.csv"))
+    net = roadnet.RoadNetwork.read(os.path.join(data, RUTLAND["pbf"]))
+    g = net.mode_graph("walk")
+    osnap = g.snap(oxy, MAX_SNAP_M)
+    unsnapped = np.array([s is None for s in osnap])
+    for category in dict.fromkeys(svc.category):
+        sxy = svc.loc[svc.category == category, ["easting", "northing"]].to_numpy(dtype=float)
+        ssnap = g.snap(sxy, MAX_SNAP_M)
+        # reach's services are the snapped ones, numbered in the category's order.
+        snapped = [j for j, s in enumerate(ssnap) if s is not None]
+        rows = []
+        for o, s in enumerate(osnap):
+            if s is None:
+                continue
+            for j, sec in zip(snapped, g.times_from(s, [ssnap[j] for j in snapped], 30 * 60.0)):
+                if sec is not None and math.isfinite(sec) and sec <= 30 * 60.0:
+                    rows.append((o, j, sec / 60.0))
+        cost = pd.DataFrame(rows, columns=["origin", "service", "cost"])
+        print(f"     oracle: {category}: {len(cost)} origin-service pairs within 30 min walk, {len(snapped)}/{len(sxy)} services snapped")
+        compare(case, reach_dir, cost, pop, np.ones(len(sxy)), category, "walk", (15.0, 30.0), unsnapped=unsnapped)
+    return case
+
+
+def case_self(name, reach_dir, data, tmp):
+    """The oracle against itself: PySAL's 2SFCA equals the pandas one (as bfca's code computes it without balancing)
+    on a hand case (FloatingCatchmentTests.swift's three origins and two services)."""
+    case = Case(name, oracle_only=True)
+    cost = pd.DataFrame({"origin": [0, 1, 1, 2], "service": [0, 0, 1, 1], "cost": [5.0, 12, 8, 20]})
+    pop, supply = np.array([100.0, 200, 300]), np.array([2.0, 1])
+    acc, dem, ratio = oracle(cost, pop, supply, 15.0, "2sfca")
+    case.check("PySAL 2SFCA on the hand case: 1/150, 7/600, 0", [] if np.allclose(acc, [1 / 150, 7 / 600, 0], rtol=1e-12, atol=0) else [str(acc)])
+    acc, _, _ = oracle(cost, pop, supply, 15.0, "e2sfca")
+    case.check("PySAL E2SFCA on the hand case: 2/144, 0.22*2/144 + 0.68/136, 0",
+               [] if np.allclose(acc, [2 / 144, 0.22 * 2 / 144 + 0.68 / 136, 0], rtol=1e-12, atol=0) else [str(acc)])
+    acc, dem, _ = oracle(cost, pop, supply, 15.0, "bfca")
+    case.check("pandas BFCA on the hand case: 0.005, 0.015, 0; demand 200, 100",
+               [] if np.allclose(acc, [0.005, 0.015, 0]) and list(dem) == [200, 100] else [str(acc), str(dem)])
+    return case
+
+
+CASES = {"catchment-hand": case_self, "catchment-trafford": case_trafford, "catchment-rutland-walk": case_rutland}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("prepare", "check"):
+        p = sub.add_parser(name)
+        p.add_argument("--data", default="../shared/data")
+        p.add_argument("--tmp", required=True)
+        if name == "check":
+            add_case_arguments(p)
+    args = ap.parse_args()
+    return prepare(args) if args.cmd == "prepare" else run_cases(args, CASES.get)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
