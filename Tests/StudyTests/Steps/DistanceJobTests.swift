@@ -117,6 +117,92 @@ struct DistanceJobTests {
         #expect(number(b, "school_straight_gravity_beta_1_mean") == 0.368)
     }
 
+    /// Supply and floating catchments on the straightLineByHand layout, by hand: gp west (list 1000) is 400 m from o0
+    /// (weight 10), 800 m from o1 (30), 1400 m from o2 (5); gp east (list 3000) 1843.9, 1000 and 400 m.
+    /// - 2SFCA 800 m: west has o0 and o1 (800 ≤ 800): D = 40, R = 1000/40 = 25; east has o2: D = 5, R = 600. A: o0 25,
+    ///   o1 25, o2 600; zone A (10·25 + 30·25)/40 = 25, B 600. At 500 m west has o0 only: R = 100; A: 100, 0, 600;
+    ///   zone A (10·100)/40 = 25.
+    /// - BFCA 800 m: each origin reaches one practice, west is reached by two origins: D west = 10/1 + 30/1 = 40,
+    ///   R = 25, so o0 and o1 get 25/2 = 12.5; east R = 600 for o2. Zone A 12.5.
+    /// - E2SFCA 800 m (thirds 266.67, 533.33): o0's 400 m weighs 0.68, o1's 800 m 0.22: D west = 6.8 + 6.6 = 13.4,
+    ///   R = 1000/13.4; o0 0.68 R, o1 0.22 R; zone A (10·0.68 + 30·0.22)·R/40 = 13.4 R/40 = 25. East: 0.68·5 = 3.4,
+    ///   R = 3000/3.4, o2 0.68 R = 600.
+    /// - Opportunities within 800 m, summing the list: o0 1000, o1 1000, o2 3000.
+    @Test func supplyAndFloatingCatchmentsByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,401900,300500,3000\n"
+            .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("gp.csv").path],
+                              origins: folder.appendingPathComponent("origins.csv").path, weightField: "population",
+                              metres: [500, 800], output: output, originsOutput: folder.appendingPathComponent("origins-out.csv").path,
+                              opportunities: true)
+        job.supplyField = "list_size"
+        job.fca = [.balanced, .twoStep, .enhanced]
+        job.fcaOutput = folder.appendingPathComponent("fca.csv").path
+        _ = try job.run()
+        let zones = try properties(output)
+        let a = zones["A"], b = zones["B"]
+        func near(_ value: Double?, _ expected: Double) -> Bool { value.map { abs($0 - expected) <= 1e-12 * expected } ?? false }
+        #expect(near(number(a, "gp_straight_2sfca_800"), 25))
+        #expect(near(number(a, "gp_straight_2sfca_500"), 25))
+        #expect(near(number(b, "gp_straight_2sfca_800"), 600))
+        #expect(near(number(a, "gp_straight_bfca_800"), 12.5))
+        #expect(near(number(a, "gp_straight_e2sfca_800"), 25))
+        #expect(near(number(b, "gp_straight_e2sfca_800"), 600))
+        #expect(number(a, "gp_straight_opportunities_within_800_mean") == 1000)
+        #expect(number(b, "gp_straight_opportunities_within_800_mean") == 3000)
+        let rows = try String(contentsOfFile: job.originsOutput!, encoding: .utf8).split(separator: "\n")
+        #expect(rows[0] == "origin,zone,x,y,weight,gp_straight,gp_straight_2sfca_500,gp_straight_2sfca_800,gp_straight_e2sfca_500,gp_straight_e2sfca_800,gp_straight_bfca_500,gp_straight_bfca_800")
+        #expect(rows[2].hasPrefix("1,A,400900,300500,30,800,0,25,"))
+        let ratios = try String(contentsOfFile: job.fcaOutput!, encoding: .utf8).split(separator: "\n")
+        #expect(ratios[0] == "category,mode,method,catchment,unit,service,source,supply,demand,ratio")
+        #expect(ratios.contains { $0.hasPrefix("gp,straight,2sfca,800,m,0,") && $0.hasSuffix("gp.csv: line 2,1000,40,25") })
+        #expect(ratios.contains { $0.hasPrefix("gp,straight,2sfca,500,m,0,") && $0.hasSuffix(",1000,10,100") })
+        #expect(ratios.contains { $0.hasPrefix("gp,straight,bfca,800,m,1,") && $0.hasSuffix(",3000,5,600") })
+    }
+
+    /// A supply that is empty, text or negative stops the run naming the file, line and field.
+    @Test(arguments: [("", "\"\""), ("many", "\"many\""), ("-3", "\"-3\"")])
+    func badSupplyNamesTheLine(value: String, shown: String) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,400900,300500,\(value)\n"
+            .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("gp.csv").path],
+                              output: folder.appendingPathComponent("out.geojson").path)
+        job.supplyField = "list_size"
+        job.fca = [.twoStep]
+        let error = try #require(throws: DataError.self) { try job.run() }
+        #expect("\(error)".contains("gp.csv: line 3"))
+        #expect("\(error)".contains("list_size"))
+        #expect("\(error)".contains("the supply is not a number ≥ 0 (\(shown))"))
+    }
+
+    /// `[distance]`'s keys for this (docs/study.md): supply_field, fca, fca_decay; an unknown method names the line.
+    @Test func studyKeys() throws {
+        let text = "[study]\noutput = \"out\"\n[wards]\nfiles = [\"z.geojson\"]\n[distance]\nservices = [\"gp.csv\"]\nsupply_field = \"list_size\"\nfca = [\"2sfca\", \"BFCA\"]\nfca_decay = \"gaussian\"\n"
+        let distance = try #require(try StudyConfig.parse(text: text, file: "study.toml", folder: "/s").run?.distance)
+        #expect(distance.supplyField == "list_size")
+        #expect(distance.fca == [.twoStep, .balanced])
+        #expect(distance.fcaDecay == .gaussian)
+        do {
+            _ = try StudyConfig.parse(text: text.replacingOccurrences(of: "\"BFCA\"", with: "\"3sfca\""), file: "study.toml", folder: "/s")
+            Issue.record("no error for 3sfca")
+        } catch {
+            #expect(error.description == "study.toml:8: distance.fca: '3sfca' is not a floating-catchment method (2sfca, e2sfca, bfca)")
+        }
+    }
+
     @Test(arguments: [0, 3]) func networkOnTheGridFixture(minIslandNodes: Int) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
