@@ -18,7 +18,7 @@ struct Distance: ParsableCommand {
           {c}_{m}_within_{t}_pct             weighted % of origins within t (metres or minutes)
           {c}_{m}_count_within_{t}           services within t of the ward's typical origin (up to 10)
           {c}_{m}_unreachable                origins that reach no {c} by m (network modes)
-        With --opportunities and --gravity-beta B (the DfT connectivity metric's two accessibility measures):
+        With --opportunities and --gravity-beta B (cumulative opportunities and gravity; with --supply-field F they sum F):
           {c}_{m}_opportunities_within_{t}_mean   weighted mean number of {c} within t of each origin
           {c}_{m}_gravity_beta_{B}_mean           weighted mean of Σ e^(−B t) over the {c} reachable (t in minutes,
                                                   or km for straight line; terms below 0.001 left out)
