@@ -36,6 +36,20 @@ import Testing
         #expect(times(graph, services: [snap(0, 0)], origins: [snap(1, 0.5)]) == [nil])
     }
 
+    /// `byLength`: a fast road 0 → 1 of 1,000 m taking 30 s, and a slow lane 0 → 2 → 1 of 200 + 200 m taking 100 s
+    /// each. From a service at node 1, the origin at node 0 is 30 s away by the fastest route and 400 m by the
+    /// shortest; a one-way direction stays closed by length too.
+    @Test func shortestByLengthIsNotFastest() {
+        let graph = RoadGraph(mode: .car, nodeCount: 3, segmentFrom: [0, 0, 2], segmentTo: [1, 2, 1],
+                              segmentLengthMetres: [1000, 200, 200], forwardSeconds: [30, 100, 100],
+                              backwardSeconds: [30, 100, .infinity])
+        #expect(times(graph, services: [snap(0, 1)], origins: [snap(0, 0)]) == [30])
+        let byLength = graph.byLength()
+        #expect(times(byLength, services: [snap(0, 1)], origins: [snap(0, 0)]) == [400])
+        // From node 1 back to node 0: the lane 2 → 1 is one way, so only the 1,000 m road.
+        #expect(times(byLength, services: [snap(0, 0)], origins: [snap(0, 1)]) == [1000])
+    }
+
     @Test func disconnectedPartIsUnreachable() {
         let graph = makeGraph(nodes: 4, [(0, 1, 10, 10), (2, 3, 10, 10)])
         #expect(times(graph, services: [snap(0, 0.5)], origins: [snap(1, 0.5), snap(0, 1)]) == [nil, 5])

@@ -232,6 +232,45 @@ def case_rutland(name, reach_dir, data, tmp):
     return case
 
 
+def case_road_distance(name, reach_dir, data, tmp):
+    """reach distance --modes walk,car --road-distance on Rutland: every origin's {c}_{m}_km against the networkx
+    oracle's shortest road distance (roadnet.py's graph weighted by length, one multi-source Dijkstra per category)
+    to 1 m, and every ward's {c}_{m}_km_mean (3 decimals as written) over reach's origins and weights."""
+    case = Case(name)
+    reach_status(case, reach_dir)
+    og = read_geojson(os.path.join(data, RUTLAND["origins"]))
+    oxy = points_of(og)
+    svc = pd.read_csv(os.path.join(tmp, "..", "distance", "rutland_services.csv"))
+    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"), dtype={"zone": str})
+    wards = read_geojson(os.path.join(reach_dir, "wards.geojson"), crs=None)
+    code = next(c for c in wards.columns if c != "geometry" and set(wards[c].astype(str)) >= set(origins.zone))
+    net = roadnet.RoadNetwork.read(os.path.join(data, RUTLAND["pbf"]))
+    for mode in ("walk", "car"):
+        g = net.mode_graph(mode, by_length=True)
+        osnap = g.snap(oxy, MAX_SNAP_M)
+        for category in dict.fromkeys(svc.category):
+            ssnap = g.snap(svc.loc[svc.category == category, ["easting", "northing"]].to_numpy(dtype=float), MAX_SNAP_M)
+            metres = g.times_to_nearest(ssnap, osnap)
+            want = np.array([np.nan if m is None or not math.isfinite(m) else m for m in metres])
+            col = f"{category}_{mode}_km"
+            got = origins[col].to_numpy(dtype=float) * 1000
+            bad = [f"origin {o}: reach {got[o]:.3f} m, oracle {want[o]:.3f} m" for o in range(len(want))
+                   if not ((np.isnan(got[o]) and np.isnan(want[o])) or abs(got[o] - want[o]) <= 1.0)]
+            case.check(f"{col} per origin to 1 m (networkx, graph by length)", bad,
+                       f"{int((~np.isnan(want)).sum())} of {len(want)} origins reach one")
+            bad = []
+            for _, row in wards.iterrows():
+                sel = (origins.zone == str(row[code])).to_numpy() & ~np.isnan(want)
+                w = origins.weight.to_numpy(dtype=float)[sel]
+                exp = round(float((w * want[sel]).sum() / w.sum()) / 1000, 3) if sel.any() else None
+                have = row.get(f"{col}_mean")
+                have = None if have is None or (isinstance(have, float) and math.isnan(have)) else float(have)
+                if not ((have is None and exp is None) or (have is not None and exp is not None and abs(have - exp) <= 0.0005 + 1e-9)):
+                    bad.append(f"{row[code]}: reach {have}, oracle {exp}")
+            case.check(f"{col}_mean ward means (3 decimals)", bad, f"{len(wards)} wards")
+    return case
+
+
 def case_self(name, reach_dir, data, tmp):
     """The oracle against itself: PySAL's 2SFCA equals the pandas one (as bfca's code computes it without balancing)
     on a hand case (FloatingCatchmentTests.swift's three origins and two services)."""
@@ -249,7 +288,8 @@ def case_self(name, reach_dir, data, tmp):
     return case
 
 
-CASES = {"catchment-hand": case_self, "catchment-trafford": case_trafford, "catchment-rutland-walk": case_rutland}
+CASES = {"catchment-hand": case_self, "catchment-trafford": case_trafford, "catchment-rutland-walk": case_rutland,
+         "road-distance-rutland": case_road_distance}
 
 
 def main():

@@ -264,9 +264,11 @@ class RoadNetwork:
         }
         return net
 
-    def mode_graph(self, mode, walk_kmh=4.8, cycle_kmh=16.0, min_island_nodes=None):
+    def mode_graph(self, mode, walk_kmh=4.8, cycle_kmh=16.0, min_island_nodes=None, by_length=False):
+        """The mode's graph weighted by seconds, or with by_length=True by metres (its "seconds" are then metres:
+        the shortest road distance, as docs/access.md's road distance)."""
         return ModeGraph(self, mode, walk_kmh, cycle_kmh,
-                         MIN_ISLAND_NODES if min_island_nodes is None else min_island_nodes)
+                         MIN_ISLAND_NODES if min_island_nodes is None else min_island_nodes, by_length)
 
 
 _TAG_KEYS = (
@@ -304,7 +306,7 @@ class ModeGraph:
     """One mode's segments (those open to it in at least one direction), their costs in seconds each way, a
     networkx DiGraph of them and its reverse, and a shapely STRtree over the segments for snapping."""
 
-    def __init__(self, net, mode, walk_kmh, cycle_kmh, min_island_nodes=MIN_ISLAND_NODES):
+    def __init__(self, net, mode, walk_kmh, cycle_kmh, min_island_nodes=MIN_ISLAND_NODES, by_length=False):
         self.mode = mode
         fwd_all, bwd_all = net.allowed[mode]
         keep = np.flatnonzero(fwd_all | bwd_all)
@@ -321,6 +323,8 @@ class ModeGraph:
             self.cost = self.length / (cycle_kmh / 3.6)
         else:
             self.cost = self.length / (net.car_kmh[keep] / 3.6)
+        if by_length:
+            self.cost = self.length.astype(float)
         self.xy = net.xy
         # Directed edges; two ways over the same node pair keep the cheaper cost.
         best = {}

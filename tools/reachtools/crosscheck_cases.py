@@ -433,6 +433,11 @@ def checkers(data, out):
                                                     "--modes", "walk", "--minutes", "15,30", "--fca", "2sfca,e2sfca,bfca"],
              fca_outs, data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
              made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
+        Case("road-distance-rutland", "distance", ["--wards", RUT_WARDS, "--services", f"{DOUT}/rutland_services.csv",
+                                                   "--category-field", "category", "--origins", RUT_OA, "--osm", RUT_PBF,
+                                                   "--modes", "walk,car", "--minutes", "15,30", "--road-distance"],
+             fca_outs[:2], data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
+             made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
     ], only="catchment")
 
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,

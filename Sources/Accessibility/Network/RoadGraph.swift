@@ -53,6 +53,15 @@ public struct RoadGraph: Sendable {
         (firstIn, tail, inSeconds) = Self.compressedRows(keys: heads, values: tails, costs: costs, nodeCount: nodeCount)
     }
 
+    /// The same roads and directions weighted by length: each permitted direction costs the segment's metres, so a
+    /// search over it (in "seconds") gives the shortest road distance in metres, as the IoD's barriers domain
+    /// measures it. Segment indices, and so snap points, are shared with this graph.
+    public func byLength() -> RoadGraph {
+        RoadGraph(mode: mode, nodeCount: nodeCount, segmentFrom: segmentFrom, segmentTo: segmentTo, segmentLengthMetres: segmentLengthMetres,
+                  forwardSeconds: zip(forwardSeconds, segmentLengthMetres).map { $0.isFinite ? $1 : .infinity },
+                  backwardSeconds: zip(backwardSeconds, segmentLengthMetres).map { $0.isFinite ? $1 : .infinity })
+    }
+
     /// Groups `(key, value, cost)` triples by key, stable in input order.
     static func compressedRows(keys: [UInt32], values: [UInt32], costs: [Double], nodeCount: Int) -> ([UInt32], [UInt32], [Double]) {
         var first = [UInt32](repeating: 0, count: nodeCount + 1)

@@ -18,6 +18,7 @@ struct Distance: ParsableCommand {
           {c}_{m}_within_{t}_pct             weighted % of origins within t (metres or minutes)
           {c}_{m}_count_within_{t}           services within t of the ward's typical origin (up to 10)
           {c}_{m}_unreachable                origins that reach no {c} by m (network modes)
+          {c}_{m}_km_mean                    with --road-distance: weighted mean shortest road distance, km
         With --opportunities and --gravity-beta B (cumulative opportunities and gravity; with --supply-field F they sum F):
           {c}_{m}_opportunities_within_{t}_mean   weighted mean number of {c} within t of each origin
           {c}_{m}_gravity_beta_{B}_mean           weighted mean of Σ e^(−B t) over the {c} reachable (t in minutes,
@@ -80,6 +81,9 @@ struct Distance: ParsableCommand {
 
     @Option(name: .customLong("fca-out"), help: ArgumentHelp("Also write each service's floating-catchment ratio as CSV.", valueName: "FILE"))
     var fcaOutput: String?
+
+    @Flag(name: .customLong("road-distance"), help: "Add the shortest road distance (km) to the nearest service for walk, cycle and car.")
+    var roadDistance = false
 
     @OptionGroup var walk: WalkSpeedOptions
 
@@ -186,6 +190,7 @@ struct Distance: ParsableCommand {
         job.fca = try parsedFCA()
         job.fcaDecay = CatchmentDecay(rawValue: fcaDecay)!
         job.fcaOutput = fcaOutput
+        job.roadDistance = roadDistance
         let common = self.common
         let report = try job.run { common.progress($0) }
         Terminal.warnOriginsOutside(report.originsOutsideZones)

@@ -35,6 +35,7 @@ public struct RunSpec: Sendable {
         public var supplyField: String?
         public var fca: [FloatingCatchmentMethod] = []
         public var fcaDecay: CatchmentDecay = .steps
+        public var roadDistance = false
     }
     public var distance: Distance?
 
@@ -176,6 +177,7 @@ public struct RunSpec: Sendable {
             distance.opportunities = try table.bool("opportunities") ?? false
             distance.gravityBeta = try table.positive("gravity_beta")
             distance.supplyField = try table.string("supply_field")
+            distance.roadDistance = try table.bool("road_distance") ?? false
             for name in try table.strings("fca") {
                 guard let method = FloatingCatchmentMethod(rawValue: name.lowercased()) else {
                     throw table.error("fca", "'\(name)' is not a floating-catchment method (\(FloatingCatchmentMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -189,7 +191,7 @@ public struct RunSpec: Sendable {
                 distance.fcaDecay = decay
             }
             try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta",
-                                     "supply_field", "fca", "fca_decay"])
+                                     "supply_field", "fca", "fca_decay", "road_distance"])
             spec.distance = distance
         }
 

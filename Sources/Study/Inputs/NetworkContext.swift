@@ -83,6 +83,24 @@ struct NetworkContext: Sendable {
         return byMode
     }
 
+    /// Metres from each origin to the nearest service by the shortest road (not the fastest), per mode and
+    /// category: the searches of `timesToNearest` over each mode's graph weighted by length.
+    func metresToNearest() throws -> [TravelMode: [[Double?]]] {
+        let lengthGraphs = Dictionary(uniqueKeysWithValues: modes.map { ($0, network.graphs[$0]!.byLength()) })
+        let pairs = modes.flatMap { mode in categoryTimes[mode]!.indices.map { (mode, $0) } }
+        let results = try ParallelMap.map(pairs, chunksPerWorker: 1) { slice in
+            slice.map { mode, c -> [Double?] in
+                let graph = lengthGraphs[mode]!
+                let helper = NetworkTravelTime(graph: graph, services: categoryTimes[mode]![c].services)
+                var search = TravelTimeSearch(graph: graph)
+                return helper.timesToNearest(originSnaps[mode]!, search: &search)
+            }
+        }
+        var byMode: [TravelMode: [[Double?]]] = [:]
+        for (pair, metres) in zip(pairs, results) { byMode[pair.0, default: []].append(metres) }
+        return byMode
+    }
+
     /// One reusable search per mode, for one core.
     func makeSearches() -> [TravelMode: TravelTimeSearch] {
         var searches: [TravelMode: TravelTimeSearch] = [:]

@@ -23,6 +23,7 @@ public enum StudyPlan {
             job.supplyField = distance.supplyField
             job.fca = distance.fca
             job.fcaDecay = distance.fcaDecay
+            job.roadDistance = distance.roadDistance
             steps.append(job)
         }
         if let coverage = spec.coverage {

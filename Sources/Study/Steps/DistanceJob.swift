@@ -42,6 +42,8 @@ public struct DistanceJob: Sendable {
     public var fcaDecay: CatchmentDecay = .steps
     /// Where a one-step run writes each service's ratio (`fca_ratios.csv` in a study).
     public var fcaOutput: String?
+    /// Whether to add the shortest road distance to the nearest service (km) for each network mode.
+    public var roadDistance = false
 
     /// Services counted within a threshold of a zone's typical origin stop at this many (the JTS origin indicator).
     public static let countCap = 10
@@ -103,6 +105,9 @@ public struct DistanceJob: Sendable {
     public struct OriginValues: Sendable {
         var values: [[[Double?]]]
         var snapMetres: [TravelMode: [Double?]]
+        /// `roadMetres[travel][c][o]`: the shortest road distance (metres) from origin o to the nearest service of
+        /// category c by that mode; empty unless `roadDistance`.
+        var roadMetres: [TravelMode: [[Double?]]] = [:]
         /// `access[c][m][o]`: origin o's cumulative counts and gravity for category c by mode m; nil when the
         /// origin is not on the network. Empty unless --opportunities or --gravity-beta.
         var access: [[[OriginAccess?]]] = []
@@ -207,6 +212,11 @@ public struct DistanceJob: Sendable {
         }
 
         var originValues = OriginValues(values: values, snapMetres: snapMetres)
+        if roadDistance, let networkContext {
+            progress("shortest road distances: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(travelModes.count) mode\(travelModes.count == 1 ? "" : "s")")
+            originValues.roadMetres = try networkContext.metresToNearest()
+            clock.lap("road distance", into: &report.timings)
+        }
         if wantsAccess {
             progress("cumulative opportunities and gravity from \(originSet.points.count) origins")
             originValues.access = try accessMeasures(origins: originSet.points, names: names, catalogue: catalogue,
@@ -419,6 +429,10 @@ public struct DistanceJob: Sendable {
                     }
                 }
                 guard mode != .straight else { continue }
+                if let metres = values.roadMetres[mode.travelMode!]?[c] {
+                    output.add(Indicator("\(prefix)_km_mean", unit: "km", "population-weighted mean over the zone's origins of the shortest distance by \(mode) roads to the nearest \(name)",
+                                         source: Self.source, decimals: 3, numbers: reducer.mean(metres.map { $0.map { $0 / 1000 } })))
+                }
                 let unreachable = reducer.missing(perOrigin)
                 output.add(Indicator("\(prefix)_unreachable", unit: "origins", "origins that reach no \(name) by \(mode) (off the \(mode) roads, or on roads that lead to none)",
                                      source: Self.source, counts: unreachable))
@@ -447,6 +461,10 @@ public struct DistanceJob: Sendable {
                 output.originColumns.append(Indicator("\(name)_\(mode)", unit: mode == .straight ? "m" : "min",
                                                       "\(what) from this origin to the nearest \(name) (null: none reached)",
                                                       source: Self.source, decimals: mode == .straight ? 3 : 4, numbers: values.values[c][m]))
+                if let travel = mode.travelMode, let metres = values.roadMetres[travel]?[c] {
+                    output.originColumns.append(Indicator("\(name)_\(mode)_km", unit: "km", "shortest distance by \(mode) roads from this origin to the nearest \(name) (null: none reached)",
+                                                          source: Self.source, decimals: 4, numbers: metres.map { $0.map { $0 / 1000 } }))
+                }
             }
         }
         for (c, name) in names.enumerated() where !values.catchments.isEmpty {
@@ -493,6 +511,8 @@ public struct DistanceJob: Sendable {
         for name in names { for mode in modes { writer.text(",\(name)_\(mode)") } }
         let travelModes = modes.compactMap(\.travelMode)
         for mode in travelModes { writer.text(",snap_\(mode.rawValue)_metres") }
+        let road = names.indices.flatMap { c in travelModes.compactMap { mode in values.roadMetres[mode].map { (name: "\(names[c])_\(mode.rawValue)_km", values: $0[c]) } } }
+        for column in road { writer.text(",\(column.name)") }
         let catchments = values.catchments.enumerated().flatMap { c, byMode in
             byMode.enumerated().flatMap { m, columns in columns.map { (name: Self.catchmentColumn("\(names[c])_\(modes[m])", $0), values: $0.origins) } }
         }
@@ -511,6 +531,10 @@ public struct DistanceJob: Sendable {
             for mode in travelModes {
                 writer.byte(UInt8(ascii: ","))
                 if let snap = values.snapMetres[mode]?[o] { fixed(snap, 3) }
+            }
+            for column in road {
+                writer.byte(UInt8(ascii: ","))
+                if let metres = column.values[o] { fixed(metres / 1000, 4) }
             }
             for column in catchments {
                 writer.byte(UInt8(ascii: ","))

@@ -221,6 +221,8 @@ struct DistanceJobTests {
                               osm: packageRoot.appendingPathComponent("fixtures/osm/grid.osm.pbf").path,
                               modes: [.network(.walk)], minutes: [5], minIslandNodes: minIslandNodes, output: output,
                               originsOutput: folder.appendingPathComponent("origins-out.csv").path, opportunities: true, gravityBeta: 0.1)
+        var withDistance = job
+        withDistance.roadDistance = true
         _ = try job.run()
         let zone = try properties(output)["ALL"]
         // Opportunities and gravity (β = 0.1/min): the first origin has the pharmacy at 4.5178 min, e^(−0.45178) =
@@ -249,6 +251,13 @@ struct DistanceJobTests {
         #expect(island[5].isEmpty)
         if minIslandNodes == 0 { #expect(abs(Double(island[6])! - 10) < 0.02) } else { #expect(island[6].isEmpty) }
         #expect(rows[3].hasSuffix(",,"))
+        // --road-distance: on foot at 4.8 km/h every metre takes 0.75 s, so the shortest road is the fastest:
+        // 271.066 s × 4.8/3.6 m/s = 361.421 m, 0.3614 km; the ward mean over the one origin that reaches it 0.361.
+        _ = try withDistance.run()
+        let withKm = try String(contentsOfFile: folder.appendingPathComponent("origins-out.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(withKm[0] == "origin,zone,x,y,weight,pharmacy_walk,snap_walk_metres,pharmacy_walk_km")
+        #expect(withKm[1].hasSuffix(",0.3614"))
+        #expect(number(try properties(output)["ALL"], "pharmacy_walk_km_mean") == 0.361)
     }
 
     @Test func badInputNamesFileAndRecord() throws {
