@@ -438,6 +438,11 @@ def checkers(data, out):
                                                    "--modes", "walk,car", "--minutes", "15,30", "--road-distance"],
              fca_outs[:2], data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
              made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
+        Case("nth-nearest-rutland", "distance", ["--wards", RUT_WARDS, "--services", f"{DOUT}/rutland_services.csv",
+                                                 "--category-field", "category", "--origins", RUT_OA, "--osm", RUT_PBF,
+                                                 "--modes", "straight,walk", "--minutes", "15,30", "--nth-nearest", "2,3"],
+             fca_outs[:2], data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
+             made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
     ], only="catchment")
 
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,

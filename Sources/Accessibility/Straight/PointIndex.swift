@@ -96,6 +96,23 @@ public struct PointIndex: Sendable {
         return (Int(bestIndex), bestSquared.squareRoot())
     }
 
+    /// Distances in metres from `query` to its `k` nearest points, ascending (fewer when the index holds fewer).
+    public func nearestDistances(to query: XY, k: Int) -> [Double] {
+        guard k > 0 else { return [] }
+        var best: [Double] = [] // squared, ascending, at most k
+        best.reserveCapacity(k + 1)
+        visit(query, within: { best.count < k ? .infinity : best[k - 1] }) { _, squared in
+            if best.count < k || squared < best[k - 1] {
+                var at = best.count
+                while at > 0 && best[at - 1] > squared { at -= 1 }
+                best.insert(squared, at: at)
+                if best.count > k { best.removeLast() }
+            }
+            return true
+        }
+        return best.map { $0.squareRoot() }
+    }
+
     /// How many points lie within `radiusMetres` of `query` (distance ≤ radius), counting at most `limit`.
     public func count(within radiusMetres: Double, of query: XY, limit: Int = .max) -> Int {
         let radiusSquared = radiusMetres * radiusMetres

@@ -19,6 +19,7 @@ struct Distance: ParsableCommand {
           {c}_{m}_count_within_{t}           services within t of the ward's typical origin (up to 10)
           {c}_{m}_unreachable                origins that reach no {c} by m (network modes)
           {c}_{m}_km_mean                    with --road-distance: weighted mean shortest road distance, km
+          {c}_{m}_2nd_mean, _2nd_within_{t}_pct   with --nth-nearest 2,3: to the 2nd (3rd, ...) nearest {c}
         With --opportunities and --gravity-beta B (cumulative opportunities and gravity; with --supply-field F they sum F):
           {c}_{m}_opportunities_within_{t}_mean   weighted mean number of {c} within t of each origin
           {c}_{m}_gravity_beta_{B}_mean           weighted mean of Σ e^(−B t) over the {c} reachable (t in minutes,
@@ -82,6 +83,9 @@ struct Distance: ParsableCommand {
     @Option(name: .customLong("fca-out"), help: ArgumentHelp("Also write each service's floating-catchment ratio as CSV.", valueName: "FILE"))
     var fcaOutput: String?
 
+    @Option(name: .customLong("nth-nearest"), help: ArgumentHelp("Comma-separated ranks beyond the nearest, e.g. 2,3: distance or time to the 2nd and 3rd nearest.", valueName: "LIST"))
+    var nthNearest: String?
+
     @Flag(name: .customLong("road-distance"), help: "Add the shortest road distance (km) to the nearest service for walk, cycle and car.")
     var roadDistance = false
 
@@ -115,8 +119,21 @@ struct Distance: ParsableCommand {
         if let gravityBeta, !(gravityBeta > 0 && gravityBeta.isFinite) { throw ValidationError("--gravity-beta must be a positive number") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
         _ = try parsedFCA()
+        _ = try parsedNth()
         guard CatchmentDecay(rawValue: fcaDecay) != nil else { throw ValidationError("--fca-decay: '\(fcaDecay)' is not steps or gaussian") }
         if fcaOutput != nil, fca == nil { throw ValidationError("--fca-out needs --fca") }
+    }
+
+    func parsedNth() throws -> [Int] {
+        guard let nthNearest else { return [] }
+        let ranks = try nthNearest.split(separator: ",").map { part -> Int in
+            guard let rank = Int(part.trimmingCharacters(in: .whitespaces)), (2...100).contains(rank) else {
+                throw ValidationError("--nth-nearest: '\(part)' is not a rank from 2 to 100 (1 is the nearest, always given)")
+            }
+            return rank
+        }
+        guard !ranks.isEmpty else { throw ValidationError("--nth-nearest: give at least one rank, e.g. 2,3") }
+        return Array(Set(ranks)).sorted()
     }
 
     func parsedFCA() throws -> [FloatingCatchmentMethod] {
@@ -191,6 +208,7 @@ struct Distance: ParsableCommand {
         job.fcaDecay = CatchmentDecay(rawValue: fcaDecay)!
         job.fcaOutput = fcaOutput
         job.roadDistance = roadDistance
+        job.nthNearest = try parsedNth()
         let common = self.common
         let report = try job.run { common.progress($0) }
         Terminal.warnOriginsOutside(report.originsOutsideZones)

@@ -36,6 +36,7 @@ public struct RunSpec: Sendable {
         public var fca: [FloatingCatchmentMethod] = []
         public var fcaDecay: CatchmentDecay = .steps
         public var roadDistance = false
+        public var nthNearest: [Int] = []
     }
     public var distance: Distance?
 
@@ -178,6 +179,13 @@ public struct RunSpec: Sendable {
             distance.gravityBeta = try table.positive("gravity_beta")
             distance.supplyField = try table.string("supply_field")
             distance.roadDistance = try table.bool("road_distance") ?? false
+            for rank in try table.positives("nth_nearest") ?? [] {
+                guard rank == rank.rounded(), (2...100).contains(Int(rank)) else {
+                    throw table.error("nth_nearest", "\(rank) is not a rank from 2 to 100 (1, the nearest, is always given)")
+                }
+                if !distance.nthNearest.contains(Int(rank)) { distance.nthNearest.append(Int(rank)) }
+            }
+            distance.nthNearest.sort()
             for name in try table.strings("fca") {
                 guard let method = FloatingCatchmentMethod(rawValue: name.lowercased()) else {
                     throw table.error("fca", "'\(name)' is not a floating-catchment method (\(FloatingCatchmentMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -191,7 +199,7 @@ public struct RunSpec: Sendable {
                 distance.fcaDecay = decay
             }
             try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta",
-                                     "supply_field", "fca", "fca_decay", "road_distance"])
+                                     "supply_field", "fca", "fca_decay", "road_distance", "nth_nearest"])
             spec.distance = distance
         }
 

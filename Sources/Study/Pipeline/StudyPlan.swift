@@ -24,6 +24,7 @@ public enum StudyPlan {
             job.fca = distance.fca
             job.fcaDecay = distance.fcaDecay
             job.roadDistance = distance.roadDistance
+            job.nthNearest = distance.nthNearest
             steps.append(job)
         }
         if let coverage = spec.coverage {

@@ -44,6 +44,14 @@ public struct DistanceJob: Sendable {
     public var fcaOutput: String?
     /// Whether to add the shortest road distance to the nearest service (km) for each network mode.
     public var roadDistance = false
+    /// Ranks beyond the nearest (2 for the 2nd nearest, 3 for the 3rd) whose distance or time to add.
+    public var nthNearest: [Int] = []
+
+    /// `2nd`, `3rd`, `4th`, ..., `11th`, `12th`, `13th`, `21st`.
+    static func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
+        return "\(n)\(suffix)"
+    }
 
     /// Services counted within a threshold of a zone's typical origin stop at this many (the JTS origin indicator).
     public static let countCap = 10
@@ -108,6 +116,9 @@ public struct DistanceJob: Sendable {
         /// `roadMetres[travel][c][o]`: the shortest road distance (metres) from origin o to the nearest service of
         /// category c by that mode; empty unless `roadDistance`.
         var roadMetres: [TravelMode: [[Double?]]] = [:]
+        /// `nth[c][m][r][o]`: distance or time from origin o to the `nthNearest[r]`-th nearest service of category c
+        /// by mode m (nil: fewer reachable, or off the mode's roads); empty unless `nthNearest`.
+        var nth: [[[[Double?]]]] = []
         /// `access[c][m][o]`: origin o's cumulative counts and gravity for category c by mode m; nil when the
         /// origin is not on the network. Empty unless --opportunities or --gravity-beta.
         var access: [[[OriginAccess?]]] = []
@@ -212,6 +223,11 @@ public struct DistanceJob: Sendable {
         }
 
         var originValues = OriginValues(values: values, snapMetres: snapMetres)
+        if !nthNearest.isEmpty {
+            progress("\(nthNearest.map(Self.ordinal).joined(separator: ", ")) nearest services")
+            originValues.nth = try nthNearestValues(origins: originSet.points, names: names, straightIndexes: straightIndexes, network: networkContext)
+            clock.lap("nth nearest", into: &report.timings)
+        }
         if roadDistance, let networkContext {
             progress("shortest road distances: \(names.count) categor\(names.count == 1 ? "y" : "ies") × \(travelModes.count) mode\(travelModes.count == 1 ? "" : "s")")
             originValues.roadMetres = try networkContext.metresToNearest()
@@ -279,6 +295,30 @@ public struct DistanceJob: Sendable {
         }
         // Reorder to [category][mode][origin].
         return names.indices.map { c in modes.indices.map { m in perOrigin.map { $0[c][m] } } }
+    }
+
+    // MARK: Nth nearest
+
+    /// Straight line from each category's k-d tree (the k nearest distances), network modes by one k-label search
+    /// per category and mode (`NearestServices`), k the largest rank asked for.
+    func nthNearestValues(origins: [XY], names: [String], straightIndexes: [PointIndex], network: NetworkContext?) throws -> [[[[Double?]]]] {
+        let k = nthNearest.max() ?? 0
+        let ranks = nthNearest
+        return try names.indices.map { c in
+            try modes.map { mode -> [[Double?]] in
+                let nearest: [[Double]?]
+                switch mode {
+                case .straight:
+                    let index = straightIndexes[c]
+                    nearest = try ParallelMap.map(origins, chunksPerWorker: 8) { slice in slice.map { index.nearestDistances(to: $0, k: k) } }
+                case .network(let travel):
+                    let network = network!
+                    let services = NearestServices(graph: network.network.graphs[travel]!, services: network.categoryTimes[travel]![c].services)
+                    nearest = services.nearest(k, from: network.originSnaps[travel]!).map { $0?.map { $0 / 60 } }
+                }
+                return ranks.map { r in nearest.map { list in list.flatMap { $0.count >= r ? $0[r - 1] : nil } } }
+            }
+        }
     }
 
     // MARK: Floating catchments
@@ -421,6 +461,16 @@ public struct DistanceJob: Sendable {
                         output.add(indicator)
                     }
                 }
+                for (r, rank) in nthNearest.enumerated() where !values.nth.isEmpty {
+                    let ordinal = Self.ordinal(rank), numbers = values.nth[c][m][r]
+                    output.add(Indicator("\(prefix)_\(ordinal)_mean", unit: unit, "population-weighted mean over the zone's origins of the \(what) to the \(ordinal) nearest \(name) (origins with fewer in reach left out)",
+                                         source: Self.source, decimals: decimals, numbers: reducer.mean(numbers)))
+                    let known = mode.travelMode.map { travel in values.snapMetres[travel]!.map { $0 != nil } }
+                    for t in thresholds(mode) {
+                        output.add(Indicator("\(prefix)_\(ordinal)_within_\(Self.label(t))_pct", unit: "%", "share of the zone's origin weight with a \(ordinal) \(name) within \(Self.label(t)) \(unit) (\(what)), over the origins on the \(mode) roads",
+                                             source: Self.source, decimals: 2, numbers: reducer.share(numbers, atMost: t, known: known)))
+                    }
+                }
                 if !values.catchments.isEmpty {
                     for column in values.catchments[c][m] {
                         output.add(Indicator(Self.catchmentColumn(prefix, column), unit: "\(supplyField ?? "services") per person",
@@ -461,6 +511,11 @@ public struct DistanceJob: Sendable {
                 output.originColumns.append(Indicator("\(name)_\(mode)", unit: mode == .straight ? "m" : "min",
                                                       "\(what) from this origin to the nearest \(name) (null: none reached)",
                                                       source: Self.source, decimals: mode == .straight ? 3 : 4, numbers: values.values[c][m]))
+                for (r, rank) in nthNearest.enumerated() where !values.nth.isEmpty {
+                    output.originColumns.append(Indicator("\(name)_\(mode)_\(Self.ordinal(rank))", unit: mode == .straight ? "m" : "min",
+                                                          "\(what) from this origin to the \(Self.ordinal(rank)) nearest \(name) (null: fewer reached)",
+                                                          source: Self.source, decimals: mode == .straight ? 3 : 4, numbers: values.nth[c][m][r]))
+                }
                 if let travel = mode.travelMode, let metres = values.roadMetres[travel]?[c] {
                     output.originColumns.append(Indicator("\(name)_\(mode)_km", unit: "km", "shortest distance by \(mode) roads from this origin to the nearest \(name) (null: none reached)",
                                                           source: Self.source, decimals: 4, numbers: metres.map { $0.map { $0 / 1000 } }))
@@ -511,6 +566,11 @@ public struct DistanceJob: Sendable {
         for name in names { for mode in modes { writer.text(",\(name)_\(mode)") } }
         let travelModes = modes.compactMap(\.travelMode)
         for mode in travelModes { writer.text(",snap_\(mode.rawValue)_metres") }
+        let nth = values.nth.isEmpty ? [] : names.indices.flatMap { c in
+            modes.indices.flatMap { m in nthNearest.indices.map { r in
+                (name: "\(names[c])_\(modes[m])_\(Self.ordinal(nthNearest[r]))", values: values.nth[c][m][r], decimals: modes[m] == .straight ? 3 : 4) } }
+        }
+        for column in nth { writer.text(",\(column.name)") }
         let road = names.indices.flatMap { c in travelModes.compactMap { mode in values.roadMetres[mode].map { (name: "\(names[c])_\(mode.rawValue)_km", values: $0[c]) } } }
         for column in road { writer.text(",\(column.name)") }
         let catchments = values.catchments.enumerated().flatMap { c, byMode in
@@ -531,6 +591,10 @@ public struct DistanceJob: Sendable {
             for mode in travelModes {
                 writer.byte(UInt8(ascii: ","))
                 if let snap = values.snapMetres[mode]?[o] { fixed(snap, 3) }
+            }
+            for column in nth {
+                writer.byte(UInt8(ascii: ","))
+                if let value = column.values[o] { fixed(value, column.decimals) }
             }
             for column in road {
                 writer.byte(UInt8(ascii: ","))

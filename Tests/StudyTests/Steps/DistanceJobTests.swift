@@ -168,6 +168,33 @@ struct DistanceJobTests {
         #expect(ratios.contains { $0.hasPrefix("gp,straight,bfca,800,m,1,") && $0.hasSuffix(",3000,5,600") })
     }
 
+    /// The 2nd nearest on the straightLineByHand layout: o0 (weight 10) has gp west at 400 m and gp east at
+    /// √(1800² + 400²) = 1843.909 m; o1 (30) 800 and 1000 m; o2 (5, zone B) 400 and 1400 m. Zone A: (10 · 1843.909 +
+    /// 30 · 1000)/40 = 1210.977 → 1211.0; B 1400. One school only: no 2nd, so null, and 0 % within any distance.
+    @Test func secondNearestByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try writeTwoZones(in: folder)
+        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("services.csv").path], categoryField: "kind",
+                              origins: folder.appendingPathComponent("origins.csv").path, weightField: "population",
+                              metres: [500, 1000], output: output, originsOutput: folder.appendingPathComponent("origins-out.csv").path)
+        job.nthNearest = [2]
+        _ = try job.run()
+        let zones = try properties(output)
+        #expect(number(zones["A"], "gp_straight_2nd_mean") == 1211)
+        #expect(number(zones["B"], "gp_straight_2nd_mean") == 1400)
+        #expect(number(zones["A"], "gp_straight_2nd_within_1000_pct") == 75) // o1's 1000 m: 30 of 40
+        #expect(zones["A"]?["school_straight_2nd_mean"] is NSNull)
+        #expect(number(zones["A"], "school_straight_2nd_within_1000_pct") == 0)
+        let rows = try String(contentsOfFile: folder.appendingPathComponent("origins-out.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(rows[0] == "origin,zone,x,y,weight,gp_straight,school_straight,gp_straight_2nd,school_straight_2nd")
+        #expect(rows[1] == "0,A,400100,300100,10,400,565.685,1843.909,")
+    }
+
     /// A supply that is empty, text or negative stops the run naming the file, line and field.
     @Test(arguments: [("", "\"\""), ("many", "\"many\""), ("-3", "\"-3\"")])
     func badSupplyNamesTheLine(value: String, shown: String) throws {
