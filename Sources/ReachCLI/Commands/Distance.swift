@@ -77,6 +77,9 @@ struct Distance: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated floating catchments: 2sfca, e2sfca, bfca (catchments: the thresholds).", valueName: "LIST"))
     var fca: String?
 
+    @Flag(name: .customLong("road-distance"), help: "Add the shortest road distance (km) to the nearest service for walk, cycle and car.")
+    var roadDistance = false
+
     @Option(name: .customLong("fca-decay"), help: ArgumentHelp("Decay of the enhanced 2SFCA: steps (1, 0.68, 0.22 by thirds) or gaussian.", valueName: "DECAY"))
     var fcaDecay: String = "steps"
 
@@ -85,9 +88,6 @@ struct Distance: ParsableCommand {
 
     @Option(name: .customLong("nth-nearest"), help: ArgumentHelp("Comma-separated ranks beyond the nearest, e.g. 2,3: distance or time to the 2nd and 3rd nearest.", valueName: "LIST"))
     var nthNearest: String?
-
-    @Flag(name: .customLong("road-distance"), help: "Add the shortest road distance (km) to the nearest service for walk, cycle and car.")
-    var roadDistance = false
 
     @OptionGroup var walk: WalkSpeedOptions
 

@@ -465,7 +465,6 @@ public struct DistanceJob: Sendable {
                     let ordinal = Self.ordinal(rank), numbers = values.nth[c][m][r]
                     output.add(Indicator("\(prefix)_\(ordinal)_mean", unit: unit, "population-weighted mean over the zone's origins of the \(what) to the \(ordinal) nearest \(name) (origins with fewer in reach left out)",
                                          source: Self.source, decimals: decimals, numbers: reducer.mean(numbers)))
-                    let known = mode.travelMode.map { travel in values.snapMetres[travel]!.map { $0 != nil } }
                     for t in thresholds(mode) {
                         output.add(Indicator("\(prefix)_\(ordinal)_within_\(Self.label(t))_pct", unit: "%", "share of the zone's origin weight with a \(ordinal) \(name) within \(Self.label(t)) \(unit) (\(what)), over the origins on the \(mode) roads",
                                              source: Self.source, decimals: 2, numbers: reducer.share(numbers, atMost: t, known: known)))
