@@ -31,14 +31,16 @@
 # hand example first), and `reach run`'s [service_profile] table (docs/transit.md) against gtfs-kit/pandas/numpy/
 # scipy (service_profile.py: fixtures/newport/service_profile.toml copied with absolute paths; every row of
 # service_profile.csv, 21 wards x 7 days x 24 hours, and every [service_profile] column of wards.csv; the oracle's
-# self-test on fixtures/gtfs/hand first).
+# self-test on fixtures/gtfs/hand first), and `reach distance`'s floating catchments, supply-weighted opportunities,
+# road distance and 2nd/3rd nearest against PySAL's access, scipy and networkx (catchment.py: Trafford straight line,
+# Rutland walk and car; docs/access.md).
 #
 # Inputs bundled in fixtures/ (Trafford's wards, output areas, services and stops; Maldon's wards; the hand-made
 # cases) are always read from there: such a case never skips (a missing fixture is a failure). A case that needs
 # ../shared/data skips with the missing file named when it is absent, and with CI=true that skip is a failure.
 # Oracle self-checks (the oracle against hand-worked numbers or a brute force) run and can fail the run, but are
 # not counted as reach checks. Builds debug reach if .build/debug/reach is missing (or uses REACH_BIN).
-# Last line: 'N passed, M failed' over all ten checkers (CI reads it); exit status 1 when anything failed.
+# Last line: 'N passed, M failed' over all eleven checkers (CI reads it); exit status 1 when anything failed.
 # Run from the repo root:  tools/crosscheck/run.sh
 # Env: REACH_BIN=path/to/reach, REACH_DATA=../shared/data, CROSSCHECK_TMP=/tmp/reach-crosscheck, CI=true,
 #      CROSSCHECK_ONLY=transit (only coverage.py and departures.py: about a minute, half of it the hourly cases),
@@ -46,7 +48,8 @@
 #      CROSSCHECK_ONLY=pt (only raptor.py: about 2 minutes),
 #      CROSSCHECK_ONLY=scenarios (only scenarios.py: about 4 minutes),
 #      CROSSCHECK_ONLY=equity (only equity.py: about 5 seconds),
-#      CROSSCHECK_ONLY=service_profile (only service_profile.py: about 15 seconds)
+#      CROSSCHECK_ONLY=service_profile (only service_profile.py: about 15 seconds),
+#      CROSSCHECK_ONLY=catchment (only catchment.py: about a minute)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -4,7 +4,7 @@
 
 Env: REACH_DATA (default ../shared/data), CROSSCHECK_TMP (default /tmp/reach-crosscheck), CI=true,
 CROSSCHECK_ONLY=transit|scoring|broadband|pt|scenarios|equity|service_profile|catchment (only the checkers the table marks
-so; unset: all ten).
+so; unset: all eleven).
 
 For each checker, in table order: each case's needs are looked at (crosscheck_cases explains the order); a case
 that can run has its prepare step run (once per run) and reach run into OUT/FOLDER/NAME by reachtools.runner (args,

@@ -7,7 +7,9 @@ scenarios, one study that scenarios.py prepare writes, checked against the other
 edits with pandas) and equity.py (=equity: `reach run` on a copy of the Trafford study that equity.py prepare
 writes, its [equity] and [left_behind] tables recomputed with numpy/pandas/geopandas and PySAL's inequality),
 and service_profile.py (=service_profile: `reach run` on a copy of fixtures/newport/service_profile.toml that
-service_profile.py prepare writes, its [service_profile] table recomputed with gtfs-kit/pandas/numpy/scipy).
+service_profile.py prepare writes, its [service_profile] table recomputed with gtfs-kit/pandas/numpy/scipy), and
+catchment.py (=catchment: `reach distance` with floating catchments, supply, road distance and nth nearest against
+PySAL's access, scipy and networkx).
 Each `Checker` is a script of tools/crosscheck/ with its cases; each `Case` names
 
   - the reach subcommand and its arguments (`args`), and the outputs it writes into the case folder
