@@ -22,7 +22,6 @@ positions distance.py checks) and fca_ratios.csv (every service's demand and rat
 Every value to a relative 1e-9 (and 1e-15 absolute). The oracle checks itself: its 2SFCA by pandas equals PySAL's.
 """
 
-import argparse
 import math
 import os
 import sys
@@ -33,7 +32,7 @@ import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import roadnet  # noqa: E402
-from reachtools.checking import Case, add_case_arguments, run_cases  # noqa: E402
+from reachtools.checking import Case, checker_main  # noqa: E402
 from reachtools.inputs import fixture, points_of, read_geojson  # noqa: E402
 from reachtools.runner import check_status as reach_status  # noqa: E402
 
@@ -341,16 +340,7 @@ CASES = {"catchment-hand": case_self, "catchment-trafford": case_trafford, "catc
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("prepare", "check"):
-        p = sub.add_parser(name)
-        p.add_argument("--data", default="../shared/data")
-        p.add_argument("--tmp", required=True)
-        if name == "check":
-            add_case_arguments(p)
-    args = ap.parse_args()
-    return prepare(args) if args.cmd == "prepare" else run_cases(args, CASES.get)
+    return checker_main(__doc__.splitlines()[0], CASES, prepare)
 
 
 if __name__ == "__main__":
