@@ -8,22 +8,9 @@ import Testing
 @Suite struct NearestServicesTests {
     @Test(arguments: [3, 11, 29] as [UInt64]) func matchesForwardSearches(seed: UInt64) {
         var random = SplitMix(seed: seed)
-        var segments: [(UInt32, UInt32, Double, Double)] = []
-        for a in 0..<80 {
-            for _ in 0..<2 {
-                let b = Int.random(in: 0..<80, using: &random)
-                guard b != a else { continue }
-                let cost = Double.random(in: 10...120, using: &random)
-                segments.append((UInt32(a), UInt32(b), cost, Int.random(in: 0..<4, using: &random) == 0 ? .infinity : cost))
-            }
-        }
-        let graph = makeGraph(nodes: 80, segments, mode: .car)
-        func randomSnap() -> SnapPoint {
-            SnapPoint(segment: Int.random(in: 0..<graph.segmentCount, using: &random),
-                      fraction: [0, 1, Double.random(in: 0...1, using: &random)][Int.random(in: 0..<3, using: &random)], distanceMetres: 0)
-        }
-        let services = (0..<12).map { _ in randomSnap() }
-        let origins: [SnapPoint?] = (0..<60).map { i in i % 15 == 14 ? nil : randomSnap() }
+        let graph = randomGraph(nodes: 80, costs: 10...120, oneWayOneIn: 4, mode: .car, using: &random)
+        let services = (0..<12).map { _ in randomSnap(on: graph, using: &random) }
+        let origins: [SnapPoint?] = (0..<60).map { i in i % 15 == 14 ? nil : randomSnap(on: graph, using: &random) }
         let k = 4
         let found = NearestServices(graph: graph, services: services).nearest(k, from: origins)
         for (o, origin) in origins.enumerated() {

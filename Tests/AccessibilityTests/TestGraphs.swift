@@ -43,3 +43,25 @@ func bellmanFord(_ graph: RoadGraph, sources: [(node: UInt32, seconds: Double)],
     }
     return dist
 }
+
+/// A random graph of `nodes` nodes, two segments drawn from each node to random others (self-loops skipped), each
+/// costing a uniform draw from `costs` seconds and one way (closed backward) with chance 1 in `oneWayOneIn`.
+func randomGraph(nodes: Int, costs: ClosedRange<Double>, oneWayOneIn: Int, mode: TravelMode, using random: inout SplitMix) -> RoadGraph {
+    var segments: [(UInt32, UInt32, Double, Double)] = []
+    for a in 0..<nodes {
+        for _ in 0..<2 {
+            let b = Int.random(in: 0..<nodes, using: &random)
+            guard b != a else { continue }
+            let cost = Double.random(in: costs, using: &random)
+            let oneWay = Int.random(in: 0..<oneWayOneIn, using: &random) == 0
+            segments.append((UInt32(a), UInt32(b), cost, oneWay ? .infinity : cost))
+        }
+    }
+    return makeGraph(nodes: nodes, segments, mode: mode)
+}
+
+/// A random snap point on `graph`: at a segment's start, its end, or part-way along it, with equal chance.
+func randomSnap(on graph: RoadGraph, using random: inout SplitMix) -> SnapPoint {
+    SnapPoint(segment: Int.random(in: 0..<graph.segmentCount, using: &random),
+              fraction: [0, 1, Double.random(in: 0...1, using: &random)][Int.random(in: 0..<3, using: &random)], distanceMetres: 0)
+}

@@ -86,22 +86,9 @@ import Testing
     /// (`timesToNearest`), and every pair is the origin's forward-search time to that service, in minutes.
     @Test func networkPairsMatchTheSearches() throws {
         var random = SplitMix(seed: 7)
-        var segments: [(UInt32, UInt32, Double, Double)] = []
-        for a in 0..<60 {
-            for _ in 0..<2 {
-                let b = Int.random(in: 0..<60, using: &random)
-                guard b != a else { continue }
-                let cost = Double.random(in: 20...200, using: &random)
-                let oneWay = Int.random(in: 0..<5, using: &random) == 0
-                segments.append((UInt32(a), UInt32(b), cost, oneWay ? .infinity : cost))
-            }
-        }
-        let graph = makeGraph(nodes: 60, segments, mode: .walk)
-        func randomSnap() -> SnapPoint {
-            SnapPoint(segment: Int.random(in: 0..<graph.segmentCount, using: &random), fraction: [0, 1, Double.random(in: 0...1, using: &random)][Int.random(in: 0..<3, using: &random)], distanceMetres: 0)
-        }
-        let services = (0..<8).map { _ in randomSnap() }
-        let origins: [SnapPoint?] = (0..<50).map { i in i % 10 == 9 ? nil : randomSnap() }
+        let graph = randomGraph(nodes: 60, costs: 20...200, oneWayOneIn: 5, mode: .walk, using: &random)
+        let services = (0..<8).map { _ in randomSnap(on: graph, using: &random) }
+        let origins: [SnapPoint?] = (0..<50).map { i in i % 10 == 9 ? nil : randomSnap(on: graph, using: &random) }
         let helper = NetworkTravelTime(graph: graph, services: services)
         let limit = 6.0 // minutes
         let pairs = try CatchmentPairs.network(helper, origins: origins, limitMinutes: limit)

@@ -37,6 +37,12 @@ struct DistanceJobTests {
             .write(to: folder.appendingPathComponent("services.csv"), atomically: true, encoding: .utf8)
     }
 
+    /// Origins o0 (400100, 300100) weight 10 and o1 (400900, 300500) weight 30 in A, o2 (401500, 300500) weight 5 in B.
+    func writeThreeOrigins(in folder: URL) throws {
+        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+    }
+
     @Test func straightLineByHand() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -98,8 +104,7 @@ struct DistanceJobTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try writeTwoZones(in: folder)
-        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
-            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        try writeThreeOrigins(in: folder)
         let output = folder.appendingPathComponent("out.geojson").path
         let job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
                               services: [folder.appendingPathComponent("services.csv").path], categoryField: "kind",
@@ -135,8 +140,7 @@ struct DistanceJobTests {
             .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
         try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,401900,300500,3000\n"
             .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
-        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
-            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        try writeThreeOrigins(in: folder)
         let output = folder.appendingPathComponent("out.geojson").path
         var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
                               services: [folder.appendingPathComponent("gp.csv").path],
@@ -175,8 +179,7 @@ struct DistanceJobTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try writeTwoZones(in: folder)
-        try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
-            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        try writeThreeOrigins(in: folder)
         let output = folder.appendingPathComponent("out.geojson").path
         var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
                               services: [folder.appendingPathComponent("services.csv").path], categoryField: "kind",
