@@ -253,48 +253,49 @@ public struct DistanceJob: Sendable {
 
     // MARK: Cumulative opportunities and gravity
 
-    /// Every origin's measures: straight line from the k-d tree of each category, network modes from one bounded
-    /// forward search per origin and mode (to `OpportunityAccess.searchLimit`), on all cores.
+    /// Every origin's measures: straight line from the k-d tree of each category (one query per origin);
+    /// network modes from one bounded search per service on the mode's reversed graph, folded into the origins
+    /// it reaches (`NetworkReach.accumulate`), so the cost grows with services, not origins.
     func accessMeasures(origins: [XY], names: [String], catalogue: ServiceCatalogue, straightIndexes: [PointIndex],
                         network: NetworkContext?) throws -> [[[OriginAccess?]]] {
-        let modes = self.modes
-        let job = self
-        // Supplies by category (straight line) and by mode and category in the order of the snapped services.
         let supplies: [[Double]]? = supplyField == nil ? nil : names.map { catalogue.categories[$0]!.map(\.supply) }
-        var bySnap: [TravelMode: [[Double]]] = [:]
-        if let supplies, let network {
-            for mode in network.modes { bySnap[mode] = names.indices.map { c in network.snappedServices[mode]![c].map { supplies[c][$0] } } }
-        }
-        let snappedSupplies = bySnap
-        let perOrigin: [[[OriginAccess?]]] = try ParallelMap.map(Array(origins.indices), worker: { network?.makeSearches() }) { searches, slice in
-            var searches = searches
-            return slice.map { o in
-                var timesByMode: [TravelMode: [[Double?]]] = [:]
-                let networkLimit = modes.filter { $0 != .straight }.map { job.access($0).searchLimit }.max() ?? 0
-                if let network, searches != nil, networkLimit > 0 {
-                    timesByMode = network.timesFrom(origins[o], limitMinutes: networkLimit, searches: &searches!)
-                }
-                return names.indices.map { c in
-                    modes.map { mode -> OriginAccess? in
-                        let access = job.access(mode)
-                        if mode == .straight {
+        var result = names.map { _ in modes.map { _ in [OriginAccess?]() } }
+        for (m, mode) in modes.enumerated() {
+            let access = self.access(mode)
+            switch mode {
+            case .straight:
+                let perOrigin: [[OriginAccess]] = try ParallelMap.map(origins, chunksPerWorker: 8) { slice in
+                    slice.map { origin in
+                        names.indices.map { c in
                             var costs: [Double?] = [], found: [Double] = []
-                            straightIndexes[c].forEach(within: access.searchLimit, of: origins[o]) { j, metres in
+                            straightIndexes[c].forEach(within: access.searchLimit, of: origin) { j, metres in
                                 costs.append(metres)
                                 if let supplies { found.append(supplies[c][j]) }
                             }
                             let (counts, gravity) = access.measure(costs: costs, supplies: supplies == nil ? nil : found)
                             return OriginAccess(counts: counts, gravity: gravity)
                         }
-                        guard let times = timesByMode[mode.travelMode!] else { return nil }
-                        let (counts, gravity) = access.measure(costs: times[c], supplies: snappedSupplies[mode.travelMode!]?[c])
+                    }
+                }
+                for c in names.indices { result[c][m] = perOrigin.map { $0[c] } }
+            case .network(let travel):
+                let network = network!, snaps = network.originSnaps[travel]!
+                for c in names.indices {
+                    let supply = supplies.map { all in network.snappedServices[travel]![c].map { all[c][$0] } }
+                    let reach = NetworkReach(network.categoryTimes[travel]![c], origins: snaps)
+                    let width = access.width
+                    let sums = try reach.accumulate(limitMinutes: access.searchLimit, width: width) { k, minutes, sums in
+                        access.add(cost: minutes, supply: supply?[k] ?? 1, into: sums)
+                    }
+                    result[c][m] = snaps.indices.map { o in
+                        guard snaps[o] != nil else { return nil }
+                        let (counts, gravity) = access.measures(sums[(o * width)..<(o * width + width)])
                         return OriginAccess(counts: counts, gravity: gravity)
                     }
                 }
             }
         }
-        // Reorder to [category][mode][origin].
-        return names.indices.map { c in modes.indices.map { m in perOrigin.map { $0[c][m] } } }
+        return result
     }
 
     // MARK: Nth nearest

@@ -119,4 +119,33 @@ import Testing
         }
         #expect(checked > 20)
     }
+
+    /// Opportunities and gravity folded from one search per service (`NetworkReach.accumulate`) equal the same
+    /// measures from each origin's own forward search (`OpportunityAccess.measure` over its times to every
+    /// service), on a random graph with supplies; and the sums do not depend on how the services are cut.
+    @Test func accumulatedOpportunitiesMatchForwardSearches() throws {
+        var random = SplitMix(seed: 11)
+        let graph = randomGraph(nodes: 80, costs: 20...200, oneWayOneIn: 4, mode: .walk, using: &random)
+        let services = (0..<23).map { _ in randomSnap(on: graph, using: &random) }
+        let supply = services.indices.map { Double(1 + ($0 * 7) % 5) }
+        let origins: [SnapPoint?] = (0..<40).map { i in i % 8 == 7 ? nil : randomSnap(on: graph, using: &random) }
+        let access = OpportunityAccess(thresholds: [3, 6], beta: 0.4)
+        let reach = NetworkReach(NetworkTravelTime(graph: graph, services: services), origins: origins)
+        let sums = try reach.accumulate(limitMinutes: access.searchLimit, width: access.width) { k, minutes, sums in
+            access.add(cost: minutes, supply: supply[k], into: sums)
+        }
+        var nonZero = 0
+        for (o, origin) in origins.enumerated() {
+            guard let origin else { continue }
+            var forward = TravelTimeSearch(graph: graph)
+            forward.run(from: NetworkTravelTime.seedsFrom(origin, graph: graph), direction: .fromSources)
+            let times = services.map { NetworkTravelTime.time(to: $0, from: origin, search: forward).map { $0 / 60 } }
+            let expected = access.measure(costs: times, supplies: supply)
+            let got = access.measures(sums[(o * access.width)..<((o + 1) * access.width)])
+            #expect(got.counts == expected.counts)
+            #expect(abs(got.gravity! - expected.gravity!) <= 1e-12 * max(1, expected.gravity!))
+            if expected.counts[1] > 0 { nonZero += 1 }
+        }
+        #expect(nonZero > 10)
+    }
 }
