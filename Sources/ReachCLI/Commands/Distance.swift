@@ -89,6 +89,32 @@ struct Distance: ParsableCommand {
     @Option(name: .customLong("nth-nearest"), help: ArgumentHelp("Comma-separated ranks beyond the nearest, e.g. 2,3: distance or time to the 2nd and 3rd nearest.", valueName: "LIST"))
     var nthNearest: String?
 
+    @Flag(help: "Add the connectivity metric in the DfT manner (docs/access.md): worth per type and mode, 0-100 scores.")
+    var connectivity = false
+
+    @Option(name: .customLong("connectivity-decay"), parsing: .singleValue,
+            help: ArgumentHelp("A mode's curve, [CATEGORY:]MODE=logistic:MEDIAN:SD, exponential:BETA or table:MIN/W:MIN/W... (repeatable).", valueName: "SPEC"))
+    var connectivityDecay: [String] = []
+
+    @Option(name: .customLong("connectivity-weight"), parsing: .singleValue,
+            help: ArgumentHelp("A destination type's weight, CATEGORY=W (repeatable; default 1).", valueName: "CATEGORY=W"))
+    var connectivityWeight: [String] = []
+
+    @Option(name: .customLong("connectivity-returns"), parsing: .singleValue,
+            help: ArgumentHelp("What each further destination keeps, in (0, 1]: R for all, or CATEGORY=R (repeatable; default 0.5).", valueName: "R"))
+    var connectivityReturns: [String] = []
+
+    @Option(name: .customLong("connectivity-horizon"), help: ArgumentHelp("Destinations further than this are worth nothing, minutes.", valueName: "MIN"))
+    var connectivityHorizon: Double = ConnectivityMetric.defaultHorizon
+
+    @Option(name: .customLong("connectivity-reference"), parsing: .singleValue,
+            help: ArgumentHelp("The value that scores 100 by a mode, MODE=VALUE (repeatable; default: the best zone).", valueName: "MODE=VALUE"))
+    var connectivityReference: [String] = []
+
+    @Option(name: .customLong("demand-field"), parsing: .singleValue,
+            help: ArgumentHelp("The origins' field of the people who use a category, CATEGORY=FIELD: its floating catchments' demand (repeatable).", valueName: "CATEGORY=FIELD"))
+    var demandField: [String] = []
+
     @OptionGroup var walk: WalkSpeedOptions
 
     @Option(name: .customLong("cycle-kmh"), help: ArgumentHelp("Cycling speed, km/h.", valueName: "KMH"))
@@ -122,6 +148,84 @@ struct Distance: ParsableCommand {
         _ = try parsedNth()
         guard CatchmentDecay(rawValue: fcaDecay) != nil else { throw ValidationError("--fca-decay: '\(fcaDecay)' is not steps or gaussian") }
         if fcaOutput != nil, fca == nil { throw ValidationError("--fca-out needs --fca") }
+        _ = try parsedConnectivity()
+        _ = try parsedDemand()
+    }
+
+    /// `KEY=VALUE` pairs of a repeatable option.
+    static func pairs(_ items: [String], flag: String) throws -> [(key: String, value: String)] {
+        try items.map { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("\(flag): '\(item)' is not KEY=VALUE") }
+            return (parts[0], parts[1])
+        }
+    }
+
+    func parsedDemand() throws -> [String: String] {
+        var fields: [String: String] = [:]
+        for (category, field) in try Self.pairs(demandField, flag: "--demand-field") { fields[category] = field }
+        return fields
+    }
+
+    /// `logistic:15:5`, `exponential:0.1`, `table:0/1:10/0.6:30/0`.
+    static func decay(_ text: String, flag: String) throws -> TravelDecay {
+        let parts = text.split(separator: ":").map(String.init)
+        func number(_ s: String) throws -> Double {
+            guard let x = Double(s), x.isFinite else { throw ValidationError("\(flag): '\(s)' in '\(text)' is not a number") }
+            return x
+        }
+        let decay: TravelDecay
+        switch parts.first {
+        case "logistic" where parts.count == 3: decay = .logistic(median: try number(parts[1]), sd: try number(parts[2]))
+        case "exponential" where parts.count == 2: decay = .exponential(beta: try number(parts[1]))
+        case "table" where parts.count >= 2:
+            decay = .table(try parts.dropFirst().map { point in
+                let mw = point.split(separator: "/").map(String.init)
+                guard mw.count == 2 else { throw ValidationError("\(flag): '\(point)' in '\(text)' is not MINUTES/WEIGHT") }
+                return (minutes: try number(mw[0]), weight: try number(mw[1]))
+            })
+        default:
+            throw ValidationError("\(flag): '\(text)' is not logistic:MEDIAN:SD, exponential:BETA or table:MIN/W:MIN/W...")
+        }
+        if let problem = decay.problem { throw ValidationError("\(flag): \(problem)") }
+        return decay
+    }
+
+    func parsedConnectivity() throws -> ConnectivityMetric? {
+        let given = !connectivityDecay.isEmpty || !connectivityWeight.isEmpty || !connectivityReturns.isEmpty || !connectivityReference.isEmpty
+        guard connectivity else {
+            if given { throw ValidationError("--connectivity-decay, -weight, -returns and -reference need --connectivity") }
+            return nil
+        }
+        var metric = ConnectivityMetric(horizonMinutes: connectivityHorizon)
+        func mode(_ name: String, _ flag: String) throws -> TravelMode {
+            guard let mode = TravelMode(rawValue: name) else { throw ValidationError("\(flag): '\(name)' is not walk, cycle or car") }
+            return mode
+        }
+        for (key, value) in try Self.pairs(connectivityDecay, flag: "--connectivity-decay") {
+            let decay = try Self.decay(value, flag: "--connectivity-decay")
+            let scope = key.split(separator: ":", maxSplits: 1).map(String.init)
+            if scope.count == 2 {
+                metric.types[scope[0], default: .init()].decay[try mode(scope[1], "--connectivity-decay")] = decay
+            } else {
+                metric.decay[try mode(key, "--connectivity-decay")] = decay
+            }
+        }
+        for (category, value) in try Self.pairs(connectivityWeight, flag: "--connectivity-weight") {
+            guard let weight = Double(value), weight >= 0, weight.isFinite else { throw ValidationError("--connectivity-weight: '\(value)' is not a number ≥ 0") }
+            metric.types[category, default: .init()].weight = weight
+        }
+        for item in connectivityReturns {
+            let (category, text): (String?, String) = item.contains("=") ? try Self.pairs([item], flag: "--connectivity-returns").map { ($0.key, $0.value) }[0] : (nil, item)
+            guard let r = Double(text), r > 0, r <= 1 else { throw ValidationError("--connectivity-returns: '\(text)' is not in (0, 1]") }
+            if let category { metric.types[category, default: .init()].returns = r } else { metric.returns = r }
+        }
+        for (name, value) in try Self.pairs(connectivityReference, flag: "--connectivity-reference") {
+            guard let x = Double(value), x > 0, x.isFinite else { throw ValidationError("--connectivity-reference: '\(value)' is not a number > 0") }
+            metric.reference[try mode(name, "--connectivity-reference")] = x
+        }
+        if let problem = metric.problem { throw ValidationError("--connectivity: \(problem.key): \(problem.message)") }
+        return metric
     }
 
     func parsedNth() throws -> [Int] {
@@ -209,6 +313,8 @@ struct Distance: ParsableCommand {
         job.fcaOutput = fcaOutput
         job.roadDistance = roadDistance
         job.nthNearest = try parsedNth()
+        job.connectivity = try parsedConnectivity()
+        job.demandFields = try parsedDemand()
         let common = self.common
         let report = try job.run { common.progress($0) }
         Terminal.warnOriginsOutside(report.originsOutsideZones)

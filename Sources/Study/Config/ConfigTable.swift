@@ -81,6 +81,26 @@ public struct ConfigTable: Sendable {
 
     public func has(_ key: String) -> Bool { entries[key] != nil }
 
+    /// The table's keys in the order of their lines (for tables keyed by name: categories, modes).
+    public var keys: [String] {
+        entries.keys.sorted { (lines.line(of: keyPath($0)) ?? 0, $0) < (lines.line(of: keyPath($1)) ?? 0, $1) }
+    }
+
+    /// The numbers of an array (`minutes = [0, 10, 30]`), nil when the key is absent.
+    public func numbers(_ key: String) throws(StudyConfigError) -> [Double]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let items) = value else { throw error(key, "expected an array of numbers, found \(value.typeName)") }
+        var numbers: [Double] = []
+        for (index, item) in items.enumerated() {
+            switch item {
+            case .integer(let n): numbers.append(Double(n))
+            case .float(let x) where x.isFinite: numbers.append(x)
+            default: throw error("\(key)[\(index + 1)]", "expected a finite number, found \(item.typeName)")
+            }
+        }
+        return numbers
+    }
+
     func value(_ key: String) -> ConfigValue? {
         consumed.keys.insert(key)
         return entries[key]

@@ -37,6 +37,8 @@ public struct RunSpec: Sendable {
         public var fcaDecay: CatchmentDecay = .steps
         public var roadDistance = false
         public var nthNearest: [Int] = []
+        public var connectivity: ConnectivityMetric?
+        public var demandFields: [String: String] = [:]
     }
     public var distance: Distance?
 
@@ -198,8 +200,22 @@ public struct RunSpec: Sendable {
                 }
                 distance.fcaDecay = decay
             }
+            if let flag = try? table.bool("connectivity") {
+                distance.connectivity = flag ? ConnectivityMetric() : nil
+            } else if let metric = try table.table("connectivity") {
+                distance.connectivity = try ConnectivityMetric.decode(metric)
+            }
+            if let demand = try table.table("demand_fields") {
+                for category in demand.keys {
+                    guard let field = try demand.string(category), !field.isEmpty else { throw demand.error(category, "expected the origins' field of the people who use \(category)") }
+                    distance.demandFields[category] = field
+                }
+            }
+            if distance.connectivity != nil, !distance.modes.contains(where: { $0 != .straight }) {
+                throw table.error("connectivity", "the connectivity metric is scored by travel time: add walk, cycle or car to modes")
+            }
             try table.finish(known: ["services", "category_field", "modes", "osm", "minutes", "metres", "opportunities", "gravity_beta",
-                                     "supply_field", "fca", "fca_decay", "road_distance", "nth_nearest"])
+                                     "supply_field", "fca", "fca_decay", "road_distance", "nth_nearest", "connectivity", "demand_fields"])
             spec.distance = distance
         }
 

@@ -10,6 +10,8 @@ public struct ZoneOriginInputs: Sendable {
     public var origins: String?
     public var originOptions: PointLoadOptions
     public var weightField: String?
+    /// Further numeric fields of the origins to keep (`OriginSet.fields`): demand weights per category.
+    public var keeping: [String] = []
 
     public init(zones: [String], zoneOptions: ZoneLoadOptions = ZoneLoadOptions(), origins: String? = nil,
                 originOptions: PointLoadOptions = PointLoadOptions(), weightField: String? = nil) {

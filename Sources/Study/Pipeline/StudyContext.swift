@@ -50,7 +50,7 @@ public struct StudyContext: Sendable {
         clock.lap("read zones", into: &timings)
         let index = ZoneIndex(layer)
         let origins = try OriginSet.load(path: inputs.origins, options: inputs.originOptions, weightField: inputs.weightField,
-                                         layer: layer, index: index, progress: progress)
+                                         layer: layer, index: index, keeping: inputs.keeping, progress: progress)
         clock.lap("read and place origins", into: &timings)
         return StudyContext(name: name, layer: layer, zoneIndex: index, origins: origins, precision: precision)
     }

@@ -25,6 +25,8 @@ public enum StudyPlan {
             job.fcaDecay = distance.fcaDecay
             job.roadDistance = distance.roadDistance
             job.nthNearest = distance.nthNearest
+            job.connectivity = distance.connectivity
+            job.demandFields = distance.demandFields
             steps.append(job)
         }
         if let coverage = spec.coverage {

@@ -152,7 +152,7 @@ public struct StudyRun: Sendable {
         let index = ZoneIndex(layer)
         let originSet = try OriginSet.load(path: spec.origins, options: PointLoadOptions(sourceCRS: spec.originCRS.map { CRS($0) }, workingCRS: working),
                                            weightField: spec.originWeightField, layer: layer, index: index,
-                                           keeping: [config.equity?.weight?.field].compactMap { $0 }, progress: messages(first + 1))
+                                           keeping: ([config.equity?.weight?.field].compactMap { $0 } + (spec.distance?.demandFields.values.sorted() ?? [])), progress: messages(first + 1))
         report.origins = originSet.points.count
         report.notes += originSet.warnings
         if !originSet.outside.isEmpty { report.notes.append("\(originSet.outside.count) origin(s) lie in no zone and are not counted (e.g. \(originSet.outside[0]))") }

@@ -46,6 +46,12 @@ public struct DistanceJob: Sendable {
     public var roadDistance = false
     /// Ranks beyond the nearest (2 for the 2nd nearest, 3 for the 3rd) whose distance or time to add.
     public var nthNearest: [Int] = []
+    /// The connectivity metric in the DfT manner (docs/access.md), scored by the network modes; nil for none.
+    public var connectivity: ConnectivityMetric?
+    /// Per category, the origins' field holding the people who use it (children 5-10 for primary schools): the
+    /// demand of its floating catchments and the weight of their zone means. A category not named uses the
+    /// origins' own weights.
+    public var demandFields: [String: String] = [:]
 
     /// `2nd`, `3rd`, `4th`, ..., `11th`, `12th`, `13th`, `21st`.
     static func ordinal(_ n: Int) -> String {
@@ -125,6 +131,9 @@ public struct DistanceJob: Sendable {
         /// `catchments[c][m]`: origin values of each floating-catchment measure (method × threshold) for
         /// category c by mode m; empty unless `fca`.
         var catchments: [[[CatchmentColumn]]] = []
+        /// `connectivity[c][k][o]`: origin o's worth of category c by the k-th of `connectivityModes` (unweighted
+        /// by the type's weight); nil when off the mode's roads. Empty unless `connectivity`.
+        var connectivity: [[[Double?]]] = []
     }
 
     struct OriginAccess: Sendable {
@@ -150,6 +159,8 @@ public struct DistanceJob: Sendable {
         if let originsOutput { try AtomicFile.checkWritable(originsOutput) }
         if let fcaOutput { try AtomicFile.checkWritable(fcaOutput) }
         var report = Report()
+        var inputs = self.inputs
+        inputs.keeping = Array(Set(demandFields.values)).sorted()
         let context = try StudyContext.loadForOneStep(inputs, precision: precision, progress: progress, report: &report)
 
         let computed = try compute(context, report: &report, progress: progress)
@@ -174,6 +185,13 @@ public struct DistanceJob: Sendable {
         let catalogue = try ServiceCatalogue.loadForStep(paths: services, categoryField: categoryField, only: categories, supplyField: supplyField, options: serviceOptions,
                                                          context: context, progress: progress, clock: &clock, report: &report)
         let names = catalogue.names
+        for category in demandFields.keys.sorted() where !names.contains(category) {
+            throw DataError(file: "demand_fields", field: category, "no service category \(category) (categories: \(names.joined(separator: ", ")))")
+        }
+        for category in (connectivity?.types.keys.sorted() ?? []) where !names.contains(category) {
+            throw DataError(file: "connectivity", field: "types.\(category)", "no service category \(category) (categories: \(names.joined(separator: ", ")))")
+        }
+        if connectivity != nil { _ = try connectivityModes() }
 
         // Straight line: one k-d tree per category.
         var values = [[[Double?]]](repeating: [[Double?]](repeating: [], count: modes.count), count: names.count)
@@ -243,6 +261,13 @@ public struct DistanceJob: Sendable {
             progress("floating catchments (\(fca.map(\.rawValue).joined(separator: ", "))) for \(names.count) categor\(names.count == 1 ? "y" : "ies")")
             originValues.catchments = try catchmentMeasures(origins: originSet, names: names, catalogue: catalogue, network: networkContext)
             clock.lap("floating catchments", into: &report.timings)
+        }
+
+        if let connectivity {
+            let scored = try connectivityModes()
+            progress("connectivity metric: \(names.count) destination type\(names.count == 1 ? "" : "s") × \(scored.map(\.rawValue).joined(separator: ", ")) within \(Self.label(connectivity.horizonMinutes)) min")
+            originValues.connectivity = try connectivityValues(connectivity, modes: scored, names: names, catalogue: catalogue, network: networkContext!)
+            clock.lap("connectivity", into: &report.timings)
         }
 
         // Per zone: figures by the one reducer, and counts from the typical origin.
@@ -336,12 +361,14 @@ public struct DistanceJob: Sendable {
 
     /// Every floating-catchment measure: per category and mode, the pairs of services and origins up to the
     /// mode's largest threshold (k-d tree queries per service, or one bounded search per service on the mode's
-    /// reversed graph), then each method and threshold from them. Demand is the origins' own weights.
+    /// reversed graph), then each method and threshold from them. Demand is the category's demand field
+    /// (`demandWeights`) or the origins' own weights.
     func catchmentMeasures(origins: OriginSet, names: [String], catalogue: ServiceCatalogue,
                            network: NetworkContext?) throws -> [[[CatchmentColumn]]] {
         let originIndex = modes.contains(.straight) ? PointIndex(origins.points) : nil
         return try names.map { name in
             let services = catalogue.categories[name]!
+            let demand = try demandWeights(name, origins: origins).weights
             return try modes.map { mode -> [CatchmentColumn] in
                 let limit = thresholds(mode).max() ?? 0
                 let pairs: CatchmentPairs, serviceIndex: [Int], snapped: [Bool]
@@ -360,7 +387,7 @@ public struct DistanceJob: Sendable {
                 let supply = serviceIndex.map { services[$0].supply }
                 return fca.sorted().flatMap { method in
                     thresholds(mode).map { t in
-                        let result = FloatingCatchment(method: method, catchment: t, decay: fcaDecay).compute(pairs, demand: origins.weights, supply: supply)
+                        let result = FloatingCatchment(method: method, catchment: t, decay: fcaDecay).compute(pairs, demand: demand, supply: supply)
                         return CatchmentColumn(method: method, threshold: t,
                                                origins: result.access.indices.map { snapped[$0] ? result.access[$0] : nil },
                                                services: result, serviceIndex: serviceIndex)
@@ -368,6 +395,16 @@ public struct DistanceJob: Sendable {
                 }
             }
         }
+    }
+
+    /// The weight of each origin in category `name`'s demand: its `demandFields` field, an origin without a
+    /// value (or a zone's point-on-surface) weighing 0 and counted in `lacking`; the origins' weights otherwise.
+    func demandWeights(_ name: String, origins: OriginSet) throws -> (weights: [Double], lacking: Int) {
+        guard let field = demandFields[name] else { return (origins.weights, 0) }
+        guard let values = origins.fields[field], values.count == origins.points.count else {
+            throw DataError(file: "demand_fields", field: name, "the origins' field \(field) was not read: a demand field needs an origins file")
+        }
+        return (values.map { $0 ?? 0 }, values.count { $0 == nil })
     }
 
     /// `fca_ratios.csv`: one row per service, category, mode, method and catchment: where the service is read
@@ -392,6 +429,128 @@ public struct DistanceJob: Sendable {
             }
         }
         return writer.bytes
+    }
+
+    // MARK: Connectivity in the DfT manner
+
+    /// The modes the metric scores: its own list (each must be a network mode of the run) or every network mode.
+    func connectivityModes() throws -> [TravelMode] {
+        let run = modes.compactMap(\.travelMode)
+        guard let connectivity else { return [] }
+        if let problem = connectivity.problem { throw DataError(file: "connectivity", field: problem.key, problem.message) }
+        guard let chosen = connectivity.modes else {
+            guard !run.isEmpty else { throw DataError(file: "connectivity", field: "modes", "the connectivity metric is scored by travel time: add a network mode (walk, cycle, car) to the run's modes") }
+            return run
+        }
+        for mode in chosen where !run.contains(mode) {
+            throw DataError(file: "connectivity", field: "modes", "'\(mode.rawValue)' is not one of the run's network modes (\(run.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard !chosen.isEmpty else { throw DataError(file: "connectivity", field: "modes", "no mode to score") }
+        return chosen.sorted()
+    }
+
+    /// Every origin's worth of each type by each scored mode: with ρ = 1 a sum folded from one search per
+    /// service (`NetworkReach.accumulate`); with ρ < 1 the pairs within the horizon (one search per service),
+    /// regrouped by origin and sorted, so each origin's k-th most valuable destination counts ρ^(k−1).
+    func connectivityValues(_ metric: ConnectivityMetric, modes scored: [TravelMode], names: [String], catalogue: ServiceCatalogue,
+                            network: NetworkContext) throws -> [[[Double?]]] {
+        try names.enumerated().map { c, name in
+            let services = catalogue.categories[name]!
+            return try scored.map { mode -> [Double?] in
+                let value = metric.destination(name, mode)
+                let supply = network.snappedServices[mode]![c].map { services[$0].supply }
+                let snaps = network.originSnaps[mode]!
+                let times = network.categoryTimes[mode]![c]
+                var totals: [Double]
+                if value.returns == 1 {
+                    totals = try NetworkReach(times, origins: snaps).accumulate(limitMinutes: value.horizonMinutes, width: 1) { k, minutes, sums in
+                        sums[0] += value.worth(minutes: minutes, supply: supply[k])
+                    }
+                } else {
+                    let pairs = try CatchmentPairs.network(times, origins: snaps, limitMinutes: value.horizonMinutes)
+                    var first = [Int](repeating: 0, count: snaps.count + 1)
+                    for o in pairs.origin { first[Int(o) + 1] += 1 }
+                    for o in snaps.indices { first[o + 1] += first[o] }
+                    var next = first, worths = [Double](repeating: 0, count: pairs.pairCount)
+                    for j in 0..<pairs.serviceCount {
+                        for p in pairs.first[j]..<pairs.first[j + 1] {
+                            let o = Int(pairs.origin[p])
+                            worths[next[o]] = value.worth(minutes: pairs.cost[p], supply: supply[j])
+                            next[o] += 1
+                        }
+                    }
+                    let grouped = worths, bounds = first
+                    totals = try ParallelMap.map(Array(snaps.indices), chunksPerWorker: 8) { slice in
+                        slice.map { o in
+                            var list = Array(grouped[bounds[o]..<bounds[o + 1]])
+                            return value.value(&list)
+                        }
+                    }
+                }
+                return snaps.indices.map { snaps[$0] == nil ? nil : totals[$0] }
+            }
+        }
+    }
+
+    /// Per origin: `{c}_{m}_connectivity` (the type's worth) and `connectivity_metric_{m}_value` (Σ weight × worth).
+    func connectivityOriginColumns(_ values: OriginValues, names: [String], originCount: Int) -> [(name: String, values: [Double?])] {
+        guard let metric = connectivity, !values.connectivity.isEmpty, let scored = try? connectivityModes() else { return [] }
+        var columns: [(name: String, values: [Double?])] = []
+        for (k, mode) in scored.enumerated() {
+            for (c, name) in names.enumerated() { columns.append(("\(name)_\(mode.rawValue)_connectivity", values.connectivity[c][k])) }
+            columns.append(("connectivity_metric_\(mode.rawValue)_value", (0..<originCount).map { o in
+                var total = 0.0
+                for (c, name) in names.enumerated() {
+                    guard let worth = values.connectivity[c][k][o] else { return nil }
+                    total += metric.weight(name) * worth
+                }
+                return total
+            }))
+        }
+        return columns
+    }
+
+    /// Zone columns of the metric: each type's mean worth by mode, each mode's value (Σ weight × worth) and
+    /// 0-100 score, and the overall score.
+    func connectivityIndicators(_ values: OriginValues, names: [String], context: StudyContext, output: inout StepOutput) throws {
+        guard let metric = connectivity else { return }
+        let scored = try connectivityModes(), reducer = context.reducer
+        let originColumns = connectivityOriginColumns(values, names: names, originCount: context.origins.points.count)
+        var zoneValues: [TravelMode: [Double?]] = [:]
+        for (k, mode) in scored.enumerated() {
+            for (c, name) in names.enumerated() {
+                let value = metric.destination(name, mode)
+                output.add(Indicator("\(name)_\(mode.rawValue)_connectivity_mean", unit: supplyField ?? "destinations",
+                                     "population-weighted mean over the zone's origins of the worth of the \(name) destinations within \(Self.label(value.horizonMinutes)) min by \(mode.rawValue) (\(value.decay); each further one keeps \(Self.label(value.returns)) of the one before)",
+                                     source: Self.source, decimals: 4, numbers: reducer.mean(values.connectivity[c][k])))
+            }
+            let perOrigin = originColumns[k * (names.count + 1) + names.count].values
+            zoneValues[mode] = reducer.mean(perOrigin)
+        }
+        for column in originColumns {
+            output.originColumns.append(Indicator(column.name, unit: nil, column.name.hasPrefix("connectivity_metric_")
+                                                    ? "Σ over destination types of weight × worth from this origin (null: off the mode's roads)"
+                                                    : "worth of this type's destinations from this origin (null: off the mode's roads)",
+                                                  source: Self.source, numbers: column.values))
+        }
+        let scores = metric.scores(zoneValues, modes: scored, zoneCount: context.zoneCount)
+        for mode in scored {
+            output.add(Indicator("connectivity_metric_\(mode.rawValue)_value", unit: nil,
+                                 "population-weighted mean over the zone's origins of Σ weight × worth of every destination type by \(mode.rawValue)",
+                                 source: Self.source, decimals: 4, numbers: zoneValues[mode]!))
+            let against = metric.reference[mode].map { "the reference value \(Self.label($0))" } ?? "the best zone of the study (\(scores.references[mode].map(Self.label) ?? "none"))"
+            output.add(Indicator("connectivity_metric_\(mode.rawValue)", unit: "score",
+                                 "connectivity by \(mode.rawValue) in the DfT manner, 0-100: 100 × the zone's value / \(against)",
+                                 source: Self.source, decimals: 2, numbers: scores.perMode[mode]!))
+        }
+        output.add(Indicator("connectivity_metric", unit: "score",
+                             "connectivity in the DfT manner over \(scored.map(\.rawValue).joined(separator: ", ")): the mode-weighted mean of the mode scores\(scored.allSatisfy { metric.reference[$0] != nil } ? "" : ", scaled so the best zone scores 100")",
+                             source: Self.source, decimals: 2, numbers: scores.overall))
+        for mode in scores.unscored {
+            for z in 0..<context.zoneCount where reducer.members[z].count > 0 {
+                output.warn(z, "no zone reaches any destination by \(mode.rawValue) within \(Self.label(metric.horizonMinutes)) min, so connectivity_metric_\(mode.rawValue) has no scale and is null")
+            }
+        }
     }
 
     // MARK: Zone figures
@@ -435,6 +594,18 @@ public struct DistanceJob: Sendable {
         let counts = try typicalCounts(context, names: names, straightIndexes: straightIndexes, network: network)
         var output = context.output()
         var unreachableMax = [Int](repeating: 0, count: layer.zones.count)
+        // Each category with a demand field weighs its floating-catchment means by that field.
+        var demandReducers: [Int: ZoneReducer] = [:]
+        if !values.catchments.isEmpty {
+            for (c, name) in names.enumerated() {
+                guard let field = demandFields[name] else { continue }
+                let (weights, lacking) = try demandWeights(name, origins: context.origins)
+                demandReducers[c] = ZoneReducer(zoneOf: context.origins.zone, weights: weights, usable: reducer.usable)
+                if lacking > 0 {
+                    output.notes.append("[distance] demand of \(name), \(field): \(lacking) origin(s) have no value (or are a zone's point-on-surface) and weigh 0 in its floating catchments")
+                }
+            }
+        }
         for (c, name) in names.enumerated() {
             for (m, mode) in modes.enumerated() {
                 let prefix = "\(name)_\(mode)"
@@ -472,9 +643,11 @@ public struct DistanceJob: Sendable {
                     }
                 }
                 if !values.catchments.isEmpty {
+                    let users = demandFields[name].map { "\($0)-weighted" } ?? "population-weighted"
+                    let reducer = demandReducers[c] ?? reducer
                     for column in values.catchments[c][m] {
                         output.add(Indicator(Self.catchmentColumn(prefix, column), unit: "\(supplyField ?? "services") per person",
-                                             "population-weighted mean over the zone's origins of the \(column.method.rawValue.uppercased()) access to \(name) (\(catchmentWhat(column, unit: unit, what: what)))",
+                                             "\(users) mean over the zone's origins of the \(column.method.rawValue.uppercased()) access to \(name) (\(catchmentWhat(column, unit: unit, what: what)))",
                                              source: Self.source, numbers: reducer.mean(column.origins)))
                     }
                 }
@@ -531,6 +704,7 @@ public struct DistanceJob: Sendable {
                 }
             }
         }
+        try connectivityIndicators(values, names: names, context: context, output: &output)
         if !values.catchments.isEmpty { output.files.append(StudyFile(name: Self.fcaFileName, bytes: catchmentRatios(values.catchments, names: names, catalogue: catalogue))) }
         for indicator in CoverageJob.originColumns(context, source: Self.source) { output.add(indicator) }
         output.add(Indicator("origins_unreachable", unit: "origins", "the most origins that reach no service of one category by one network mode",
@@ -577,6 +751,8 @@ public struct DistanceJob: Sendable {
             byMode.enumerated().flatMap { m, columns in columns.map { (name: Self.catchmentColumn("\(names[c])_\(modes[m])", $0), values: $0.origins) } }
         }
         for column in catchments { writer.text(",\(column.name)") }
+        let connectivityColumns = connectivityOriginColumns(values, names: names, originCount: origins.points.count)
+        for column in connectivityColumns { writer.text(",\(column.name)") }
         writer.byte(0x0A)
         // Metres to 3 decimals (1 mm), minutes to 4 (6 ms), trailing zeros dropped.
         func fixed(_ value: Double, _ decimals: Int) { writer.fixed(value, decimals: decimals) }
@@ -600,7 +776,7 @@ public struct DistanceJob: Sendable {
                 writer.byte(UInt8(ascii: ","))
                 if let metres = column.values[o] { fixed(metres / 1000, 4) }
             }
-            for column in catchments {
+            for column in catchments + connectivityColumns {
                 writer.byte(UInt8(ascii: ","))
                 if let value = column.values[o] { writer.text(JSONWriter.format(value)) }
             }
