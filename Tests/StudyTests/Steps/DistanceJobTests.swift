@@ -1,6 +1,7 @@
 import Foundation
 import GeoData
 import Testing
+import Accessibility
 @testable import Study
 
 /// `reach distance` on inputs small enough to work out by hand (numbers in the comments).
@@ -288,6 +289,107 @@ struct DistanceJobTests {
         #expect(withKm[0] == "origin,zone,x,y,weight,pharmacy_walk,snap_walk_metres,pharmacy_walk_km")
         #expect(withKm[1].hasSuffix(",0.3614"))
         #expect(number(try properties(output)["ALL"], "pharmacy_walk_km_mean") == 0.361)
+    }
+
+    /// The connectivity metric on fixtures/osm/grid.osm.pbf: two pharmacies at node 701 (supplies 3 and 1),
+    /// the first origin 271.066 s = 4.517767 min away on foot (fixtures/osm/README.md). Decay table 0 min: 1,
+    /// 10 min: 0.5, so f = 1 − 0.05 × 4.517767 = 0.774112; worths 3f and f, the second keeping ρ = 0.5:
+    /// 3.5 × 0.774112 = 2.709391; with weight 2 the mode's value 5.418782; one zone, so it scores 100.
+    @Test func connectivityOnTheGridFixture() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.squares([("ALL", 377_900, 394_800, 381_600, 396_100)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "easting,northing,staff\n378260,395170,3\n378260,395170,1\n".write(to: folder.appendingPathComponent("pharmacy.csv"), atomically: true, encoding: .utf8)
+        try "easting,northing\n378040,395020\n381500,396000\n".write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("pharmacy.csv").path],
+                              origins: folder.appendingPathComponent("origins.csv").path,
+                              osm: packageRoot.appendingPathComponent("fixtures/osm/grid.osm.pbf").path,
+                              modes: [.network(.walk)], minutes: [5], minIslandNodes: 3, output: output,
+                              originsOutput: folder.appendingPathComponent("origins-out.csv").path)
+        job.supplyField = "staff"
+        job.connectivity = ConnectivityMetric(decay: [.walk: .table([(0, 1), (10, 0.5)])], types: ["pharmacy": .init(weight: 2)])
+        _ = try job.run()
+        let zone = try properties(output)["ALL"]
+        let f = 1 - 0.05 * 271.066 / 60
+        #expect(abs(number(zone, "pharmacy_walk_connectivity_mean")! - 3.5 * f) < 1e-4)
+        #expect(abs(number(zone, "connectivity_metric_walk_value")! - 7 * f) < 1e-4)
+        #expect(number(zone, "connectivity_metric_walk") == 100)
+        #expect(number(zone, "connectivity_metric") == 100)
+        let rows = try String(contentsOfFile: folder.appendingPathComponent("origins-out.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(rows[0] == "origin,zone,x,y,weight,pharmacy_walk,snap_walk_metres,pharmacy_walk_connectivity,connectivity_metric_walk_value")
+        let first = rows[1].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(abs(Double(first[7])! - 3.5 * f) < 1e-4) // 271.066 s is rounded to 1 ms
+        #expect(rows[2].hasSuffix(",,,,")) // 600 m from any road: unknown, not 0
+        // With every destination in full (ρ = 1) the sum folded per service: 4f.
+        job.connectivity?.returns = 1
+        _ = try job.run()
+        #expect(abs(number(try properties(output)["ALL"], "pharmacy_walk_connectivity_mean")! - 4 * f) < 1e-4)
+        // Straight line only: the metric needs travel times.
+        job.modes = [.straight]
+        let error = try #require(throws: DataError.self) { try job.run() }
+        #expect("\(error)".contains("add a network mode"))
+    }
+
+    /// `demand_fields`: the 2SFCA of supplyAndFloatingCatchmentsByHand with children as demand: o0 4, o1 6, o2 2.
+    /// gp west (1000) within 800 m of o0 (400) and o1 (800): R = 1000/10 = 100; gp east (3000) of o2: 3000/2 = 1500.
+    /// Zone A's mean weighted by children: (4 × 100 + 6 × 100)/10 = 100; B 1500.
+    @Test func demandFieldByHand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,401900,300500,3000\n"
+            .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        try "id,easting,northing,population,children\no0,400100,300100,10,4\no1,400900,300500,30,6\no2,401500,300500,5,2\n"
+            .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.geojson").path
+        var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
+                              services: [folder.appendingPathComponent("gp.csv").path],
+                              origins: folder.appendingPathComponent("origins.csv").path, weightField: "population",
+                              metres: [800], output: output)
+        job.supplyField = "list_size"
+        job.fca = [.twoStep]
+        job.demandFields = ["gp": "children"]
+        _ = try job.run()
+        let zones = try properties(output)
+        #expect(abs(number(zones["A"], "gp_straight_2sfca_800")! - 100) < 1e-9)
+        #expect(abs(number(zones["B"], "gp_straight_2sfca_800")! - 1500) < 1e-9)
+        job.demandFields = ["school": "children"]
+        let error = try #require(throws: DataError.self) { try job.run() }
+        #expect("\(error)".contains("no service category school"))
+    }
+
+    /// `[distance.connectivity]` and `demand_fields` in a study file; a decay table that rises, or a catchment of
+    /// zero, stops the run naming the line.
+    @Test func connectivityStudyKeys() throws {
+        let head = "[study]\noutput = \"out\"\n[wards]\nfiles = [\"z.geojson\"]\n[distance]\nservices = [\"gp.csv\"]\nmodes = [\"walk\", \"car\"]\nosm = \"r.osm.pbf\"\ndemand_fields = { gp = \"children\" }\n"
+        let text = head + "[distance.connectivity]\nhorizon = 45\nreturns = 0.6\nreference = { walk = 12.5 }\nmode_weights = { car = 0.5 }\ndecay = { walk = { curve = \"exponential\", beta = 0.2 } }\n[distance.connectivity.types.gp]\nweight = 2\ndecay = { car = { curve = \"table\", minutes = [0, 10, 30], weights = [1, 0.7, 0] } }\n"
+        let distance = try #require(try StudyConfig.parse(text: text, file: "study.toml", folder: "/s").run?.distance)
+        let metric = try #require(distance.connectivity)
+        #expect(distance.demandFields == ["gp": "children"])
+        #expect(metric.horizonMinutes == 45 && metric.returns == 0.6)
+        #expect(metric.reference == [.walk: 12.5] && metric.modeWeights == [.car: 0.5])
+        #expect(metric.decay[.walk] == .exponential(beta: 0.2))
+        #expect(metric.decay[.cycle] == ConnectivityMetric.defaultDecay[.cycle])
+        #expect(metric.types["gp"]?.weight == 2)
+        #expect(metric.destination("gp", .car).decay == .table([(0, 1), (10, 0.7), (30, 0)]))
+        do {
+            _ = try StudyConfig.parse(text: text.replacingOccurrences(of: "[1, 0.7, 0]", with: "[1, 0.7, 0.8]"), file: "study.toml", folder: "/s")
+            Issue.record("no error for a rising decay table")
+        } catch {
+            #expect(error.description.hasPrefix("study.toml:18: distance.connectivity.types.gp.decay.car: the decay table is not decreasing: weight 0.8 at 30 min after 0.7 at 10 min"))
+        }
+        let defaults = try #require(try StudyConfig.parse(text: head + "connectivity = true\n", file: "study.toml", folder: "/s").run?.distance?.connectivity)
+        #expect(defaults == ConnectivityMetric())
+        do {
+            _ = try StudyConfig.parse(text: head + "fca = [\"2sfca\"]\nminutes = [0]\n", file: "study.toml", folder: "/s")
+            Issue.record("no error for a catchment of zero")
+        } catch {
+            #expect(error.description.contains("distance.minutes: expected numbers > 0"))
+        }
     }
 
     @Test func badInputNamesFileAndRecord() throws {
