@@ -20,6 +20,8 @@ positions distance.py checks) and fca_ratios.csv (every service's demand and rat
 - opportunities within t with --supply-field: access.Access.weighted_catchment (the sum of list_size within t);
 - the ratios Rj = Sj / Dj: pandas groupby over the same pairs.
 Every value to a relative 1e-9 (and 1e-15 absolute). The oracle checks itself: its 2SFCA by pandas equals PySAL's.
+- connectivity-rutland: the connectivity metric in the DfT manner (docs/access.md) on Rutland by walk and car
+  against a pandas/numpy implementation of the documented formulas on the networkx oracle's times (case_connectivity).
 """
 
 import math
@@ -318,6 +320,124 @@ def case_nth_nearest(name, reach_dir, data, tmp):
     return case
 
 
+# docs/access.md, "Connectivity in the DfT manner", as the connectivity-rutland case sets it: walk logistic
+# (median 15, sd 5, reach's default), car exponential 0.08/min, gp on foot its own table; gp weight 2; returns 0.5
+# but 1 for school; horizon 60 min.
+HORIZON = 60.0
+
+
+def logistic(t, median, sd):
+    b = math.pi / (sd * math.sqrt(3.0))
+    return (1.0 + math.exp(-b * median)) / (1.0 + math.exp(b * (t - median)))
+
+
+def table(t, points):
+    if t <= points[0][0]:
+        return points[0][1]
+    if t >= points[-1][0]:
+        return points[-1][1]
+    for (m0, w0), (m1, w1) in zip(points, points[1:]):
+        if t <= m1:
+            return w0 + (w1 - w0) * (t - m0) / (m1 - m0)
+
+
+def connectivity_decay(category, mode):
+    if mode == "car":
+        return lambda t: math.exp(-0.08 * t)
+    if category == "gp":
+        return lambda t: table(t, [(0, 1.0), (10, 0.6), (30, 0.1)])
+    return lambda t: logistic(t, 15.0, 5.0)
+
+
+def connectivity_worth(times, decay, returns):
+    """Σ_k ρ^(k−1) w_(k) over the worths f(t) (t <= horizon) sorted from largest down, written as docs/access.md says."""
+    worths = sorted((decay(t) for t in times if t <= HORIZON), reverse=True)
+    return float(sum(w * returns ** k for k, w in enumerate(worths)))
+
+
+def case_connectivity(name, reach_dir, data, tmp):
+    """reach distance --modes walk,car --connectivity ... on Rutland: every origin's {c}_{m}_connectivity and
+    connectivity_metric_{m}_value against the pandas/numpy implementation of docs/access.md above, on the networkx
+    oracle's times from each origin to every service (single-source Dijkstra, 60 min cutoff) to 1e-9 relative; the
+    ward means (4 decimals as written), the mode scores 100 × value / best ward and the overall score (the mean of
+    the two mode scores, scaled to the best ward) to 2 decimals; and on the same matrix the opportunities within 15
+    and 30 min and gravity Σ e^(−0.1 t) (now one search per service folded into origins) of every ward."""
+    case = Case(name)
+    reach_status(case, reach_dir)
+    oxy = points_of(read_geojson(os.path.join(data, RUTLAND["origins"])))
+    svc = pd.read_csv(os.path.join(tmp, "..", "distance", "rutland_services.csv"))
+    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"), dtype={"zone": str})
+    wards = read_geojson(os.path.join(reach_dir, "wards.geojson"), crs=None)
+    code = next(c for c in wards.columns if c != "geometry" and set(wards[c].astype(str)) >= set(origins.zone))
+    weight = origins.weight.to_numpy(dtype=float)
+    net = roadnet.RoadNetwork.read(os.path.join(data, RUTLAND["pbf"]))
+    categories = list(dict.fromkeys(svc.category))
+    weights = {c: (2.0 if c == "gp" else 1.0) for c in categories}
+
+    def ward_mean(values, decimals):
+        out = {}
+        for _, row in wards.iterrows():
+            sel = (origins.zone == str(row[code])).to_numpy() & ~np.isnan(values)
+            out[str(row[code])] = round(float((weight[sel] * values[sel]).sum() / weight[sel].sum()), decimals) if sel.any() else None
+        return out
+
+    def have(row, col):
+        v = row.get(col)
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    def check_wards(col, want, tol, what):
+        bad = [f"{row[code]}: reach {have(row, col)}, oracle {want[str(row[code])]}" for _, row in wards.iterrows()
+               if not ((have(row, col) is None and want[str(row[code])] is None)
+                       or (have(row, col) is not None and want[str(row[code])] is not None and abs(have(row, col) - want[str(row[code])]) <= tol))]
+        case.check(f"{col} {what}", bad, f"{len(wards)} wards")
+
+    mode_ward = {}
+    for mode in ("walk", "car"):
+        g = net.mode_graph(mode)
+        osnap = g.snap(oxy, MAX_SNAP_M)
+        total = np.zeros(len(oxy))
+        for category in categories:
+            ssnap = [s for s in g.snap(svc.loc[svc.category == category, ["easting", "northing"]].to_numpy(dtype=float), MAX_SNAP_M) if s is not None]
+            decay, returns = connectivity_decay(category, mode), (1.0 if category == "school" else 0.5)
+            want = np.full(len(oxy), np.nan)
+            opp = np.full((len(oxy), 3), np.nan)
+            for o, s in enumerate(osnap):
+                if s is None:
+                    continue
+                times = [t / 60.0 for t in g.times_from(s, ssnap, max(HORIZON, math.log(1000) / 0.1) * 60.0 + 1) if t is not None and math.isfinite(t)]
+                want[o] = connectivity_worth(times, decay, returns)
+                opp[o] = [sum(t <= 15 for t in times), sum(t <= 30 for t in times),
+                          sum(math.exp(-0.1 * t) for t in times if t <= math.log(1000) / 0.1)]
+            total += weights[category] * np.nan_to_num(want, nan=np.nan)
+            col = f"{category}_{mode}_connectivity"
+            got = origins[col].to_numpy(dtype=float)
+            bad = [f"origin {o}: reach {got[o]!r}, oracle {want[o]!r}" for o in range(len(want))
+                   if not ((np.isnan(got[o]) and np.isnan(want[o])) or close(got[o], want[o]))]
+            case.check(f"{col} per origin (pandas, docs/access.md)", bad, f"{int((~np.isnan(want)).sum())} origins on the {mode} roads")
+            check_wards(f"{col}_mean", ward_mean(want, 4), 0.00005 + 1e-9, "ward means (4 decimals)")
+            for k, t in enumerate((15, 30)):
+                check_wards(f"{category}_{mode}_opportunities_within_{t}_mean", ward_mean(opp[:, k], 3), 0.0005 + 1e-9, "ward means (networkx)")
+            check_wards(f"{category}_{mode}_gravity_beta_0.1_mean", ward_mean(opp[:, 2], 3), 0.0005 + 1e-9, "ward means (networkx)")
+        got = origins[f"connectivity_metric_{mode}_value"].to_numpy(dtype=float)
+        bad = [f"origin {o}: reach {got[o]!r}, oracle {total[o]!r}" for o in range(len(total))
+               if not ((np.isnan(got[o]) and np.isnan(total[o])) or close(got[o], total[o]))]
+        case.check(f"connectivity_metric_{mode}_value per origin: Σ weight × worth", bad, f"{len(total)} origins")
+        # Unrounded ward values for the scores; the written value to 4 decimals.
+        exact = {}
+        for _, row in wards.iterrows():
+            sel = (origins.zone == str(row[code])).to_numpy() & ~np.isnan(total)
+            exact[str(row[code])] = float((weight[sel] * total[sel]).sum() / weight[sel].sum()) if sel.any() else None
+        check_wards(f"connectivity_metric_{mode}_value", {k: (None if v is None else round(v, 4)) for k, v in exact.items()}, 0.00005 + 1e-9, "ward values (4 decimals)")
+        best = max(v for v in exact.values() if v is not None)
+        mode_ward[mode] = {k: (None if v is None else 100 * v / best) for k, v in exact.items()}
+        check_wards(f"connectivity_metric_{mode}", {k: (None if v is None else round(v, 2)) for k, v in mode_ward[mode].items()}, 0.005 + 1e-9, "0-100 against the best ward")
+    mean = {k: (None if mode_ward["walk"][k] is None or mode_ward["car"][k] is None else (mode_ward["walk"][k] + mode_ward["car"][k]) / 2) for k in mode_ward["walk"]}
+    top = max(v for v in mean.values() if v is not None)
+    check_wards("connectivity_metric", {k: (None if v is None else round(100 * v / top, 2)) for k, v in mean.items()}, 0.005 + 1e-9,
+                "overall: mean of the mode scores, best ward 100")
+    return case
+
+
 def case_self(name, reach_dir, data, tmp):
     """The oracle against itself: PySAL's 2SFCA equals the pandas one (as bfca's code computes it without balancing)
     on a hand case (FloatingCatchmentTests.swift's three origins and two services)."""
@@ -332,11 +452,17 @@ def case_self(name, reach_dir, data, tmp):
     acc, dem, _ = oracle(cost, pop, supply, 15.0, "bfca")
     case.check("pandas BFCA on the hand case: 0.005, 0.015, 0; demand 200, 100",
                [] if np.allclose(acc, [0.005, 0.015, 0]) and list(dem) == [200, 100] else [str(acc), str(dem)])
+    worth = connectivity_worth([4.0, 1.0, 70.0, 9.0], lambda t: 1 - t / 100, 0.5)
+    case.check("connectivity worth by hand: 0.99 + 0.5 × 0.96 + 0.25 × 0.91 = 1.6975 (70 min beyond the horizon)",
+               [] if abs(worth - 1.6975) < 1e-12 else [str(worth)])
+    case.check("logistic decay: f(0) = 1, f(15) = (1 + e^(−π·15/(5√3)))/2 = 0.50216671",
+               [] if abs(logistic(0, 15, 5) - 1) < 1e-15 and abs(logistic(15, 15, 5) - 0.50216671) < 1e-8 else [str(logistic(15, 15, 5))])
     return case
 
 
 CASES = {"catchment-hand": case_self, "catchment-trafford": case_trafford, "catchment-rutland-walk": case_rutland,
-         "road-distance-rutland": case_road_distance, "nth-nearest-rutland": case_nth_nearest}
+         "road-distance-rutland": case_road_distance, "nth-nearest-rutland": case_nth_nearest,
+         "connectivity-rutland": case_connectivity}
 
 
 def main():

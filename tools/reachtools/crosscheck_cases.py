@@ -445,6 +445,15 @@ def checkers(data, out):
                                                  "--modes", "straight,walk", "--minutes", "15,30", "--nth-nearest", "2,3"],
              fca_outs[:2], data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
              made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
+        Case("connectivity-rutland", "distance", ["--wards", RUT_WARDS, "--services", f"{DOUT}/rutland_services.csv",
+                                                  "--category-field", "category", "--origins", RUT_OA, "--osm", RUT_PBF,
+                                                  "--modes", "walk,car", "--minutes", "15,30", "--opportunities", "--gravity-beta", "0.1",
+                                                  "--connectivity", "--connectivity-decay", "car=exponential:0.08",
+                                                  "--connectivity-decay", "gp:walk=table:0/1:10/0.6:30/0.1",
+                                                  "--connectivity-weight", "gp=2", "--connectivity-returns", "0.5",
+                                                  "--connectivity-returns", "school=1"],
+             fca_outs[:2], data=[RUT_PBF, RUT_WARDS, RUT_OA], prepare=distance_prepare,
+             made=([f"{DOUT}/rutland_services.csv"], "distance.py prepare wrote no rutland_services.csv")),
     ], only="catchment")
 
     return [wards_checker, distance_checker, coverage_checker, departures_checker, scoring_checker,
