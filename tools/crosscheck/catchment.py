@@ -272,6 +272,17 @@ def case_road_distance(name, reach_dir, data, tmp):
     return case
 
 
+def rutland_run(reach_dir, data, tmp):
+    """Rutland's origin points (shapely's point on surface), the services distance.py prepare read, and reach's
+    origins.csv, wards.geojson and the wards' code column."""
+    oxy = points_of(read_geojson(os.path.join(data, RUTLAND["origins"])))
+    svc = pd.read_csv(os.path.join(tmp, "..", "distance", "rutland_services.csv"))
+    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"), dtype={"zone": str})
+    wards = read_geojson(os.path.join(reach_dir, "wards.geojson"), crs=None)
+    code = next(c for c in wards.columns if c != "geometry" and set(wards[c].astype(str)) >= set(origins.zone))
+    return oxy, svc, origins, wards, code
+
+
 def case_nth_nearest(name, reach_dir, data, tmp):
     """reach distance --modes straight,walk --nth-nearest 2,3 on Rutland: every origin's {c}_{m}_2nd and _3rd
     against scipy's cKDTree.query(k=3) (straight, to 1 mm) and, on foot, the 2nd and 3rd smallest of the networkx
@@ -280,11 +291,7 @@ def case_nth_nearest(name, reach_dir, data, tmp):
 
     case = Case(name)
     reach_status(case, reach_dir)
-    oxy = points_of(read_geojson(os.path.join(data, RUTLAND["origins"])))
-    svc = pd.read_csv(os.path.join(tmp, "..", "distance", "rutland_services.csv"))
-    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"), dtype={"zone": str})
-    wards = read_geojson(os.path.join(reach_dir, "wards.geojson"), crs=None)
-    code = next(c for c in wards.columns if c != "geometry" and set(wards[c].astype(str)) >= set(origins.zone))
+    oxy, svc, origins, wards, code = rutland_run(reach_dir, data, tmp)
     g = roadnet.RoadNetwork.read(os.path.join(data, RUTLAND["pbf"])).mode_graph("walk")
     osnap = g.snap(oxy, MAX_SNAP_M)
     for category in dict.fromkeys(svc.category):
@@ -364,11 +371,7 @@ def case_connectivity(name, reach_dir, data, tmp):
     and 30 min and gravity Σ e^(−0.1 t) (now one search per service folded into origins) of every ward."""
     case = Case(name)
     reach_status(case, reach_dir)
-    oxy = points_of(read_geojson(os.path.join(data, RUTLAND["origins"])))
-    svc = pd.read_csv(os.path.join(tmp, "..", "distance", "rutland_services.csv"))
-    origins = pd.read_csv(os.path.join(reach_dir, "origins.csv"), dtype={"zone": str})
-    wards = read_geojson(os.path.join(reach_dir, "wards.geojson"), crs=None)
-    code = next(c for c in wards.columns if c != "geometry" and set(wards[c].astype(str)) >= set(origins.zone))
+    oxy, svc, origins, wards, code = rutland_run(reach_dir, data, tmp)
     weight = origins.weight.to_numpy(dtype=float)
     net = roadnet.RoadNetwork.read(os.path.join(data, RUTLAND["pbf"]))
     categories = list(dict.fromkeys(svc.category))

@@ -38,6 +38,14 @@ struct DistanceJobTests {
             .write(to: folder.appendingPathComponent("services.csv"), atomically: true, encoding: .utf8)
     }
 
+    /// The two zones of writeTwoZones and gp.csv: gp west (400100, 300500) list size 1000, gp east (401900, 300500) 3000.
+    func writeTwoZonesAndListSizes(in folder: URL) throws {
+        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
+            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
+        try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,401900,300500,3000\n"
+            .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+    }
+
     /// Origins o0 (400100, 300100) weight 10 and o1 (400900, 300500) weight 30 in A, o2 (401500, 300500) weight 5 in B.
     func writeThreeOrigins(in folder: URL) throws {
         try "id,easting,northing,population\no0,400100,300100,10\no1,400900,300500,30\no2,401500,300500,5\n"
@@ -137,10 +145,7 @@ struct DistanceJobTests {
     @Test func supplyAndFloatingCatchmentsByHand() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
-            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
-        try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,401900,300500,3000\n"
-            .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        try writeTwoZonesAndListSizes(in: folder)
         try writeThreeOrigins(in: folder)
         let output = folder.appendingPathComponent("out.geojson").path
         var job = DistanceJob(zones: [folder.appendingPathComponent("zones.geojson").path],
@@ -339,10 +344,7 @@ struct DistanceJobTests {
     @Test func demandFieldByHand() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.squares([("A", 400_000, 300_000, 401_000, 301_000), ("B", 401_000, 300_000, 402_000, 301_000)])
-            .write(to: folder.appendingPathComponent("zones.geojson"), atomically: true, encoding: .utf8)
-        try "name,easting,northing,list_size\ngp west,400100,300500,1000\ngp east,401900,300500,3000\n"
-            .write(to: folder.appendingPathComponent("gp.csv"), atomically: true, encoding: .utf8)
+        try writeTwoZonesAndListSizes(in: folder)
         try "id,easting,northing,population,children\no0,400100,300100,10,4\no1,400900,300500,30,6\no2,401500,300500,5,2\n"
             .write(to: folder.appendingPathComponent("origins.csv"), atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out.geojson").path
