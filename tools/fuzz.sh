@@ -21,8 +21,14 @@ jobs="${FUZZ_JOBS:-2}"
 
 build=.build-fuzz
 echo "fuzz: building the targets (release, -sanitize=fuzzer,address) into $build"
-swift build -c release --package-path tools/fuzz --scratch-path "$build" -Xswiftc -sanitize=fuzzer,address 2>&1 \
-    | grep -E "error|warning: unre|Compiling Fuzz|Build complete" || true
+mkdir -p "$build"
+# A failed build must stop the run: the fuzzers of an earlier build would otherwise run on stale code.
+if ! swift build -c release --package-path tools/fuzz --scratch-path "$build" -Xswiftc -sanitize=fuzzer,address >"$build/last-build.log" 2>&1; then
+    grep -E "error" "$build/last-build.log" | head -20 >&2
+    echo "fuzz: the build failed (log: $build/last-build.log)" >&2
+    exit 1
+fi
+grep -E "warning: unre|Compiling Fuzz|Build complete" "$build/last-build.log" || true
 bin="$build/release"
 for target in "${targets[@]}"; do
     [[ -x "$bin/$target" ]] || { echo "fuzz: $bin/$target was not built" >&2; exit 1; }
