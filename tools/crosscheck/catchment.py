@@ -411,7 +411,7 @@ def case_connectivity(name, reach_dir, data, tmp):
                 want[o] = connectivity_worth(times, decay, returns)
                 opp[o] = [sum(t <= 15 for t in times), sum(t <= 30 for t in times),
                           sum(math.exp(-0.1 * t) for t in times if t <= math.log(1000) / 0.1)]
-            total += weights[category] * np.nan_to_num(want, nan=np.nan)
+            total += weights[category] * want  # NaN (off the roads) stays NaN
             col = f"{category}_{mode}_connectivity"
             got = origins[col].to_numpy(dtype=float)
             bad = [f"origin {o}: reach {got[o]!r}, oracle {want[o]!r}" for o in range(len(want))

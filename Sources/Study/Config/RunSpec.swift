@@ -200,10 +200,11 @@ public struct RunSpec: Sendable {
                 }
                 distance.fcaDecay = decay
             }
-            if let flag = try? table.bool("connectivity") {
-                distance.connectivity = flag ? ConnectivityMetric() : nil
-            } else if let metric = try table.table("connectivity") {
-                distance.connectivity = try ConnectivityMetric.decode(metric)
+            switch table.value("connectivity") {
+            case .bool(let flag)?: distance.connectivity = flag ? ConnectivityMetric() : nil
+            case .table(let metric)?: distance.connectivity = try ConnectivityMetric.decode(metric)
+            case nil: break
+            case let other?: throw table.error("connectivity", "expected true or a table [distance.connectivity], found \(other.typeName)")
             }
             if let demand = try table.table("demand_fields") {
                 for category in demand.keys {

@@ -134,6 +134,8 @@ public struct DistanceJob: Sendable {
         /// `connectivity[c][k][o]`: origin o's worth of category c by the k-th of `connectivityModes` (unweighted
         /// by the type's weight); nil when off the mode's roads. Empty unless `connectivity`.
         var connectivity: [[[Double?]]] = []
+        /// The modes `connectivity`'s middle index runs over (`connectivityModes()`).
+        var connectivityModes: [TravelMode] = []
     }
 
     struct OriginAccess: Sendable {
@@ -191,7 +193,8 @@ public struct DistanceJob: Sendable {
         for category in (connectivity?.types.keys.sorted() ?? []) where !names.contains(category) {
             throw DataError(file: "connectivity", field: "types.\(category)", "no service category \(category) (categories: \(names.joined(separator: ", ")))")
         }
-        if connectivity != nil { _ = try connectivityModes() }
+        // Checked before any search, so a bad metric stops the run at once.
+        let scoredModes = connectivity == nil ? [] : try connectivityModes()
 
         // Straight line: one k-d tree per category.
         var values = [[[Double?]]](repeating: [[Double?]](repeating: [], count: modes.count), count: names.count)
@@ -264,9 +267,10 @@ public struct DistanceJob: Sendable {
         }
 
         if let connectivity {
-            let scored = try connectivityModes()
+            let scored = scoredModes
             progress("connectivity metric: \(names.count) destination type\(names.count == 1 ? "" : "s") × \(scored.map(\.rawValue).joined(separator: ", ")) within \(Self.label(connectivity.horizonMinutes)) min")
             originValues.connectivity = try connectivityValues(connectivity, modes: scored, names: names, catalogue: catalogue, network: networkContext!)
+            originValues.connectivityModes = scored
             clock.lap("connectivity", into: &report.timings)
         }
 
@@ -494,7 +498,8 @@ public struct DistanceJob: Sendable {
 
     /// Per origin: `{c}_{m}_connectivity` (the type's worth) and `connectivity_metric_{m}_value` (Σ weight × worth).
     func connectivityOriginColumns(_ values: OriginValues, names: [String], originCount: Int) -> [(name: String, values: [Double?])] {
-        guard let metric = connectivity, !values.connectivity.isEmpty, let scored = try? connectivityModes() else { return [] }
+        guard let metric = connectivity, !values.connectivity.isEmpty else { return [] }
+        let scored = values.connectivityModes
         var columns: [(name: String, values: [Double?])] = []
         for (k, mode) in scored.enumerated() {
             for (c, name) in names.enumerated() { columns.append(("\(name)_\(mode.rawValue)_connectivity", values.connectivity[c][k])) }
@@ -512,9 +517,9 @@ public struct DistanceJob: Sendable {
 
     /// Zone columns of the metric: each type's mean worth by mode, each mode's value (Σ weight × worth) and
     /// 0-100 score, and the overall score.
-    func connectivityIndicators(_ values: OriginValues, names: [String], context: StudyContext, output: inout StepOutput) throws {
-        guard let metric = connectivity else { return }
-        let scored = try connectivityModes(), reducer = context.reducer
+    func connectivityIndicators(_ values: OriginValues, names: [String], context: StudyContext, output: inout StepOutput) {
+        guard let metric = connectivity, !values.connectivity.isEmpty else { return }
+        let scored = values.connectivityModes, reducer = context.reducer
         let originColumns = connectivityOriginColumns(values, names: names, originCount: context.origins.points.count)
         var zoneValues: [TravelMode: [Double?]] = [:]
         for (k, mode) in scored.enumerated() {
@@ -704,7 +709,7 @@ public struct DistanceJob: Sendable {
                 }
             }
         }
-        try connectivityIndicators(values, names: names, context: context, output: &output)
+        connectivityIndicators(values, names: names, context: context, output: &output)
         if !values.catchments.isEmpty { output.files.append(StudyFile(name: Self.fcaFileName, bytes: catchmentRatios(values.catchments, names: names, catalogue: catalogue))) }
         for indicator in CoverageJob.originColumns(context, source: Self.source) { output.add(indicator) }
         output.add(Indicator("origins_unreachable", unit: "origins", "the most origins that reach no service of one category by one network mode",
